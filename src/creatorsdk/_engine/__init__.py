@@ -1,0 +1,1 @@
+"""The HTTP engine both API clients are built on. Private: import from ``creatorsdk``."""

@@ -1,0 +1,162 @@
+"""When to retry, how long to wait, and the parsing of ``Retry-After``.
+
+The policy is data; :func:`retrying` turns it into a tenacity loop. The parsing functions are
+pure so they can be tested on tables of real-world header values.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Awaitable, Callable
+from email.utils import parsedate_to_datetime
+
+import anyio
+import attrs
+import tenacity
+
+from creatorsdk.errors import APIConnectionError, APIError, MalformedResponseError
+
+__all__ = ["RetryPolicy", "backoff_delay", "parse_retry_after"]
+
+#: Statuses retried only when repeating the request cannot duplicate a write.
+_UNSAFE_STATUSES = frozenset({500, 502, 504})
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float | None) -> None:
+    if value is not None and not value > 0:
+        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0:
+        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if value < 1:
+        raise ValueError(f"{attribute.name} must be >= 1, got {value!r}")
+
+
+@attrs.frozen
+class RetryPolicy:
+    """How a client retries failed requests.
+
+    Attempts are capped by ``max_attempts`` and, when set, by ``deadline`` seconds from the
+    first attempt. Waits use full-jitter exponential backoff (``uniform(0, min(cap,
+    base * 2**n))``) unless the server sent ``Retry-After``, which wins up to
+    ``max_retry_after`` seconds; a longer requested wait raises the error at once rather than
+    sleeping silently. ``sleep`` and ``clock`` (Unix seconds) are injectable for tests and are
+    also used by the client's rate pacer.
+    """
+
+    max_attempts: int = attrs.field(default=5, validator=_at_least_one)
+    backoff_base: float = attrs.field(default=0.5, validator=_positive)
+    backoff_cap: float = attrs.field(default=10.0, validator=_positive)
+    max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
+    deadline: float | None = attrs.field(default=None, validator=_positive)
+    retry_statuses: frozenset[int] = attrs.field(
+        default=frozenset({429, 500, 502, 503, 504}), converter=frozenset
+    )
+    sleep: Callable[[float], Awaitable[None]] = attrs.field(default=anyio.sleep, repr=False)
+    clock: Callable[[], float] = attrs.field(default=time.time, repr=False)
+    random: Callable[[], float] = attrs.field(default=random.random, repr=False)
+
+    def should_retry(self, error: BaseException, *, idempotent: bool) -> bool:
+        """Whether ``error`` may be retried for a request of the given safety."""
+        if isinstance(error, APIError):
+            if not error.retryable or error.status not in self.retry_statuses:
+                return False
+            # 429 and 503 mean the server did not act on the request, so any request may repeat.
+            return idempotent or error.status not in _UNSAFE_STATUSES
+        if isinstance(error, APIConnectionError):
+            return idempotent or not error.sent
+        # A cut-off body means the request was served; repeating it is a new request.
+        return isinstance(error, MalformedResponseError) and idempotent
+
+    def wait_for(self, error: BaseException, retry_number: int) -> float:
+        """Seconds to wait before retry ``retry_number`` (1 for the first retry)."""
+        if isinstance(error, APIError) and error.retry_after is not None:
+            return float(error.retry_after)
+        return backoff_delay(retry_number, self.backoff_base, self.backoff_cap, self.random())
+
+
+def backoff_delay(retry_number: int, base: float, cap: float, unit_random: float) -> float:
+    """Full-jitter exponential backoff: a uniform draw below ``min(cap, base * 2**(n-1))``."""
+    ceiling: float = min(cap, base * 2.0 ** min(retry_number - 1, 62))
+    return ceiling * unit_random
+
+
+def parse_retry_after(value: str | None, now: float) -> float | None:
+    """Parse a ``Retry-After`` value into seconds from ``now`` (Unix seconds).
+
+    Accepts integer or fractional seconds and HTTP dates. Anything that is not a finite,
+    non-negative wait (negatives, ``inf``, ``nan``, garbage) returns ``None`` so the caller
+    falls back to backoff; a date in the past means "now" (0.0).
+    """
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        seconds = float(text)
+    except ValueError:
+        return _seconds_until_http_date(text, now)
+    if not math.isfinite(seconds) or seconds < 0:
+        return None
+    return seconds
+
+
+def _seconds_until_http_date(text: str, now: float) -> float | None:
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:  # RFC 9110 dates are GMT; a zone-less one is read the same way
+        return None
+    return max(0.0, when.timestamp() - now)
+
+
+class _GiveUp(tenacity.stop.stop_base):
+    """Stop on attempts, on the deadline, or when the next wait is more than we will honour."""
+
+    def __init__(self, policy: RetryPolicy, started: float) -> None:
+        self._policy = policy
+        self._started = started
+
+    def __call__(self, retry_state: tenacity.RetryCallState) -> bool:
+        policy = self._policy
+        if retry_state.attempt_number >= policy.max_attempts:
+            return True
+        wait = retry_state.upcoming_sleep
+        if wait > policy.max_retry_after:
+            return True
+        if policy.deadline is None:
+            return False
+        return policy.clock() - self._started + wait > policy.deadline
+
+
+def retrying(
+    policy: RetryPolicy,
+    *,
+    idempotent: bool,
+    started: float,
+    before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
+) -> tenacity.AsyncRetrying:
+    """A tenacity loop that applies ``policy`` to a request of the given safety."""
+
+    def wait(retry_state: tenacity.RetryCallState) -> float:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        assert error is not None  # wait runs only after a failed attempt
+        return policy.wait_for(error, retry_state.attempt_number)
+
+    return tenacity.AsyncRetrying(
+        retry=tenacity.retry_if_exception(lambda e: policy.should_retry(e, idempotent=idempotent)),
+        wait=wait,
+        stop=_GiveUp(policy, started),
+        sleep=policy.sleep,
+        before_sleep=before_sleep,
+        reraise=True,
+    )
