@@ -66,6 +66,8 @@ class BaseClient:
     _env_base_url: ClassVar[str]
     _default_base_url: ClassVar[str]
     _parse_problem: ClassVar[ProblemParser] = staticmethod(parse_problem_json)
+    #: The API's documented per-key request rate, when it sends no rate-limit headers.
+    _default_requests_per_minute: ClassVar[float | None] = None
 
     def __init__(
         self,
@@ -76,6 +78,7 @@ class BaseClient:
         max_concurrency: int = 8,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        requests_per_minute: float | None = None,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
@@ -88,7 +91,11 @@ class BaseClient:
         self.max_concurrency = max_concurrency
         self.retry_policy = retry or RetryPolicy()
         self._limiter = anyio.CapacityLimiter(max_concurrency)
-        self._pacer = Pacer(clock=self.retry_policy.clock, sleep=self.retry_policy.sleep)
+        self._pacer = Pacer(
+            clock=self.retry_policy.clock,
+            sleep=self.retry_policy.sleep,
+            requests_per_minute=requests_per_minute or self._default_requests_per_minute,
+        )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
         self._http = httpx.AsyncClient(

@@ -75,11 +75,21 @@ class Pacer:
     :class:`RateLimit`, :meth:`pause` after a 429 and :meth:`finished` when a request ends.
     """
 
-    def __init__(self, *, clock: Callable[[], float], sleep: Callable[[float], Awaitable[None]]):
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]],
+        requests_per_minute: float | None = None,
+    ) -> None:
+        if requests_per_minute is not None and not requests_per_minute > 0:
+            raise ValueError(f"requests_per_minute must be > 0, got {requests_per_minute!r}")
         self._clock = clock
         self._sleep = sleep
         self._latest: RateLimit | None = None
-        self._interval = 0.0
+        # A documented per-key rate (for APIs that send no headers) is a floor on spacing.
+        self._floor = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        self._interval = self._floor
         self._next_start = 0.0
         self._paused_until = 0.0
         self._in_flight = 0
@@ -118,15 +128,15 @@ class Pacer:
         now = self._clock()
         until_reset = rate_limit.reset_at - now
         if until_reset <= 0 or until_reset > _LONGEST_WINDOW:
-            self._interval = 0.0
+            self._interval = self._floor
             return
         # Requests already on the wire will spend budget the headers have not counted yet.
         budget = rate_limit.remaining - max(self._in_flight - 1, 0)
         if budget <= 0:
-            self._interval = 0.0
+            self._interval = self._floor
             self._next_start = max(self._next_start, rate_limit.reset_at)
             return
-        self._interval = until_reset / budget
+        self._interval = max(until_reset / budget, self._floor)
         self._next_start = min(self._next_start, now + self._interval)
 
     def pause(self, seconds: float) -> None:

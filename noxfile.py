@@ -1,0 +1,46 @@
+"""Developer sessions: tests, lint, typecheck, bench, examples."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.default_venv_backend = "venv"
+
+PATHS = ["src", "tests", "examples", "benchmarks", "noxfile.py"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite."""
+    session.install("-e", ".[dev]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", *PATHS)
+    session.run("ruff", "format", "--check", *PATHS)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src/."""
+    session.install("-e", ".[dev]")
+    session.run("mypy")
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run the bulk-ingest example against the embedded fake."""
+    session.install("-e", ".[examples]")
+    session.run("python", "examples/bulk_ingest.py", "--db", ":memory:", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The side-by-side benchmarks (see benchmarks/README.md)."""
+    session.install("-e", ".[dev]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
