@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests", "lint", "typecheck"]
 nox.options.default_venv_backend = "venv"
 
-PATHS = ["src", "tests", "examples", "benchmarks", "noxfile.py"]
+PATHS = [p for p in ("src", "tests", "examples", "benchmarks", "noxfile.py") if Path(p).exists()]
 
 
 @nox.session

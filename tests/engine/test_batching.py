@@ -14,7 +14,8 @@ IDS = [f"id{i}" for i in range(2345)]
 def test_chunked_splits_in_order() -> None:
     chunks = chunked(IDS, 200)
     assert len(chunks) == 12
-    assert all(len(c) == 200 for c in chunks[:-1]) and len(chunks[-1]) == 145
+    assert all(len(c) == 200 for c in chunks[:-1])
+    assert len(chunks[-1]) == 145
     assert [i for c in chunks for i in c] == IDS
 
 

@@ -22,7 +22,9 @@ RATE_HEADERS = {
 
 
 def ok(payload: object = None, **headers: str) -> httpx.Response:
-    return httpx.Response(200, json={"data": payload}, headers={"X-Request-ID": "req_ok", **headers})
+    return httpx.Response(
+        200, json={"data": payload}, headers={"X-Request-ID": "req_ok", **headers}
+    )
 
 
 def problem(status: int, code: str, **headers: str) -> httpx.Response:
@@ -30,15 +32,22 @@ def problem(status: int, code: str, **headers: str) -> httpx.Response:
     return httpx.Response(
         status,
         json=body,
-        headers={"Content-Type": "application/problem+json", "X-Request-ID": f"req_{status}",
-                 **headers},
+        headers={
+            "Content-Type": "application/problem+json",
+            "X-Request-ID": f"req_{status}",
+            **headers,
+        },
     )
 
 
 @pytest.mark.parametrize(
     "url",
-    ["http://api.creatoraudit.com/v2", "http://10.0.0.5/v2", "ftp://127.0.0.1/v2",
-     "api.creatoraudit.com/v2"],
+    [
+        "http://api.creatoraudit.com/v2",
+        "http://10.0.0.5/v2",
+        "ftp://127.0.0.1/v2",
+        "api.creatoraudit.com/v2",
+    ],
 )
 def test_refuses_unsafe_base_urls(url: str) -> None:
     with pytest.raises(ValueError, match="base"):
@@ -46,8 +55,14 @@ def test_refuses_unsafe_base_urls(url: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8080/v2", "http://localhost/v2", "http://[::1]:9/v2",
-            "http://127.9.9.9/v2", "https://api.creatoraudit.com/v2"],
+    "url",
+    [
+        "http://127.0.0.1:8080/v2",
+        "http://localhost/v2",
+        "http://[::1]:9/v2",
+        "http://127.9.9.9/v2",
+        "https://api.creatoraudit.com/v2",
+    ],
 )
 def test_allows_https_and_loopback_http(url: str) -> None:
     assert EngineClient(api_key=API_KEY, base_url=url).base_url == url
@@ -87,21 +102,27 @@ async def test_success_sends_auth_and_records_rate_limit(
     assert sent.headers["authorization"] == f"Bearer {API_KEY}"
     assert sent.url.params == httpx.QueryParams({"a": "true", "c": "2"})
     assert sent.url.path == "/v2/things"
-    assert engine.rate_limit is not None and engine.rate_limit.remaining == 599
+    assert engine.rate_limit is not None
+    assert engine.rate_limit.remaining == 599
 
 
 async def test_503_is_retried_with_backoff(
     engine: EngineClient, api: respx.MockRouter, clock: ManualClock
 ) -> None:
     api.post("/things").mock(
-        side_effect=[problem(503, "SERVICE_UNAVAILABLE"), problem(503, "SERVICE_UNAVAILABLE"),
-                     ok("done")]
+        side_effect=[
+            problem(503, "SERVICE_UNAVAILABLE"),
+            problem(503, "SERVICE_UNAVAILABLE"),
+            ok("done"),
+        ]
     )
     reply = await engine.request("POST", "/things", json={"x": 1})  # keyless: 503 is safe
     assert reply.data == {"data": "done"}
     assert len(clock.sleeps) == 2
-    assert clock.sleeps[0] <= 0.5 and clock.sleeps[1] <= 1.0
-    assert engine.stats.retries == 2 and engine.stats.requests == 3
+    assert clock.sleeps[0] <= 0.5
+    assert clock.sleeps[1] <= 1.0
+    assert engine.stats.retries == 2
+    assert engine.stats.requests == 3
 
 
 async def test_retry_after_is_honoured_and_pauses_the_client(
@@ -126,8 +147,10 @@ async def test_retry_after_over_the_cap_raises_at_once(
     assert clock.sleeps == []
     assert route.call_count == 1
     error = caught.value
-    assert error.retry_after == 120.0 and error.attempts == 1
-    assert error.rate_limit is not None and error.rate_limit.remaining == 599
+    assert error.retry_after == 120.0
+    assert error.attempts == 1
+    assert error.rate_limit is not None
+    assert error.rate_limit.remaining == 599
 
 
 async def test_http_date_retry_after(
@@ -151,7 +174,8 @@ async def test_garbage_retry_after_falls_back_to_backoff(
         side_effect=[problem(429, "RATE_LIMITED", **{"Retry-After": "-inf"}), ok()]
     )
     await engine.request("GET", "/things")
-    assert len(clock.sleeps) == 1 and 0 <= clock.sleeps[0] <= 0.5
+    assert len(clock.sleeps) == 1
+    assert 0 <= clock.sleeps[0] <= 0.5
 
 
 async def test_gives_up_after_max_attempts_with_the_last_error(
@@ -239,7 +263,9 @@ async def test_timeouts_keep_their_cause(engine: EngineClient, api: respx.MockRo
 async def test_truncated_json_is_retried_for_gets(
     engine: EngineClient, api: respx.MockRouter
 ) -> None:
-    cut = httpx.Response(200, content=b'{"data": [1, 2', headers={"Content-Type": "application/json"})
+    cut = httpx.Response(
+        200, content=b'{"data": [1, 2', headers={"Content-Type": "application/json"}
+    )
     api.get("/things").mock(side_effect=[cut, ok([1, 2])])
     assert (await engine.request("GET", "/things")).data == {"data": [1, 2]}
 
@@ -268,7 +294,8 @@ async def test_non_json_success_keeps_text(engine: EngineClient, api: respx.Mock
         return_value=httpx.Response(200, text="a,b\n1,2\n", headers={"Content-Type": "text/csv"})
     )
     reply = await engine.request("GET", "/export")
-    assert reply.text == "a,b\n1,2\n" and reply.data is None
+    assert reply.text == "a,b\n1,2\n"
+    assert reply.data is None
 
 
 async def test_redirects_are_not_followed(engine: EngineClient, api: respx.MockRouter) -> None:

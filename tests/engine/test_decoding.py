@@ -49,7 +49,8 @@ def test_decodes_types_and_lowercases_ids() -> None:
         Thing,
     )
     assert thing.id == "abcdef00-0000-4000-8000-000000000001"
-    assert thing.ratio == 1.0 and isinstance(thing.ratio, float)
+    assert thing.ratio == 1.0
+    assert isinstance(thing.ratio, float)
     assert thing.added_at == dt.datetime(2026, 6, 14, 9, 30, tzinfo=dt.UTC)
     assert thing.day == dt.date(2026, 6, 14)
     assert thing.inner == Inner(views=5)
@@ -58,13 +59,15 @@ def test_decodes_types_and_lowercases_ids() -> None:
 
 def test_naive_datetimes_are_utc() -> None:
     thing = decode({"id": "a", "added_at": "2026-06-14T09:30:00"}, Thing)
-    assert thing.added_at is not None and thing.added_at.tzinfo is dt.UTC
+    assert thing.added_at is not None
+    assert thing.added_at.tzinfo is dt.UTC
 
 
 def test_unknown_fields_kept_and_read_only() -> None:
     thing = decode({"id": "a", "etl_version": 3, "inner": {"views": 1, "new": "x"}}, Thing)
     assert dict(thing.extra) == {"etl_version": 3}
-    assert thing.inner is not None and dict(thing.inner.extra) == {"new": "x"}
+    assert thing.inner is not None
+    assert dict(thing.inner.extra) == {"new": "x"}
     with pytest.raises(TypeError):
         thing.extra["x"] = 1  # type: ignore[index]
     assert decode({"id": "b"}, Thing).extra == {}

@@ -7,7 +7,9 @@ import pytest
 from creatorsdk import AsyncPager, Page, errors
 
 
-def _pager(pages: dict[str | None, Page[int]], calls: list[str | None], **kw: str) -> AsyncPager[int]:
+def _pager(
+    pages: dict[str | None, Page[int]], calls: list[str | None], **kw: str
+) -> AsyncPager[int]:
     async def fetch(cursor: str | None) -> Page[int]:
         calls.append(cursor)
         return pages[cursor]

@@ -57,9 +57,7 @@ def test_request_id_falls_back_to_body() -> None:
 def test_validation_errors_become_field_errors() -> None:
     error = _error(422, VALIDATION)
     assert isinstance(error, errors.ValidationError)
-    assert error.errors == (
-        errors.FieldError("platform", "must be one of: instagram, tiktok"),
-    )
+    assert error.errors == (errors.FieldError("platform", "must be one of: instagram, tiktok"),)
     assert "platform: must be one of" in str(error)
 
 
@@ -105,8 +103,16 @@ def test_every_documented_code_maps_to_its_class(
 
 @pytest.mark.parametrize(
     "body",
-    [b"", b"null", b"[1,2]", b'"text"', b"{", b"\xff\xfe", b'{"code": 5, "errors": "x"}',
-     b"[" * 100_000],
+    [
+        b"",
+        b"null",
+        b"[1,2]",
+        b'"text"',
+        b"{",
+        b"\xff\xfe",
+        b'{"code": 5, "errors": "x"}',
+        b"[" * 100_000,
+    ],
 )
 def test_any_body_parses_to_a_problem(body: bytes) -> None:
     error = _error(500, body)

@@ -65,8 +65,13 @@ def test_default_policy_matches_design() -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"max_attempts": 0}, {"backoff_base": 0}, {"backoff_cap": -1}, {"deadline": 0},
-     {"max_retry_after": -1}],
+    [
+        {"max_attempts": 0},
+        {"backoff_base": 0},
+        {"backoff_cap": -1},
+        {"deadline": 0},
+        {"max_retry_after": -1},
+    ],
 )
 def test_policy_rejects_nonsense(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError, match=next(iter(kwargs))):

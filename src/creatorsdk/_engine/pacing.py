@@ -130,8 +130,9 @@ class Pacer:
         if until_reset <= 0 or until_reset > _LONGEST_WINDOW:
             self._interval = self._floor
             return
-        # Requests already on the wire will spend budget the headers have not counted yet.
-        budget = rate_limit.remaining - max(self._in_flight - 1, 0)
+        # Requests still on the wire will spend budget these headers have not counted yet
+        # (the request that carried them has already called finished()).
+        budget = rate_limit.remaining - self._in_flight
         if budget <= 0:
             self._interval = self._floor
             self._next_start = max(self._next_start, rate_limit.reset_at)
