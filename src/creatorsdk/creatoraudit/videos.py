@@ -1,0 +1,207 @@
+"""``ca.videos``: individually tracked videos, and the batch deltas and metrics of any video."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
+from typing import Any, Final
+
+from creatorsdk._engine.batching import chunked, fan_out, stream_fan_out
+from creatorsdk._engine.client import mint_idempotency_key
+from creatorsdk._engine.paging import AsyncPager
+from creatorsdk.creatoraudit._arguments import (
+    LIST_LIMIT,
+    PLATFORMS,
+    boolean,
+    choice,
+    id_list,
+    idempotency_key_arg,
+    metadata_arg,
+    optional,
+    period_body,
+    positive_int,
+    sort_args,
+    text,
+    uuid_arg,
+    windows_arg,
+)
+from creatorsdk.creatoraudit._batch import CHUNK, fetch_metrics, parse_deltas
+from creatorsdk.creatoraudit._listing import Resource, decode_data, pager
+from creatorsdk.creatoraudit._writes import patch_body, send_create, send_delete
+from creatorsdk.creatoraudit.models import Deltas, Metrics, Video
+
+__all__ = ["ORDER_BY", "Videos", "video_filters"]
+
+#: The sort keys of ``GET /videos`` (and ``GET /account-videos``).
+ORDER_BY: Final = frozenset({"added_at", "create_time", "view_count", "like_count", "play_count"})
+
+
+def video_filters(
+    *,
+    account_id: str | None,
+    platform: str | None,
+    q: str | None,
+    is_active: bool | None,
+    order_by: str | None,
+    order_direction: str | None,
+    sort: str | None,
+) -> dict[str, Any]:
+    """The checked filter and sort query of a video listing."""
+    return {
+        "account_id": optional(uuid_arg, "account_id", account_id),
+        "platform": optional(choice, "platform", platform, PLATFORMS),
+        "q": optional(text, "q", q),
+        "is_active": optional(boolean, "is_active", is_active),
+        **sort_args(order_by, order_direction, sort, ORDER_BY),
+    }
+
+
+class Videos(Resource):
+    """List, track, change and untrack videos; batch view deltas and metrics."""
+
+    def list(
+        self,
+        *,
+        account_id: str | None = None,
+        platform: str | None = None,
+        q: str | None = None,
+        is_active: bool | None = None,
+        order_by: str | None = None,
+        order_direction: str | None = None,
+        sort: str | None = None,
+        include_total: bool = False,
+        limit: int = LIST_LIMIT,
+        cursor: str | None = None,
+    ) -> AsyncPager[Video]:
+        """Every individually tracked video matching the filters, page by page."""
+        params = video_filters(
+            account_id=account_id,
+            platform=platform,
+            q=q,
+            is_active=is_active,
+            order_by=order_by,
+            order_direction=order_direction,
+            sort=sort,
+        )
+        return pager(
+            self._client,
+            "/videos",
+            Video,
+            params=params,
+            limit=limit,
+            cursor=cursor,
+            include_total=include_total,
+        )
+
+    async def get(self, video_id: str) -> Video:
+        """One tracked video."""
+        path = f"/videos/{uuid_arg('video_id', video_id)}"
+        return decode_data(await self._client.request("GET", path), Video)
+
+    async def create(
+        self,
+        platform: str,
+        identifier: str,
+        *,
+        metadata: Mapping[str, Any] | None = None,
+        is_active: bool | None = None,
+        scrape_interval_hours: int | None = None,
+        idempotency_key: str | None = None,
+    ) -> Video:
+        """Track one post or video by URL, shortcode or id. Retries reuse one key."""
+        body = {
+            "platform": choice("platform", platform, PLATFORMS),
+            "identifier": text("identifier", identifier),
+            "metadata": optional(metadata_arg, "metadata", metadata),
+            "is_active": optional(boolean, "is_active", is_active),
+            "scrape_interval_hours": optional(
+                positive_int, "scrape_interval_hours", scrape_interval_hours
+            ),
+        }
+        key = idempotency_key_arg(idempotency_key) or mint_idempotency_key()
+        return await send_create(self._client, "/videos", body, key, Video)
+
+    async def update(
+        self,
+        video_id: str,
+        *,
+        is_active: bool | None = None,
+        metadata: Mapping[str, Any] | None = None,
+        scrape_interval_hours: int | None = None,
+    ) -> Video:
+        """Change a tracked video; pass only what changes."""
+        path = f"/videos/{uuid_arg('video_id', video_id)}"
+        body = patch_body(
+            {
+                "is_active": optional(boolean, "is_active", is_active),
+                "metadata": optional(metadata_arg, "metadata", metadata),
+                "scrape_interval_hours": optional(
+                    positive_int, "scrape_interval_hours", scrape_interval_hours
+                ),
+            }
+        )
+        reply = await self._client.request("PATCH", path, json=body, idempotent=True)
+        return decode_data(reply, Video)
+
+    async def delete(self, video_id: str) -> None:
+        """Stop tracking a video."""
+        await send_delete(self._client, f"/videos/{uuid_arg('video_id', video_id)}")
+
+    async def deltas(
+        self, video_ids: Iterable[str], windows: Iterable[int] | None = None
+    ) -> Deltas:
+        """Views gained per video over each look-back window, for any number of videos.
+
+        Ids (any case, repeats ignored) go out in chunks of 200 in parallel; ``windows`` is 1
+        to 10 day counts of 1–365 (``None``: the server's default). A failed chunk raises
+        :class:`~creatorsdk.errors.BatchError`; ``Deltas.merge(error.results)`` is the rest.
+        """
+        chunks, call = self._deltas_calls(video_ids, windows)
+        return Deltas.merge(await fan_out(chunks, call))
+
+    def iter_deltas(
+        self, video_ids: Iterable[str], windows: Iterable[int] | None = None
+    ) -> AbstractAsyncContextManager[AsyncIterator[Deltas]]:
+        """Like :meth:`deltas`, but hand over each chunk's :class:`Deltas` as it arrives.
+
+        ``async with ca.videos.iter_deltas(ids) as parts: async for part in parts: ...``.
+        Arguments are checked at the call; leaving the block early cancels what is still
+        running; failed chunks raise :class:`~creatorsdk.errors.BatchError` at the end.
+        """
+        chunks, call = self._deltas_calls(video_ids, windows)
+        return stream_fan_out(chunks, call)
+
+    def _deltas_calls(
+        self, video_ids: Iterable[str], windows: Iterable[int] | None
+    ) -> tuple[Sequence[tuple[str, ...]], Callable[[tuple[str, ...]], Awaitable[Deltas]]]:
+        chunks = chunked(id_list("video_ids", video_ids), CHUNK)
+        days = windows_arg(windows)
+        extra = {} if days is None else {"windows": days}
+
+        async def call(chunk: tuple[str, ...]) -> Deltas:
+            body = {"video_ids": list(chunk), **extra}
+            reply = await self._client.request("POST", "/videos/deltas", json=body, idempotent=True)
+            return parse_deltas(reply)
+
+        return chunks, call
+
+    async def metrics(
+        self,
+        video_ids: Iterable[str],
+        period: str = "30d",
+        start_date: dt.date | None = None,
+        end_date: dt.date | None = None,
+    ) -> Metrics:
+        """Windowed sums (views, plays, likes, comments, shares, engagement) per video.
+
+        Sent in chunks of 200 in parallel; ``period='custom'`` needs both dates.
+        """
+        window = period_body(period, start_date, end_date)
+        chunks = chunked(id_list("video_ids", video_ids), CHUNK)
+        return await fetch_metrics(
+            self._client,
+            "/videos/metrics",
+            chunks,
+            lambda chunk: {"video_ids": list(chunk), **window},
+        )
