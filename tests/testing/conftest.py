@@ -1,0 +1,59 @@
+"""Fixtures for the fakes' own tests: a fake on a manual clock and plain httpx clients."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import pytest
+
+from creatorsdk.testing import FakeClock, FakeCreatorAudit
+
+
+@pytest.fixture
+def fake_clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def fake(fake_clock: FakeClock) -> FakeCreatorAudit:
+    return FakeCreatorAudit(seed=0, clock=fake_clock)
+
+
+def client_for(fake: FakeCreatorAudit, key: str | None = None) -> httpx.AsyncClient:
+    """A plain httpx client on the fake's in-process transport, authenticated with ``key``."""
+    headers = {"Authorization": f"Bearer {key or fake.api_key}"}
+    return httpx.AsyncClient(transport=fake.transport(), base_url=fake.base_url, headers=headers)
+
+
+@pytest.fixture
+async def client(fake: FakeCreatorAudit) -> AsyncIterator[httpx.AsyncClient]:
+    async with client_for(fake) as http:
+        yield http
+
+
+@pytest.fixture
+async def reader(fake: FakeCreatorAudit) -> AsyncIterator[httpx.AsyncClient]:
+    """A client with the read-only key."""
+    async with client_for(fake, fake.read_only_api_key) as http:
+        yield http
+
+
+async def list_all(
+    http: httpx.AsyncClient, path: str, **params: Any
+) -> tuple[list[dict[str, Any]], int]:
+    """Every item of a listing, following cursors and ``has_next``; also the request count."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    requests = 0
+    while True:
+        query = {**params, **({"cursor": cursor} if cursor else {})}
+        response = await http.get(path, params=query)
+        requests += 1
+        assert response.status_code == 200, response.text
+        body = response.json()
+        items.extend(body["data"])
+        if not body["pagination"]["has_next"]:
+            return items, requests
+        cursor = body["pagination"]["next_cursor"]

@@ -1,0 +1,89 @@
+"""Real HTTP: ``fake.serve()`` on loopback, and the command-line server."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk.testing.__main__ import FAKES
+from creatorsdk.testing._cli import main
+
+
+async def test_serve_on_loopback_with_a_real_client() -> None:
+    fake = FakeCreatorAudit(accounts=10, tracked_videos=5)
+    async with fake.serve() as base_url:
+        assert base_url.startswith("http://127.0.0.1:")
+        assert base_url.endswith("/v2")
+        assert not base_url.endswith(":0/v2")
+        headers = {"Authorization": f"Bearer {fake.api_key}"}
+        async with httpx.AsyncClient(base_url=base_url, headers=headers) as http:
+            whoami = await http.get("/whoami")
+            listing = await http.get("/accounts", params={"limit": 3})
+            created = await http.post("/creators", json={"name": "Wire"})
+    assert whoami.json()["data"]["organization_id"] == fake.organization_id
+    assert listing.links["next"]["url"].startswith(f"{base_url}/accounts?")
+    assert created.status_code == 201
+    assert [r.path for r in fake.requests] == ["/v2/whoami", "/v2/accounts", "/v2/creators"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "applied"), [("drop_before_commit", False), ("drop_after_commit", True)]
+)
+async def test_drops_really_close_the_connection(kind: str, applied: bool) -> None:
+    fake = FakeCreatorAudit(accounts=4, faults=FaultPlan(**{kind: 1.0}))  # type: ignore[arg-type]
+    async with fake.serve() as base_url:
+        headers = {"Authorization": f"Bearer {fake.api_key}"}
+        async with httpx.AsyncClient(base_url=base_url, headers=headers) as http:
+            with pytest.raises(httpx.RemoteProtocolError):
+                await http.post("/creators", json={"name": "Dropped"})
+            fake.faults = FaultPlan()
+            assert (await http.get("/whoami")).status_code == 200
+    names = [c["name"] for c in fake.store.creators.values()]
+    assert names.count("Dropped") == int(applied)
+
+
+def test_cli_serves_until_sigint() -> None:
+    command = [
+        sys.executable, "-m", "creatorsdk.testing", "creatoraudit", "--port", "0",
+        "--seed", "1", "--accounts", "12", "--videos-per-account", "2,3",
+    ]  # fmt: skip
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    ) as process:
+        try:
+            assert process.stdout is not None
+            banner = process.stdout.readline()
+            assert banner.startswith("FakeCreatorAudit serving http://127.0.0.1:"), banner
+            words = dict(w.split("=", 1) for w in banner.split() if "=" in w)
+            base_url = banner.split()[2]
+            response = httpx.get(
+                f"{base_url}/accounts",
+                params={"include_total": "true"},
+                headers={"Authorization": f"Bearer {words['api_key']}"},
+                timeout=5,
+            )
+            assert response.status_code == 200
+            assert response.json()["pagination"]["total_count"] == 12
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+
+
+def test_cli_says_when_a_fake_is_not_available(capsys: pytest.CaptureFixture[str]) -> None:
+    # A registered fake whose module does not exist yet (as trackagoat's until it is written).
+    registry = {"creatoraudit": FAKES["creatoraudit"], "later": "creatorsdk.testing.later.cli"}
+    assert main(registry, ["later", "--port", "0"]) == 2
+    assert "the later fake is not available" in capsys.readouterr().err
+
+
+def test_cli_registry_has_a_slot_for_trackagoat() -> None:
+    assert FAKES["trackagoat"] == "creatorsdk.testing.trackagoat.cli"
