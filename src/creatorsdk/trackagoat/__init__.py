@@ -1,0 +1,47 @@
+"""The trackagoat v1 client: ``AsyncTrackAGoat``, its resources and its models."""
+
+from creatorsdk.trackagoat.client import AsyncTrackAGoat
+from creatorsdk.trackagoat.models import (
+    Advisory,
+    AnalyticsResult,
+    BulkReenableResult,
+    BulkRemoveResult,
+    Campaign,
+    CampaignItem,
+    CreateManyResult,
+    Creator,
+    CreatorCompliance,
+    CreatorFailure,
+    EntityRef,
+    Goal,
+    GoalCompliance,
+    Point,
+    Project,
+    Schema,
+    ScrapeJob,
+    Series,
+    Video,
+)
+
+__all__ = [
+    "Advisory",
+    "AnalyticsResult",
+    "AsyncTrackAGoat",
+    "BulkReenableResult",
+    "BulkRemoveResult",
+    "Campaign",
+    "CampaignItem",
+    "CreateManyResult",
+    "Creator",
+    "CreatorCompliance",
+    "CreatorFailure",
+    "EntityRef",
+    "Goal",
+    "GoalCompliance",
+    "Point",
+    "Project",
+    "Schema",
+    "ScrapeJob",
+    "Series",
+    "Video",
+]
