@@ -4,5 +4,15 @@ from creatorsdk import errors
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._engine.retry import RetryPolicy
+from creatorsdk.creatoraudit import AsyncCreatorAudit
+from creatorsdk.trackagoat import AsyncTrackAGoat
 
-__all__ = ["AsyncPager", "Page", "RateLimit", "RetryPolicy", "errors"]
+__all__ = [
+    "AsyncCreatorAudit",
+    "AsyncPager",
+    "AsyncTrackAGoat",
+    "Page",
+    "RateLimit",
+    "RetryPolicy",
+    "errors",
+]
