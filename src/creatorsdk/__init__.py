@@ -4,6 +4,7 @@ from creatorsdk import errors
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._engine.retry import RetryPolicy
+from creatorsdk._sync import CreatorAudit, SyncPager, TrackAGoat
 from creatorsdk.creatoraudit import AsyncCreatorAudit
 from creatorsdk.trackagoat import AsyncTrackAGoat
 
@@ -11,8 +12,11 @@ __all__ = [
     "AsyncCreatorAudit",
     "AsyncPager",
     "AsyncTrackAGoat",
+    "CreatorAudit",
     "Page",
     "RateLimit",
     "RetryPolicy",
+    "SyncPager",
+    "TrackAGoat",
     "errors",
 ]

@@ -1,0 +1,117 @@
+"""One event-loop thread per sync client, reached through an anyio blocking portal.
+
+The async client is built, used and closed only on that thread. A blocking call waits on a
+future; when the wait is interrupted (Ctrl-C raises ``KeyboardInterrupt`` in the waiting
+thread), the call's task is cancelled, so its in-flight requests are cancelled too, and the
+interrupt is re-raised once they are gone.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import ExitStack
+from typing import Any, Generic, TypeVar
+
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+
+from creatorsdk._engine.client import BaseClient
+
+__all__ = ["Runner"]
+
+T = TypeVar("T")
+C = TypeVar("C", bound=BaseClient)
+
+#: Longest wait, after an interrupt, for the cancelled call to wind down before re-raising.
+#: Cancelling requests takes milliseconds; the cap only guards against a stuck callback.
+CANCEL_GRACE = 5.0
+
+
+class Runner(Generic[C]):
+    """Owns the loop thread, the portal and the async client living on that loop."""
+
+    def __init__(self, client_class: type[C], options: dict[str, Any]) -> None:
+        stack = ExitStack()
+        name = f"creatorsdk-{client_class.__name__}"
+        portal = stack.enter_context(start_blocking_portal("asyncio", name=name))
+        try:
+            # Built on the loop thread: everything the client creates belongs to that loop.
+            client: C = portal.call(lambda: client_class(**options))
+            self.thread: threading.Thread = portal.call(threading.current_thread)
+        except BaseException:
+            stack.close()
+            raise
+        self.portal: BlockingPortal = portal
+        self.client: C = client
+        # Closes the client when this runner is garbage-collected or, at the latest, at
+        # interpreter exit (weakref.finalize registers one atexit hook and holds only a
+        # weak reference to the runner, so an open client never outlives its users).
+        self._finalizer = weakref.finalize(self, _shutdown, portal, client, stack, self.thread)
+
+    @property
+    def closed(self) -> bool:
+        """Whether :meth:`close` (or the exit hook) has run."""
+        return not self._finalizer.alive
+
+    def close(self) -> None:
+        """Close the async client and stop the loop thread; a second call does nothing."""
+        self._finalizer()
+
+    def call(self, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
+        """Run ``await func(*args, **kwargs)`` on the loop thread and wait for its result.
+
+        If the wait is interrupted (``KeyboardInterrupt``, or any exception raised in this
+        thread by a signal handler), the call is cancelled and the exception re-raised.
+        """
+        if self.closed:
+            raise RuntimeError(f"{type(self.client).__name__} is closed")
+        finished = threading.Event()
+
+        async def run() -> T:
+            try:
+                return await func(*args, **kwargs)
+            finally:
+                finished.set()
+
+        future = self.portal.start_task_soon(run)
+        try:
+            return future.result()
+        except BaseException:
+            # Only an interrupt of this wait leaves the future pending; the call's own errors
+            # arrive with the future done and simply propagate.
+            if future.cancel():
+                finished.wait(CANCEL_GRACE)
+            raise
+
+    def run_sync(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a plain function on the loop thread (async-client code never runs elsewhere)."""
+        if self.closed:
+            raise RuntimeError(f"{type(self.client).__name__} is closed")
+        return self.portal.call(lambda: func(*args, **kwargs))
+
+    def iterate(self, iterator: AsyncIterator[T]) -> Iterator[T]:
+        """A plain iterator over an async one, one ``__anext__`` per step on the loop."""
+        while (step := self.call(_next, iterator)) is not None:
+            yield step[0]
+
+
+async def _next(iterator: AsyncIterator[T]) -> tuple[T] | None:
+    # StopAsyncIteration must not escape a coroutine run by the portal; report it instead.
+    try:
+        return (await iterator.__anext__(),)
+    except StopAsyncIteration:
+        return None
+
+
+def _shutdown(
+    portal: BlockingPortal, client: BaseClient, stack: ExitStack, thread: threading.Thread
+) -> None:
+    if threading.current_thread() is thread:
+        # A collection triggered on the loop thread itself cannot block on that loop;
+        # leaving the stack to its own finalizer is the only safe move (never seen in practice).
+        return
+    try:
+        portal.call(client.aclose)
+    finally:
+        stack.close()
