@@ -9,6 +9,7 @@ from creatorsdk.testing._faults import FAULT_KINDS, FaultPlan
 from creatorsdk.testing._harness import FakeServer
 from creatorsdk.testing._recording import RecordedRequest
 from creatorsdk.testing.creatoraudit import FakeCreatorAudit
+from creatorsdk.testing.trackagoat import FakeTrackAGoat
 
 __all__ = [
     "FAULT_KINDS",
@@ -16,6 +17,7 @@ __all__ = [
     "FakeClock",
     "FakeCreatorAudit",
     "FakeServer",
+    "FakeTrackAGoat",
     "FaultPlan",
     "RecordedRequest",
 ]

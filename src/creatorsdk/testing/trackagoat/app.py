@@ -1,0 +1,228 @@
+"""The trackagoat ASGI app: a gateway (auth, limits, scopes, faults, body) before the routes.
+
+In order, per request: a request id (``X-Request-ID`` on every response, errors included),
+the API key (401 ``invalid_api_key``), the per-key rolling window (429 with ``Retry-After``),
+the org's daily quota (429 with ``meta.retryAfter`` and no ``Retry-After``), the scope (403
+``insufficient_scope``), injected API-level faults, then the JSON body (400 ``invalid_body``).
+Every error anywhere becomes the ``{data: null, error, meta: {code}}`` envelope.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from collections.abc import Awaitable, Callable
+
+from starlette.convertors import Convertor, register_url_convertor
+from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route, Router
+from starlette.types import Message, Receive, Scope, Send
+
+from creatorsdk.testing._faults import FAULT_SCOPE_KEY
+from creatorsdk.testing._middleware import read_body
+from creatorsdk.testing.trackagoat import routes_analytics as analytics
+from creatorsdk.testing.trackagoat import routes_campaigns as campaigns
+from creatorsdk.testing.trackagoat import routes_creators as creators
+from creatorsdk.testing.trackagoat import routes_org as org
+from creatorsdk.testing.trackagoat import routes_videos as videos
+from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body
+from creatorsdk.testing.trackagoat.plans import seconds_to_midnight
+from creatorsdk.testing.trackagoat.state import CONTEXT_KEY, ApiKey, ApiState, RequestContext
+
+__all__ = ["PREFIX", "Gateway", "build_app"]
+
+PREFIX = "/api/v1"
+_WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+_INJECTED = {
+    "error_503": (503, "service_unavailable", "The service is temporarily unavailable."),
+    "error_500": (500, "internal_error", "Internal server error."),
+    "error_502": (502, "bad_gateway", "An upstream service did not answer."),
+    "error_429": (429, "rate_limit_exceeded", "Too many requests."),
+}
+_log = logging.getLogger("creatorsdk.testing")
+
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+class _UUIDConvertor(Convertor[str]):
+    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
+
+    def convert(self, value: str) -> str:
+        return value.lower()
+
+    def to_string(self, value: str) -> str:
+        return value
+
+
+register_url_convertor("tg_uuid", _UUIDConvertor())
+
+
+def _route(path: str, **handlers: Handler) -> Route:
+    """One path with a handler per method (so a 405 lists every allowed method)."""
+
+    async def dispatch(request: Request) -> Response:
+        return await handlers["GET" if request.method == "HEAD" else request.method](request)
+
+    return Route(f"{PREFIX}{path}", dispatch, methods=list(handlers))
+
+
+def _routes() -> list[Route]:
+    one = "{id:tg_uuid}"
+    project = "/projects/{project_id:tg_uuid}"
+    return [
+        _route("/schema", GET=org.schema),
+        _route("/projects", GET=org.list_projects),
+        _route(f"{project}/goal-compliance", GET=org.goal_compliance),
+        _route("/creators", GET=creators.list_creators),
+        _route(f"{project}/creators", POST=creators.create_creators),
+        _route(f"{project}/creators/bulk-remove", POST=creators.bulk_remove),
+        _route(f"{project}/creators/bulk-reenable", POST=creators.bulk_reenable),
+        _route(f"/creators/{one}", PATCH=creators.update_creator, DELETE=creators.delete_creator),
+        _route(f"/creators/{one}/scrape", POST=creators.scrape_creator),
+        _route("/videos", GET=videos.list_videos),
+        _route(f"{project}/videos", POST=videos.create_video),
+        _route(f"{project}/videos/bulk-tracking-disable", POST=videos.bulk_disable),
+        _route(f"/videos/{one}", PATCH=videos.update_video, DELETE=videos.delete_video),
+        _route(f"/videos/{one}/scrape", POST=videos.scrape_video),
+        _route(f"/videos/{one}/tracking-disable", POST=videos.disable_video),
+        _route("/campaigns", GET=campaigns.list_campaigns),
+        _route(f"{project}/campaigns", POST=campaigns.create_campaign),
+        _route(
+            f"/campaigns/{one}",
+            PATCH=campaigns.update_campaign,
+            DELETE=campaigns.delete_campaign,
+        ),
+        _route(f"/campaigns/{one}/items", POST=campaigns.add_item, DELETE=campaigns.remove_item),
+        _route("/analytics", GET=analytics.query),
+        *(
+            _route(f"/{kind}/{one}/stats", GET=org.removed_stats)
+            for kind in ("creators", "campaigns", "videos")
+        ),
+    ]
+
+
+def build_app(state: ApiState) -> Gateway:
+    """The whole trackagoat API over ``state``."""
+    return Gateway(Router(routes=_routes()), state)
+
+
+class Gateway:
+    """Admits each request (see the module docstring), routes it, and renders every error."""
+
+    def __init__(self, router: Router, state: ApiState) -> None:
+        self.router = router
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.router(scope, receive, send)
+            return
+        ctx = RequestContext(
+            request_id=f"req_{uuid.uuid4().hex}", state=self.state, fault=scope.get(FAULT_SCOPE_KEY)
+        )
+        scope[CONTEXT_KEY] = ctx
+        # With "app" in the scope, Starlette's router raises 404/405 as HTTPException for us
+        # to render as envelopes, instead of answering in plain text itself.
+        scope["app"] = self
+        started = False
+
+        async def stamped(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = [*message.get("headers", []), (b"x-request-id", ctx.request_id.encode())]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        try:
+            await self._admit(scope, receive, ctx)
+            await self.router(scope, receive, stamped)
+            return
+        except ApiError as error:
+            problem = error
+        except HTTPException as error:
+            problem = _from_http(error, scope["path"])
+        except Exception:
+            if started:
+                raise
+            _log.exception("FakeTrackAGoat failed on %s %s", scope["method"], scope["path"])
+            problem = ApiError(500, "internal_error", "Internal server error.")
+        await problem.response()(scope, receive, stamped)
+
+    async def _admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
+        headers = Headers(scope=scope)
+        method = scope["method"]
+        key = ctx.key = self._authenticate(headers.get("authorization"))
+        self._count(key)
+        if method in _WRITE_METHODS and "write" not in key.scopes:
+            granted = ", ".join(key.scopes)
+            raise ApiError(
+                403,
+                "insufficient_scope",
+                f"This action requires the 'write' scope. Granted: [{granted}]",
+                meta={"required": "write", "granted": list(key.scopes)},
+            )
+        _inject_fault(ctx)
+        if method in _WRITE_METHODS:
+            raw = await read_body(receive)
+            if raw:
+                try:
+                    ctx.body = json.loads(raw)
+                except (ValueError, RecursionError):
+                    raise bad_body("The request body is not valid JSON.") from None
+
+    def _authenticate(self, authorization: str | None) -> ApiKey:
+        scheme, _, secret = (authorization or "").partition(" ")
+        key = self.state.keys.get(secret.strip()) if scheme.lower() == "bearer" else None
+        if key is None or key.revoked:
+            raise ApiError(401, "invalid_api_key", "Invalid or missing API key")
+        return key
+
+    def _count(self, key: ApiKey) -> None:
+        state = self.state
+        if state.window is not None:
+            wait = state.window.admit(key.secret)
+            if wait is not None:
+                raise ApiError(
+                    429,
+                    "rate_limit_exceeded",
+                    "Too many requests",
+                    headers={"Retry-After": str(wait)},
+                )
+        if not state.api_requests.take(state.limit("max_api_requests_per_day")):
+            # The daily quota says when it resets in meta only: no Retry-After (section 11).
+            now = state.store.clock()
+            raise ApiError(
+                429,
+                "rate_limit_exceeded",
+                "Rate limit exceeded",
+                meta={"retryAfter": seconds_to_midnight(now)},
+            )
+
+
+def _from_http(error: HTTPException, path: str) -> ApiError:
+    if error.status_code == 405:
+        allowed = (error.headers or {}).get("Allow", "")
+        return ApiError(
+            405,
+            "method_not_allowed",
+            f"{path} does not allow this method.",
+            headers={"Allow": allowed},
+        )
+    if error.status_code == 404:
+        return ApiError(404, "not_found", f"No endpoint or resource at {path}.")
+    return ApiError(error.status_code, "invalid_params", str(error.detail))
+
+
+def _inject_fault(ctx: RequestContext) -> None:
+    fault = ctx.fault
+    if fault is None or fault.kind not in _INJECTED:
+        return
+    fault.applied()
+    status, code, message = _INJECTED[fault.kind]
+    retry = {"Retry-After": str(fault.plan.retry_after)} if status == 429 else {}
+    raise ApiError(status, code, message, headers=retry)

@@ -1,0 +1,87 @@
+"""Cursor pagination: ``meta.nextCursor`` / ``hasMore`` over records in insertion order.
+
+A cursor holds the rank of the last item served and a fingerprint of the listing's filters.
+The next page starts strictly after that rank, and new records always rank last, so items
+added or removed meanwhile never shift a page: nothing is skipped or served twice.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from creatorsdk.testing.trackagoat.envelope import bad_query, ok
+from creatorsdk.testing.trackagoat.state import context
+
+__all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "serve_list"]
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 100
+
+
+def serve_list(
+    request: Request,
+    name: str,
+    filters: Mapping[str, Any],
+    records: Iterable[dict[str, Any]],
+    serve: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+) -> Response:
+    """One page of ``records`` (already filtered) in insertion order, as an envelope."""
+    ctx = context(request)
+    store = ctx.state.store
+    limit = _limit(request.query_params.get("limit"))
+    fingerprint = _fingerprint(name, filters)
+    after, emptied = _decode(request.query_params.get("cursor"), fingerprint)
+    ranked = sorted((store.order(r["id"]), r) for r in records if store.order(r["id"]) > after)
+    fault = ctx.fault
+    # A page right after an injected empty one is always served, so a listing always advances.
+    if fault is not None and fault.kind == "empty_page" and not emptied:
+        fault.applied()
+        same_place = _encode(fingerprint, after, emptied=True)
+        return ok([], meta={"nextCursor": same_place, "hasMore": True})
+    chunk = ranked[:limit]
+    has_more = len(ranked) > limit
+    cursor = _encode(fingerprint, chunk[-1][0]) if has_more else None
+    return ok([serve(r) for _, r in chunk], meta={"nextCursor": cursor, "hasMore": has_more})
+
+
+def _limit(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_LIMIT
+    try:
+        value = int(raw)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_LIMIT:
+        raise bad_query(f"limit must be an integer from 1 to {MAX_LIMIT}, got {raw!r}")
+    return value
+
+
+def _fingerprint(name: str, filters: Mapping[str, Any]) -> str:
+    canonical = json.dumps([name, filters], sort_keys=True)
+    return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
+
+
+def _encode(fingerprint: str, after: int, *, emptied: bool = False) -> str:
+    raw = json.dumps({"f": fingerprint, "a": after, "e": int(emptied)}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str | None, fingerprint: str) -> tuple[int, bool]:
+    if not cursor:
+        return -1, False
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        after, issued_for, emptied = int(payload["a"]), str(payload["f"]), bool(payload["e"])
+    except (ValueError, KeyError, TypeError, binascii.Error):
+        raise bad_query("cursor is not a cursor this API issued") from None
+    if issued_for != fingerprint:
+        raise bad_query("cursor was issued for a listing with other filters; start again")
+    return after, emptied
