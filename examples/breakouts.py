@@ -3,23 +3,26 @@
     python examples/breakouts.py --window 7 --top 10
 
 Pages through every discovered (and individually tracked) video, asks for view deltas in
-200-id chunks sent in parallel, and ranks the fastest movers. The deltas ``data`` is an object
-keyed by video id, and a window can be ``null`` (or missing) for a video with too little
-history: such videos are skipped, never counted as zero.
+200-id chunks sent in parallel, and ranks the fastest movers. Unlike the tutorial, it reads the
+deltas ``data`` as what it is, an object keyed by video id, and it skips videos without history
+(never scraped, or a ``null`` window) instead of counting them as zero growth.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import anyio
 import attrs
-from _api import open_creatoraudit
+from _api import Connect, one_line, open_creatoraudit, sdk_failure
 
-from creatorsdk import AsyncCreatorAudit, errors
-from creatorsdk.creatoraudit import Video
+from creatorsdk import AsyncCreatorAudit
+from creatorsdk.creatoraudit import Deltas, Video
+
+SOURCES = ("account", "tracked", "both")
 
 
 @attrs.frozen
@@ -30,51 +33,67 @@ class Breakout:
     views_gained: int
 
 
-async def collect_videos(ca: AsyncCreatorAudit, source: str) -> list[Video]:
-    """Every video of the chosen source: ``account`` videos, ``tracked`` ones, or ``both``."""
-    videos: list[Video] = []
-    if source in ("account", "both"):
-        videos += await ca.account_videos.list().to_list()
-    if source in ("tracked", "both"):
-        videos += await ca.videos.list().to_list()
-    return videos
+def rank(videos: Iterable[Video], deltas: Deltas, *, window: int, top: int) -> list[Breakout]:
+    """The ``top`` videos by views gained over ``window`` days, largest first (ties by id).
 
-
-async def find_breakouts(
-    ca: AsyncCreatorAudit, *, window: int = 7, top: int = 10, source: str = "both"
-) -> list[Breakout]:
-    """The ``top`` videos by views gained over ``window`` days, largest first."""
-    videos = {v.id: v for v in await collect_videos(ca, source)}
-    if not videos:
-        return []
-    deltas = await ca.videos.deltas(list(videos), windows=[window])
+    Pure: no I/O, so a synchronous client can reuse it. A video never scraped, or whose
+    window is ``null`` or missing, has no meaningful delta yet and is left out.
+    """
     ranked = [
         Breakout(video, gained)
-        for video_id, video in videos.items()
-        if (gained := deltas.get(video_id, window)) is not None
+        for video in videos
+        if video.last_scrape_time is not None
+        and (gained := deltas.get(video.id, window)) is not None
     ]
     ranked.sort(key=lambda b: (-b.views_gained, b.video.id))
     return ranked[:top]
 
 
+async def collect_videos(ca: AsyncCreatorAudit, source: str = "both") -> list[Video]:
+    """Every video of ``source``: ``account`` (discovered), ``tracked`` ones, or ``both``."""
+    videos: list[Video] = []
+    if source in ("account", "both"):
+        videos += await ca.account_videos.list().to_list()
+    if source in ("tracked", "both"):
+        videos += await ca.videos.list().to_list()
+    # One row per id, even if a video is both discovered and tracked on its own.
+    return list({v.id: v for v in videos}.values())
+
+
+async def find_breakouts(
+    ca: AsyncCreatorAudit, *, window: int = 7, top: int = 10, source: str = "both"
+) -> list[Breakout]:
+    """List the videos, fetch their deltas over ``window`` days, and :func:`rank` them."""
+    videos = await collect_videos(ca, source)
+    if not videos:
+        return []
+    deltas = await ca.videos.deltas([v.id for v in videos], windows=[window])
+    return rank(videos, deltas, window=window, top=top)
+
+
 def render(breakouts: Sequence[Breakout], window: int) -> str:
     """A ranked, aligned text table."""
-    lines = [f"{'#':>3}  {'views +' + str(window) + 'd':>14}  {'account':<22} caption"]
-    for rank, b in enumerate(breakouts, 1):
-        caption = " ".join((b.video.description or "").split())[:48]
+    lines = [f"{'#':>3}  {f'views +{window}d':>12}  {'account':<22} {'caption':<40}  video id"]
+    for number, b in enumerate(breakouts, 1):
+        caption = " ".join((b.video.description or "").split())[:40]
+        account = f"@{b.video.account_username or '?'}"
         lines.append(
-            f"{rank:>3}  {b.views_gained:>14,}  @{(b.video.account_username or '?'):<21} {caption}"
+            f"{number:>3}  {b.views_gained:>12,}  {account:<22} {caption:<40}  {b.video.id}"
         )
+    if not breakouts:
+        lines.append("  (no video has enough history for this window yet)")
     return "\n".join(lines)
 
 
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Flags: --window (1-365), --top (>= 1), --source, --base-url."""
-    parser = argparse.ArgumentParser(description="Rank the fastest-growing videos.")
+    parser = argparse.ArgumentParser(
+        prog="breakouts.py", description="Rank the fastest-growing videos."
+    )
     parser.add_argument("--window", type=int, default=7, help="look-back window in days")
-    parser.add_argument("--top", type=int, default=10)
-    parser.add_argument("--source", choices=["account", "tracked", "both"], default="both")
-    parser.add_argument("--base-url", default=None)
+    parser.add_argument("--top", type=int, default=10, help="rows to show")
+    parser.add_argument("--source", choices=SOURCES, default="both", help="which videos")
+    parser.add_argument("--base-url", help="API base URL (needs CREATORAUDIT_API_KEY)")
     args = parser.parse_args(argv)
     if not 1 <= args.window <= 365:
         parser.error("--window must be between 1 and 365 days")
@@ -83,24 +102,34 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-async def run(args: argparse.Namespace) -> int:
-    """Fetch, rank and print; an API failure is one line with its request id."""
-    try:
-        async with open_creatoraudit(base_url=args.base_url, latency=0.0) as (ca, source):
-            print(f"breakouts: using {source}")
+async def run(args: argparse.Namespace, connect: Connect = open_creatoraudit) -> int:
+    """Fetch, rank and print; an API failure is one line with its request id (exit 1)."""
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            ca, source = await stack.enter_async_context(
+                connect(base_url=args.base_url, latency=0.0)
+            )
+        except ValueError as error:  # a base URL or key the client refuses
+            print(f"breakouts: {error}", file=sys.stderr)
+            return 2
+        print(f"breakouts: using {source}")
+        try:
             breakouts = await find_breakouts(
                 ca, window=args.window, top=args.top, source=args.source
             )
-    except (errors.APIError, errors.APIConnectionError, errors.BatchError) as error:
-        print(f"breakouts: failed: {' '.join(str(error).split())}", file=sys.stderr)
-        return 1
+        except Exception as error:
+            failure = sdk_failure(error)
+            if failure is None:
+                raise
+            print(f"breakouts: failed: {one_line(failure)}", file=sys.stderr)
+            return 1
     print(render(breakouts, args.window))
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, connect: Connect = open_creatoraudit) -> int:
     """Entry point."""
-    return anyio.run(run, parse_args(argv))
+    return anyio.run(run, parse_args(argv), connect)
 
 
 if __name__ == "__main__":

@@ -1,30 +1,31 @@
 """A FastAPI backend that embeds one shared AsyncCreatorAudit.
 
     CREATORAUDIT_API_KEY=... uvicorn fastapi_app:app --app-dir examples
-    CREATORSDK_USE_FAKE=1 uvicorn fastapi_app:app --app-dir examples   # against the fake
+    CREATORSDK_USE_FAKE=1 uvicorn fastapi_app:app --app-dir examples   # the embedded fake
 
 The client is built once in the lifespan (its connection pool, concurrency limit and rate
 pacer are shared by every request) and handed to routes by a dependency. SDK errors become
-problem+json responses that carry the upstream request id.
+``application/problem+json`` responses that carry the upstream request id.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, Literal
 
 import attrs
 from breakouts import find_breakouts
 from fastapi import Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from creatorsdk import AsyncCreatorAudit, errors
 
 
-def build_client() -> AsyncCreatorAudit:
-    """The shared client: the real API, or the fake when ``CREATORSDK_USE_FAKE=1``.
+def client_from_env() -> AsyncCreatorAudit:
+    """The shared client: the real API, or an in-process fake when ``CREATORSDK_USE_FAKE=1``.
 
     Without a key and without that switch, startup fails with a clear message instead of
     serving routes that would all fail.
@@ -39,24 +40,13 @@ def build_client() -> AsyncCreatorAudit:
             api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
         )
     raise RuntimeError(
-        "CREATORAUDIT_API_KEY is not set; set it, or set CREATORSDK_USE_FAKE=1 to serve the "
+        "CREATORAUDIT_API_KEY is not set: set it, or set CREATORSDK_USE_FAKE=1 to serve the "
         "embedded fake API"
     )
 
 
-@contextlib.asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Create the one client at startup and close it at shutdown."""
-    async with build_client() as client:
-        app.state.creatoraudit = client
-        yield
-
-
-app = FastAPI(title="creatorsdk FastAPI example", lifespan=lifespan)
-
-
 def get_client(request: Request) -> AsyncCreatorAudit:
-    """Dependency: the shared client."""
+    """Dependency: the one client the lifespan created."""
     client: AsyncCreatorAudit = request.app.state.creatoraudit
     return client
 
@@ -70,83 +60,124 @@ def as_json(model: Any) -> dict[str, Any]:
     return data
 
 
-@app.get("/accounts")
-async def list_accounts(
-    ca: Client,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    platform: str | None = None,
-) -> dict[str, Any]:
-    """One page of accounts; pass ``next_cursor`` back as ``cursor`` for the next."""
-    pager = ca.accounts.list(platform=platform, limit=limit, cursor=cursor)
-    async with contextlib.aclosing(pager.pages()) as pages:
-        page = await anext(pages)
-    return {
-        "data": [as_json(a) for a in page.items],
-        "next_cursor": page.next_cursor if page.has_next else None,
-        "has_next": page.has_next,
-    }
-
-
-@app.get("/breakouts")
-async def breakouts(
-    ca: Client,
-    window: Annotated[int, Query(ge=1, le=365)] = 7,
-    top: Annotated[int, Query(ge=1, le=100)] = 10,
-) -> dict[str, Any]:
-    """The fastest-growing videos over ``window`` days."""
-    ranked = await find_breakouts(ca, window=window, top=top)
-    return {
-        "window": window,
-        "data": [
-            {
-                "video_id": b.video.id,
-                "account_username": b.video.account_username,
-                "views_gained": b.views_gained,
-            }
-            for b in ranked
-        ],
-    }
-
-
-@app.get("/overview")
-async def overview(ca: Client, period: str = "7d") -> dict[str, Any]:
-    """Org-wide headline numbers with period-over-period change."""
-    return {"data": as_json(await ca.overview(period=period))}
-
-
 def problem(status: int, title: str, detail: str, **fields: Any) -> JSONResponse:
-    """An RFC 9457 problem+json response."""
+    """An RFC 9457 ``application/problem+json`` response."""
     body = {"type": "about:blank", "title": title, "status": status, "detail": detail, **fields}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
-
-
-# The caller's mistakes pass through with their status; upstream trouble (our key, our rate
-# limit, their outage) is a 502 from this service's point of view.
-_PASS_THROUGH = frozenset({400, 404, 409, 422})
-
-
-@app.exception_handler(errors.APIError)
-async def upstream_error(_: Request, error: errors.APIError) -> JSONResponse:
-    """SDK API errors → problem+json carrying the upstream code and request id."""
-    status = error.status if error.status in _PASS_THROUGH else 502
-    return problem(
-        status,
-        error.title or "Upstream error",
-        error.detail or str(error),
-        code=error.code,
-        upstream_status=error.status,
-        upstream_request_id=error.request_id,
+    headers = {}
+    if fields.get("upstream_request_id"):
+        headers["X-Upstream-Request-ID"] = fields["upstream_request_id"]
+    return JSONResponse(
+        body, status_code=status, media_type="application/problem+json", headers=headers
     )
 
 
-@app.exception_handler(errors.CreatorSDKError)
-async def sdk_error(_: Request, error: errors.CreatorSDKError) -> JSONResponse:
-    """Connection failures, batch failures and undecodable bodies → 502."""
-    return problem(502, "Upstream unavailable", str(error))
+# The caller's mistakes (a bad cursor, an unknown id) keep their status; trouble between this
+# service and the API (our key, an outage) is a 502, and the API's rate limit a 503 to retry.
+_PASS_THROUGH = frozenset({400, 404, 409, 422})
 
 
-@app.exception_handler(ValueError)
-async def bad_argument(_: Request, error: ValueError) -> JSONResponse:
-    """The SDK refused an argument before sending it: the caller's input was bad."""
-    return problem(422, "Invalid argument", str(error))
+def upstream_problem(error: errors.CreatorSDKError) -> JSONResponse:
+    """Any SDK error as problem+json, with the upstream status, code and request id."""
+    if isinstance(error, errors.BatchError) and error.failures:
+        first = error.failures[0].error
+        if isinstance(first, errors.CreatorSDKError):
+            return upstream_problem(first)
+    if isinstance(error, errors.APIError):
+        if error.status in _PASS_THROUGH:
+            status = error.status
+        elif isinstance(error, errors.RateLimitError):
+            status = 503
+        else:
+            status = 502
+        response = problem(
+            status,
+            error.title or "Upstream error",
+            error.detail or str(error),
+            code=error.code,
+            upstream_status=error.status,
+            upstream_request_id=error.request_id,
+        )
+        if status == 503 and error.retry_after is not None:
+            response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
+        return response
+    return problem(
+        502,
+        "Upstream unavailable",
+        str(error),
+        upstream_request_id=getattr(error, "request_id", None),
+    )
+
+
+def create_app(
+    make_client: Callable[[], AsyncCreatorAudit] = client_from_env,
+) -> FastAPI:
+    """The app; ``make_client`` builds the shared client at startup (tests pass a fake's)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with make_client() as client:
+            app.state.creatoraudit = client
+            yield
+
+    app = FastAPI(title="creatorsdk FastAPI example", lifespan=lifespan)
+
+    @app.get("/accounts")
+    async def list_accounts(
+        ca: Client,
+        cursor: str | None = None,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        platform: Literal["instagram", "tiktok"] | None = None,
+    ) -> dict[str, Any]:
+        """One page of accounts; pass ``next_cursor`` back as ``cursor`` for the next."""
+        pager = ca.accounts.list(platform=platform, limit=limit, cursor=cursor)
+        async with contextlib.aclosing(pager.pages()) as pages:
+            page = await anext(pages)
+        return {
+            "data": [as_json(a) for a in page.items],
+            "next_cursor": page.next_cursor if page.has_next else None,
+            "has_next": page.has_next,
+        }
+
+    @app.get("/breakouts")
+    async def breakouts(
+        ca: Client,
+        window: Annotated[int, Query(ge=1, le=365)] = 7,
+        top: Annotated[int, Query(ge=1, le=100)] = 10,
+    ) -> dict[str, Any]:
+        """The fastest-growing videos over ``window`` days (videos without history skipped)."""
+        ranked = await find_breakouts(ca, window=window, top=top)
+        return {
+            "window": window,
+            "data": [
+                {
+                    "video_id": b.video.id,
+                    "account_username": b.video.account_username,
+                    "description": b.video.description,
+                    "views_gained": b.views_gained,
+                }
+                for b in ranked
+            ],
+        }
+
+    @app.get("/overview")
+    async def overview(ca: Client, period: Literal["7d", "30d", "90d"] = "7d") -> dict[str, Any]:
+        """Org-wide headline numbers with period-over-period change."""
+        return {"data": as_json(await ca.overview(period=period))}
+
+    @app.exception_handler(errors.CreatorSDKError)
+    async def sdk_error(_: Request, error: errors.CreatorSDKError) -> JSONResponse:
+        return upstream_problem(error)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_query(_: Request, error: RequestValidationError) -> JSONResponse:
+        # Same problem+json shape for the caller's own bad parameters.
+        fields = [
+            {"field": ".".join(str(p) for p in e["loc"][1:]), "message": e["msg"]}
+            for e in error.errors()
+        ]
+        return problem(422, "Invalid request", "some parameters are invalid", errors=fields)
+
+    return app
+
+
+app = create_app()
