@@ -75,7 +75,7 @@ def resolve(store: Store, entity: str, entity_id: str) -> Subject | None:
     project = store.find(store.projects, entity_id)
     if project is None:
         return None
-    videos = store.counted(v for v in store.live(store.videos) if v["project_id"] == entity_id)
+    videos = store.counted(v for v in store.tracked_videos() if v["project_id"] == entity_id)
     creators = [
         c["id"]
         for c in store.live(store.creators)

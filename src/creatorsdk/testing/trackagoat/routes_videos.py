@@ -37,7 +37,7 @@ async def list_videos(request: Request) -> Response:
     project_id, creator_id = query_uuid(params, "project_id"), query_uuid(params, "creator_id")
     records = [
         v
-        for v in store.live(store.videos)
+        for v in store.tracked_videos()
         if v["tracking_status"] != "excluded"
         and (project_id is None or v["project_id"] == project_id)
         and (creator_id is None or v["creator_id"] == creator_id)
@@ -63,11 +63,11 @@ async def create_video(request: Request) -> Response:
         tiktok_id = match.group(1)
         if any(
             v["project_id"] == project_id and v["tiktok_video_id"] == tiktok_id
-            for v in store.live(store.videos)
+            for v in store.tracked_videos()
         ):
             raise ApiError(409, "duplicate", "This video is already tracked in the project.")
         cap = state.limit("max_tracked_videos_per_org")
-        direct = sum(1 for v in store.live(store.videos) if v["tracking_status"] == "direct_add")
+        direct = sum(1 for v in store.tracked_videos() if v["tracking_status"] == "direct_add")
         if cap is not None and direct >= cap:
             raise limit_reached("max_tracked_videos_per_org", direct, cap)
         record = store.add_video_by_url(project_id, url.strip(), tiktok_id)

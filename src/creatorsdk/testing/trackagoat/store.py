@@ -110,6 +110,14 @@ class Store:
         """The records of ``collection`` not removed."""
         return (r for r in collection.values() if r["id"] not in self.removed)
 
+    def tracked_videos(self) -> Iterator[dict[str, Any]]:
+        """Live videos whose creator (if any) is not removed: what the API lists and counts."""
+        return (
+            v
+            for v in self.live(self.videos)
+            if v["creator_id"] is None or v["creator_id"] not in self.removed
+        )
+
     def active_creator_count(self) -> int:
         """Creators that count against ``max_creators_per_org``."""
         return sum(1 for r in self.live(self.creators) if r["is_active"])
