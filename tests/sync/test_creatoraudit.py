@@ -179,3 +179,18 @@ def test_a_sync_call_costs_little_over_the_async_one(ca: CreatorAudit) -> None:
     for _ in range(50):
         ca.whoami()
     assert (time.perf_counter() - started) / 50 < 0.02
+
+
+def test_an_error_inside_a_streamed_block_comes_out_as_raised(
+    ca: CreatorAudit, fake: FakeCreatorAudit
+) -> None:
+    ids = [*fake.store.videos, *fake.store.account_videos]
+
+    def read_one_then_fail() -> None:
+        with ca.videos.iter_deltas(ids) as parts:
+            next(parts)
+            raise LookupError("stop here")
+
+    with pytest.raises(LookupError, match="stop here"):
+        read_one_then_fail()
+    assert ca.whoami()  # the client's loop survived it

@@ -27,13 +27,13 @@ class SyncClient(Delegate, Generic[C]):
     methods with :func:`sync`. The constructor takes the async client's arguments.
     """
 
-    mirrors: ClassVar[type[BaseClient]]
+    _mirrors: ClassVar[type[BaseClient]]
     _resource_types: ClassVar[dict[str, type[SyncResource]]] = {}
     _runner: Runner[C]
 
     def __init_subclass__(cls, *, mirrors: type[BaseClient], **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.mirrors = mirrors
+        cls._mirrors = mirrors
         check_twins(cls, mirrors)
         # Resources are the annotations naming a SyncResource (``videos: Videos``).
         cls._resource_types = {
@@ -54,7 +54,7 @@ class SyncClient(Delegate, Generic[C]):
         requests_per_minute: float | None = None,
     ) -> None:
         runner: Runner[C] = Runner(
-            self.mirrors,  # type: ignore[arg-type]  # mirrors is the C of this subclass
+            self._mirrors,  # type: ignore[arg-type]  # mirrors is the C of this subclass
             {
                 "api_key": api_key,
                 "base_url": base_url,

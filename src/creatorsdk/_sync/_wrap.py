@@ -25,7 +25,15 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, get_
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._sync._runner import Runner
 
-__all__ = ["Delegate", "SyncContext", "SyncPager", "SyncResource", "sync", "sync_annotation"]
+__all__ = [
+    "Delegate",
+    "SyncContext",
+    "SyncPager",
+    "SyncResource",
+    "evaluated_signature",
+    "sync",
+    "sync_annotation",
+]
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -100,7 +108,21 @@ class SyncContext(AbstractContextManager[Any]):
         tb: TracebackType | None,
     ) -> bool | None:
         assert self._inner is not None, "__exit__ without __enter__"
-        return self._inner.__exit__(exc_type, exc, tb)
+        if exc is not None and not isinstance(exc, Exception):
+            # KeyboardInterrupt and SystemExit belong to this thread: thrown into the loop they
+            # would stop it. Leave the block normally instead (which cancels the work still
+            # running) and let the interrupt go on, whatever the manager says on the way out.
+            with contextlib.suppress(Exception):
+                self._inner.__exit__(None, None, None)
+            return False
+        try:
+            return self._inner.__exit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            # The block's own exception (Ctrl-C, say) went through the async manager's task
+            # group and came back wrapped; a sync caller gets it back as it was raised.
+            if exc is not None and group.split(lambda e: e is exc)[1] is None:
+                return False
+            raise
 
 
 class Delegate:
@@ -123,18 +145,18 @@ class SyncResource(Delegate):
     methods.
     """
 
-    mirrors: ClassVar[type]
+    _mirrors: ClassVar[type]
 
     def __init_subclass__(cls, *, mirrors: type, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        cls.mirrors = mirrors
+        cls._mirrors = mirrors
         check_twins(cls, mirrors)
         if cls.__doc__ is None and mirrors.__doc__:
             cls.__doc__ = f"{mirrors.__doc__.strip()}\n\nSync twin of the async resource."
 
     def __init__(self, runner: Runner[Any], target: object) -> None:
-        if not isinstance(target, self.mirrors):
-            expected = self.mirrors.__name__
+        if not isinstance(target, self._mirrors):
+            expected = self._mirrors.__name__
             raise TypeError(f"{type(self).__name__} wraps a {expected}, not {target!r}")
         super().__init__(runner, target)
 
@@ -199,7 +221,9 @@ def sync(fn: Callable[..., Any]) -> Callable[..., Any]:
             return sync_value(runner.run_sync(getattr(self._target, name), *args, **kwargs), runner)
 
     functools.update_wrapper(method, fn)
-    signature = sync_signature(fn)
+    async_signature = evaluated_signature(fn)
+    returns = sync_annotation(async_signature.return_annotation)
+    signature = async_signature.replace(return_annotation=returns)
     method.__signature__ = signature  # type: ignore[attr-defined]
     parameters = signature.parameters.values()
     method.__annotations__ = {
@@ -207,9 +231,9 @@ def sync(fn: Callable[..., Any]) -> Callable[..., Any]:
         "return": signature.return_annotation,
     }
     method.__sync_of__ = fn  # type: ignore[attr-defined]
-    if signature.return_annotation != inspect.signature(fn).return_annotation and fn.__doc__:
-        returns = _describe(signature.return_annotation)
-        method.__doc__ = f"{inspect.cleandoc(fn.__doc__)}\n\nSync twin: returns {returns}."
+    if returns != async_signature.return_annotation and fn.__doc__:
+        text = _describe(returns)
+        method.__doc__ = f"{inspect.cleandoc(fn.__doc__)}\n\nSync twin: returns {text}."
     return method
 
 
@@ -222,13 +246,12 @@ def sync_value(value: object, runner: Runner[Any]) -> Any:
     return value
 
 
-def sync_signature(fn: Callable[..., Any]) -> inspect.Signature:
-    """``fn``'s signature with its return annotation made sync; annotations evaluated."""
+def evaluated_signature(fn: Callable[..., Any]) -> inspect.Signature:
+    """``fn``'s signature with its annotations evaluated (where they can be)."""
     try:
-        signature = inspect.signature(fn, eval_str=True)
+        return inspect.signature(fn, eval_str=True)
     except NameError:  # a name only imported for type checking: keep the strings
-        signature = inspect.signature(fn)
-    return signature.replace(return_annotation=sync_annotation(signature.return_annotation))
+        return inspect.signature(fn)
 
 
 _ASYNC_SPELLINGS = (
