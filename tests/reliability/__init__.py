@@ -1,0 +1,1 @@
+"""Reliability and security suites (issue 7): faults, load, cancellation, hostile input."""
