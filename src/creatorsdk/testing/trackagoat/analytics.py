@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
-from creatorsdk.testing.creatoraudit.history import day_of
+from creatorsdk.testing.creatoraudit.history import ViewCurve, day_of
 from creatorsdk.testing.trackagoat.records import date_of_day, day_of_date
 from creatorsdk.testing.trackagoat.store import Store
 
@@ -186,25 +186,17 @@ class Daily:
         self.posted = [day_of(_epoch(store.videos[v]["posted_at"])) for v in subject.videos]
 
     def total(self, metric: str, day: int) -> float:
-        """Cumulative ``metric`` at the end of ``day`` (tracked videos only)."""
-        total = 0.0
-        for curve in self.curves:
-            if curve.first_day is not None and curve.first_day <= day:
-                total += curve.snapshot(day) * _share(curve, metric)
-        return total
+        """Cumulative ``metric`` at the end of ``day``, as far as tracking saw it."""
+        return sum(_seen(curve, day) * _share(curve, metric) for curve in self.curves)
 
     def gained(self, metric: str, first: int, last: int) -> float:
         """``metric`` gained over the days ``first``..``last`` (baselines gain nothing)."""
         if metric == "followers":
             return float(self.followers(last) - self.followers(first - 1))
-        total = 0.0
-        for curve in self.curves:
-            if curve.first_day is None:
-                continue
-            low = max(first - 1, curve.first_day)
-            if last > low:
-                total += max(curve.snapshot(last) - curve.snapshot(low), 0) * _share(curve, metric)
-        return total
+        return sum(
+            (_seen(curve, last) - _seen(curve, first - 1)) * _share(curve, metric)
+            for curve in self.curves
+        )
 
     def engagement(self, first: int, last: int) -> float:
         """Likes, comments, shares and saves gained over the days."""
@@ -219,7 +211,20 @@ class Daily:
         return sum(1 for day in self.posted if first <= day <= last)
 
 
-def _share(curve: Any, metric: str) -> float:
+def _seen(curve: ViewCurve, day: int) -> int:
+    """Views as tracking knows them at the end of ``day``.
+
+    A video posted while tracked is known from its first view. One that existed before
+    tracking began is known from its first snapshot, a baseline carried back to the days
+    before it, so it counts as nothing gained and cumulative and new series agree.
+    """
+    first = curve.first_day
+    if first is None:
+        return 0
+    return curve.views_on(day) if first <= curve.publish_day else curve.snapshot(day)
+
+
+def _share(curve: ViewCurve, metric: str) -> float:
     ratios = {
         "views": 1.0,
         "likes": curve.like_ratio,

@@ -205,7 +205,7 @@ class Store:
         ``publish_day`` when it was posted later)."""
         rng, today = self._rng, self.today()
         if publish_day is None:
-            publish_day = first_day - rng.randrange(0, 30)
+            publish_day = first_day - rng.randrange(1, 30)
         tiktok_id = str(rng.randrange(7 * 10**18, 8 * 10**18))
         if status is None:
             status = "auto_tracked" if creator["tracking_mode"] == "auto" else "pending_review"
