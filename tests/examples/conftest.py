@@ -169,3 +169,23 @@ def expected(source: dict[str, dict[str, Any]], columns: tuple[str, ...]) -> dic
 @pytest.fixture
 def db(tmp_path: Path) -> Path:
     return tmp_path / "org.db"
+
+
+def expected_ranking(
+    fake: FakeCreatorAudit, window: int, top: int, source: str = "both"
+) -> list[tuple[str, int]]:
+    """The ranking computed straight from the fake's state."""
+    store = fake.store
+    videos = {
+        "account": store.account_videos,
+        "tracked": store.videos,
+        "both": {**store.account_videos, **store.videos},
+    }[source]
+    ranked = [
+        (video_id, gained)
+        for video_id, record in videos.items()
+        if record["last_scrape_time"] is not None
+        and (gained := store.deltas(video_id, window)) is not None
+    ]
+    ranked.sort(key=lambda pair: (-pair[1], pair[0]))
+    return ranked[:top]

@@ -27,6 +27,7 @@ from .conftest import (
     connector,
     data_tables,
     expected,
+    expected_ranking,
     records,
     rows,
     small_fake,
@@ -126,17 +127,8 @@ async def test_the_summary_counts_retries_and_429s_and_ranks_breakouts(db: Path)
         out,
     ), out
 
-    # Top 5 over 7 days, computed from the fake: videos without history are skipped.
-    store = fake.store
-    candidates = [
-        (-gained, video_id)
-        for video_id, video in [*store.account_videos.items(), *store.videos.items()]
-        if video["last_scrape_time"] is not None
-        and (gained := store.deltas(video_id, 7)) is not None
-    ]
-    skipped = len(store.account_videos) + len(store.videos) - len(candidates)
-    assert skipped > 0
-    top = [video_id for _, video_id in sorted(candidates)[:5]]
+    # Top 5 over 7 days, as computed from the fake: videos without history are skipped.
+    top = [video_id for video_id, _ in expected_ranking(fake, 7, 5)]
     listed = re.findall(r"^\s+\d+\. +\+[\d,]+ .* ([0-9a-f-]{36})$", out, re.MULTILINE)
     assert listed == top
     assert "top 5 breakouts: views gained over 7 days" in out
