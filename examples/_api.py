@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
 from typing import Any
 
-from creatorsdk import AsyncCreatorAudit, errors
+from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, errors
 
 #: A realistic small organization: 300 accounts, ~10,000 account-videos (10,108 with the
 #: default seed), 300 tracked videos, 20–40 ms per request and 300 requests per 10 s.
@@ -141,3 +141,61 @@ def one_line(error: errors.CreatorSDKError) -> str:
     if request_id is not None and request_id not in text:
         text += f" [request_id={request_id}]"
     return text
+
+
+#: The trackagoat demo organization: two projects, 24 creators, 10–20 ms per request, and a
+#: per-key window of 600 requests a minute (the real API allows 60) so a demo run takes
+#: seconds; the client is paced to the same figure.
+TRACKAGOAT_DEMO: dict[str, Any] = {
+    "creators": 24,
+    "latency": 0.01,
+    "latency_jitter": 0.01,
+    "rate_limit": 600,
+}
+
+
+@contextlib.asynccontextmanager
+async def open_trackagoat(
+    *,
+    base_url: str | None = None,
+    max_concurrency: int = 8,
+    requests_per_minute: float | None = None,
+    seed: int = 1,
+    **fake_options: Any,
+) -> AsyncIterator[tuple[AsyncTrackAGoat, str]]:
+    """Yield a trackagoat client and a line saying what it talks to.
+
+    With ``TRACKAGOAT_API_KEY`` set it is the real API (or ``base_url``), paced at
+    ``requests_per_minute`` (default: the documented 60); without it, a seeded
+    :class:`~creatorsdk.testing.FakeTrackAGoat` served on 127.0.0.1, whose window is the
+    pace asked for (default 600 a minute). A ``base_url`` without a key is a ValueError.
+    """
+    if os.environ.get("TRACKAGOAT_API_KEY"):
+        async with AsyncTrackAGoat(
+            base_url=base_url,
+            max_concurrency=max_concurrency,
+            requests_per_minute=requests_per_minute,
+        ) as tg:
+            yield tg, f"trackagoat at {tg.base_url}"
+        return
+    if base_url is not None:
+        raise ValueError("--base-url needs TRACKAGOAT_API_KEY set (the key for that server)")
+    from creatorsdk.testing import FakeTrackAGoat
+
+    options = {**TRACKAGOAT_DEMO, **fake_options}
+    if requests_per_minute is not None:
+        options["rate_limit"] = max(int(requests_per_minute), 1)
+    clock = DemoClock()
+    fake = FakeTrackAGoat(seed=seed, clock=clock, **options)
+    clock.start()
+    logging.getLogger("uvicorn.error").addFilter(_QUIET_CANCELLATION)
+    async with (
+        fake.serve() as served_url,
+        AsyncTrackAGoat(
+            api_key=fake.api_key,
+            base_url=served_url,
+            max_concurrency=max_concurrency,
+            requests_per_minute=requests_per_minute or options["rate_limit"],
+        ) as tg,
+    ):
+        yield tg, f"embedded FakeTrackAGoat at {served_url} (TRACKAGOAT_API_KEY is not set)"
