@@ -394,6 +394,8 @@ class Reporter:
                 self._line(f"{name}: {detail()}")
 
         yield advance
+        if progress is not None and task is not None and total is None:
+            progress.update(task, total=steps)  # a listing of unknown length is now complete
         if progress is None:
             self._line(f"{name}: done, {amounts()} in {time.monotonic() - started:.1f} s")
 
