@@ -377,3 +377,16 @@ def test_the_command_runs_end_to_end_on_the_embedded_fake(tmp_path: Path) -> Non
     assert len(rows(db, "accounts")) == 3
     assert len(rows(db, "videos")) == _api.DEMO_ORG["tracked_videos"]
     assert done.stderr == ""
+
+
+async def test_a_base_url_the_client_refuses_exits_2_before_any_request(
+    db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("CREATORAUDIT_API_KEY", "ca_test_key_never_sent")
+    options = bulk_ingest.parse_args(["--db", str(db), "--base-url", "http://api.example.test/v2"])
+    # The real connect: the SDK refuses plain http to a non-loopback host in its constructor.
+    assert await bulk_ingest.run(options, out=io.StringIO()) == 2
+    error = capsys.readouterr().err
+    assert "bulk_ingest:" in error
+    assert "http" in error
+    assert "ca_test_key_never_sent" not in error
