@@ -1,0 +1,1 @@
+"""Side-by-side benchmarks of creatorsdk (``python -m benchmarks``; see README.md)."""
