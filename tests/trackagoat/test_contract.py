@@ -217,6 +217,24 @@ async def test_the_per_key_window_is_waited_out(fake_clock: FakeClock) -> None:
     assert fake_clock.now() - answered[0].arrived_at >= 60.0  # it waited out the window
 
 
+async def test_default_pacing_never_trips_the_default_window(
+    fake: FakeTrackAGoat, fake_clock: FakeClock
+) -> None:
+    start = fake_clock.now()
+    async with client_for(fake, fake_clock) as tg:  # 60 a minute, like the fake's window
+        schema = await tg.schema()
+        assert {"project", "creator", "video", "campaign"} <= set(schema.entities)
+        one_by_one = [c.id async for c in tg.creators.list(limit=1)]
+        for _ in range(80 - len(fake.requests)):
+            await tg.schema()
+    assert (
+        len(one_by_one) == len(set(one_by_one)) == len(list(fake.store.live(fake.store.creators)))
+    )
+    assert len(fake.requests) == 80
+    assert tg.stats.rate_limited == 0
+    assert fake_clock.now() - start >= 79.0  # a second apart, as 60 a minute means
+
+
 async def test_plan_limits_are_limit_reached_errors(fake_clock: FakeClock) -> None:
     fake = FakeTrackAGoat(seed=3, clock=fake_clock, plan="starter", creators=6)
     project = first_project(fake)
