@@ -8,6 +8,7 @@ interrupt is re-raised once they are gone.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -112,6 +113,8 @@ def _shutdown(
         # leaving the stack to its own finalizer is the only safe move (never seen in practice).
         return
     try:
-        portal.call(client.aclose)
+        # A loop that already stopped (it can only die of a bug) has nothing left to close.
+        with contextlib.suppress(RuntimeError):
+            portal.call(client.aclose)
     finally:
         stack.close()
