@@ -11,7 +11,7 @@ from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_rea
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, Fields, body_object, query_uuid
 from creatorsdk.testing.trackagoat.records import campaign_record, iso
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.state import context, idempotent
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -68,9 +68,7 @@ async def create_campaign(request: Request) -> Response:
         store.add_campaign(record)
         return ok(record, status=201)
 
-    owner = ctx.key.secret if ctx.key is not None else ""
-    key = request.headers.get("idempotency-key")
-    return state.idempotency.run(owner, key, ("POST", request.url.path), create)
+    return idempotent(request, create)
 
 
 async def update_campaign(request: Request) -> Response:

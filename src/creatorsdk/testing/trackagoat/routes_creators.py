@@ -11,7 +11,7 @@ from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_rea
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, Fields, body_object, query_uuid
 from creatorsdk.testing.trackagoat.records import iso, normalise_handle
-from creatorsdk.testing.trackagoat.state import ApiState, context
+from creatorsdk.testing.trackagoat.state import ApiState, context, idempotent
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -84,9 +84,7 @@ async def create_creators(request: Request) -> Response:
             raise _refusal(state, code or "", handle)
         return ok(state.store.serve_creator(record["id"]), status=status)
 
-    key = request.headers.get("idempotency-key")
-    owner = ctx.key.secret if ctx.key is not None else ""
-    return state.idempotency.run(owner, key, ("POST", request.url.path), create)
+    return idempotent(request, create)
 
 
 def _bulk_create(state: ApiState, project_id: str, body: dict[str, Any]) -> Response:

@@ -12,7 +12,7 @@ from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_rea
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, body_object, query_uuid
 from creatorsdk.testing.trackagoat.routes_creators import BULK_IDS_MAX, take_manual_scrape
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.state import context, idempotent
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -73,9 +73,7 @@ async def create_video(request: Request) -> Response:
         record = store.add_video_by_url(project_id, url.strip(), tiktok_id)
         return ok(store.serve_video(record["id"]), status=201)
 
-    owner = ctx.key.secret if ctx.key is not None else ""
-    key = request.headers.get("idempotency-key")
-    return state.idempotency.run(owner, key, ("POST", request.url.path), create)
+    return idempotent(request, create)
 
 
 async def update_video(request: Request) -> Response:
