@@ -118,8 +118,8 @@ class SyncContext(AbstractContextManager[Any]):
         try:
             return self._inner.__exit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
-            # The block's own exception (Ctrl-C, say) went through the async manager's task
-            # group and came back wrapped; a sync caller gets it back as it was raised.
+            # The block's own exception went through the async manager's task group and came
+            # back wrapped in a group; a sync caller gets it back as it was raised.
             if exc is not None and group.split(lambda e: e is exc)[1] is None:
                 return False
             raise
