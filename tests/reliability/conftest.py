@@ -21,9 +21,10 @@ from creatorsdk import RetryPolicy
 from creatorsdk.testing import FakeClock
 
 # Hypothesis: a small profile for CI, a larger one with CREATORSDK_HYPOTHESIS_PROFILE=thorough.
+PROFILE = os.environ.get("CREATORSDK_HYPOTHESIS_PROFILE", "ci")
 settings.register_profile(
     "ci",
-    max_examples=40,
+    max_examples=30,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -34,7 +35,13 @@ settings.register_profile(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
-settings.load_profile(os.environ.get("CREATORSDK_HYPOTHESIS_PROFILE", "ci"))
+settings.load_profile(PROFILE)
+
+
+def examples(ci: int) -> int:
+    """``ci`` examples in CI, 25 times as many under the thorough profile."""
+    return ci * 25 if PROFILE == "thorough" else ci
+
 
 #: Figures each suite reports, printed in the terminal summary (and quoted in RELIABILITY.md).
 FIGURES: dict[str, list[str]] = {}

@@ -95,6 +95,7 @@ class BaseClient:
             clock=self.retry_policy.clock,
             sleep=self.retry_policy.sleep,
             requests_per_minute=requests_per_minute or self._default_requests_per_minute,
+            max_wait=self.retry_policy.max_retry_after,
         )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).

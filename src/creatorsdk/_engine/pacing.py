@@ -73,6 +73,10 @@ class Pacer:
 
     Call :meth:`wait` before sending, :meth:`observe` with each response's
     :class:`RateLimit`, :meth:`pause` after a 429 and :meth:`finished` when a request ends.
+    ``max_wait`` caps any single wait (the retry policy's ``max_retry_after``): headers that
+    ask for more (a reset an hour away with nothing left, a skewed server clock) get a request
+    sent after ``max_wait``, whose 429 the retry policy then raises at once, instead of a
+    silent sleep of hours.
     """
 
     def __init__(
@@ -81,14 +85,19 @@ class Pacer:
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]],
         requests_per_minute: float | None = None,
+        max_wait: float | None = None,
     ) -> None:
         if requests_per_minute is not None and not requests_per_minute > 0:
             raise ValueError(f"requests_per_minute must be > 0, got {requests_per_minute!r}")
+        if max_wait is not None and not max_wait >= 0:
+            raise ValueError(f"max_wait must be >= 0, got {max_wait!r}")
         self._clock = clock
         self._sleep = sleep
         self._latest: RateLimit | None = None
         # A documented per-key rate (for APIs that send no headers) is a floor on spacing.
         self._floor = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        # The documented per-key rate is never broken to honour the cap.
+        self._max_wait = None if max_wait is None else max(max_wait, self._floor)
         self._interval = self._floor
         self._next_start = 0.0
         self._paused_until = 0.0
@@ -103,6 +112,8 @@ class Pacer:
         """Wait for this sender's turn, then count it as in flight."""
         now = self._clock()
         start = max(now, self._next_start, self._paused_until)
+        if self._max_wait is not None:
+            start = min(start, now + self._max_wait)
         self._next_start = start + self._interval
         while start > now:
             await self._sleep(start - now)
