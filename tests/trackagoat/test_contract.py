@@ -136,27 +136,28 @@ async def test_adding_120_handles_is_three_parallel_calls_with_every_outcome(
     assert {c.id for c in result.created}.isdisjoint(before)
 
 
-def drop_first_only(draws: int) -> FaultPlan:
-    """A plan whose seed drops the first creator POST after applying it, and no later one
+def first_only(kind: str, draws: int) -> FaultPlan:
+    """A plan whose seed damages the first creator POST after applying it, and no later one
     (the injector draws once per eligible request, in arrival order)."""
     for seed in range(10_000):
         rng = random.Random(seed)
         rolls = [rng.random() for _ in range(draws)]
         if rolls[0] < 0.5 and min(rolls[1:]) >= 0.5:
-            return FaultPlan(seed=seed, drop_after_commit=0.5, paths={"/projects/*/creators"})
+            return FaultPlan(seed=seed, paths={"/projects/*/creators"}, **{kind: 0.5})  # type: ignore[arg-type]
     raise AssertionError("no such seed")  # pragma: no cover
 
 
-async def test_a_retry_after_a_dropped_connection_adds_no_creator_twice(
-    fake: FakeTrackAGoat, fake_clock: FakeClock
+@pytest.mark.parametrize("kind", ["drop_after_commit", "truncated_body"])
+async def test_a_retry_after_a_damaged_answer_adds_no_creator_twice(
+    fake: FakeTrackAGoat, fake_clock: FakeClock, kind: str
 ) -> None:
     project = first_project(fake)
-    fake.faults = drop_first_only(draws=8)
+    fake.faults = first_only(kind, draws=8)
     handles = [f"retry_{n:03d}" for n in range(120)]
     async with client_for(fake, fake_clock) as tg:
         result = await tg.creators.create_many(project, handles)
 
-    assert fake.faults_injected["drop_after_commit"] == 1
+    assert fake.faults_injected[kind] == 1
     assert sorted(c.tiktok_handle for c in result.created) == handles
     assert not result.failed
     assert not result.reactivated
@@ -165,7 +166,7 @@ async def test_a_retry_after_a_dropped_connection_adds_no_creator_twice(
     posts = creator_posts(fake)
     keys = [p.headers["idempotency-key"] for p in posts]
     assert len(posts) == 4
-    assert len(set(keys)) == 3
+    assert len(set(keys)) == 3  # the retry reused its chunk's key
     assert fake.idempotent_replays == 1
 
 
