@@ -180,7 +180,10 @@ async def test_create_read_update_delete_round_trip(
     await ca.videos.delete(video.id)
 
     creator = await ca.creators.create("Contract Creator")
-    link = await ca.creators.link_account(creator.id, next(iter(active(fake.store.accounts))))
+    unlinked = sorted(
+        rid for rid, a in fake.store.accounts.items() if a["is_active"] and not a["creator_id"]
+    )
+    link = await ca.creators.link_account(creator.id, unlinked[0])
     assert link.creator_id == creator.id
     assert len(fake.store.accounts_of_creator(creator.id)) == 1
     await ca.creators.unlink_account(creator.id, link.account_id)
