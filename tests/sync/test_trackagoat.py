@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from typing import Any
 
@@ -10,7 +11,8 @@ import httpx
 import pytest
 import respx
 
-from creatorsdk import RetryPolicy, SyncPager, TrackAGoat, errors
+from creatorsdk import AsyncTrackAGoat, RetryPolicy, SyncPager, TrackAGoat, errors
+from creatorsdk.testing import FakeTrackAGoat
 from creatorsdk.trackagoat import CreateManyResult, Creator, Project
 
 from ..trackagoat.conftest import (
@@ -94,3 +96,34 @@ def test_bad_input_fails_before_the_network(tg: TrackAGoat, routes: respx.MockRo
     with pytest.raises(ValueError, match="project_id"):
         tg.goal_compliance("not-a-uuid")
     assert routes.calls.call_count == 0
+
+
+async def async_creator_ids(fake: FakeTrackAGoat) -> list[str]:
+    async with AsyncTrackAGoat(
+        api_key=fake.api_key,
+        base_url=fake.base_url,
+        transport=fake.transport(),
+        requests_per_minute=60_000,
+    ) as tg:
+        return [c.id async for c in tg.creators.list(limit=5)]
+
+
+def test_against_the_trackagoat_fake() -> None:
+    fake = FakeTrackAGoat(seed=0, rate_limit=None)
+    with TrackAGoat(
+        api_key=fake.api_key,
+        base_url=fake.base_url,
+        transport=fake.transport(),
+        requests_per_minute=60_000,  # the documented 60/min would make this test take seconds
+    ) as tg:
+        creators = tg.creators.list(limit=5)
+        first = next(iter(creators))
+        assert isinstance(first, Creator)
+        assert len(fake.requests) == 1
+        listed = [c.id for c in creators]
+        assert listed == asyncio.run(async_creator_ids(fake))  # what the async client lists
+        assert len(set(listed)) == len(listed) > 5
+        project_id = next(iter(fake.store.projects))
+        result = tg.creators.create_many(project_id, [f"newhandle{n:03d}" for n in range(60)])
+        assert len(result.created) == 60
+        assert sum(r.method == "POST" for r in fake.requests) == 2  # chunks of 50
