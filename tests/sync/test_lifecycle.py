@@ -41,6 +41,9 @@ async def test_works_inside_a_running_event_loop(fake: FakeCreatorAudit) -> None
         assert ca.whoami().organization_id == fake.organization_id
         assert len(ca.accounts.list(limit=10).to_list()) == len(fake.store.accounts)
         assert len(list(ca.videos.list(limit=10))) == len(fake.store.videos)
+        thread = ca._runner.thread
+        assert thread is not threading.current_thread()
+    assert not thread.is_alive()
     await asyncio.sleep(0)  # this loop is untouched and still runs
 
 
