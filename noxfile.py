@@ -46,3 +46,15 @@ def bench(session: nox.Session) -> None:
     """The side-by-side benchmarks (see benchmarks/README.md)."""
     session.install("-e", ".[dev]")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def chaos(session: nox.Session) -> None:
+    """The chaos ingest at full size: 10 seeds on the fake's default-sized organization."""
+    session.install("-e", ".[dev]")
+    session.run(
+        "pytest",
+        "tests/reliability/test_chaos.py",
+        *session.posargs,
+        env={"CREATORSDK_CHAOS": "full"},
+    )
