@@ -119,8 +119,17 @@ def run(*, quick: bool, repeats: int) -> str:
     if missed:
         lines.append("")
         for c, measured, expected in missed:
+            extra_ms = (c / measured - LATENCY) * 1000
             lines.append(
-                f"At max_concurrency={c}, {measured:,.0f} requests/s is "
-                f"{measured / expected:.2f} of the {expected:,.0f} expected."
+                f"**At max_concurrency={c}, {measured:,.0f} requests/s is "
+                f"{measured / expected:.2f} of the {expected:,.0f} expected.** Each request "
+                f"takes {extra_ms:.1f} ms beyond the fake's {LATENCY * 1000:.0f} ms: the client's "
+                "and the fake's own work per request (HTTP, routing, JSON, decoding), which "
+                "at this concurrency is not hidden behind other requests' waiting."
+                if c / LATENCY < bound.median
+                else f"**At max_concurrency={c}, {measured:,.0f} requests/s is "
+                f"{measured / expected:.2f} of the CPU bound:** with the latency's sleeping "
+                "requests added, the two processes sharing 2 cores do more work per request."
             )
+            lines.append("")
     return "\n".join(lines)
