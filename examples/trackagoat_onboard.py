@@ -113,8 +113,7 @@ def print_series(creators: list[Creator], series: dict[str, Series], days: int) 
 
 
 async def run(args: argparse.Namespace) -> int:
-    """Onboard, report, chart; the process exit code."""
-    handles, rejected = read_handles(args.handles)
+    """Open the API (or the embedded fake), onboard, report; the process exit code."""
     try:
         opened = open_trackagoat(
             base_url=args.base_url,
@@ -123,38 +122,45 @@ async def run(args: argparse.Namespace) -> int:
         )
         async with opened as (tg, source):
             print(f"trackagoat_onboard: using {source}", flush=True)
-            note = f" ({len(rejected)} lines skipped: not a handle)" if rejected else ""
-            print(f"read {len(handles)} handles from {args.handles}{note}")
-            for line in rejected:
-                print(f"  skipped: {line!r}")
-            project = args.project_id
-            if project is None:
-                first = await tg.projects.list(limit=1).pages().__anext__()
-                if not first.items:
-                    print("trackagoat_onboard: the organization has no project", file=sys.stderr)
-                    return 1
-                project = first.items[0].id
-                print(f"onboarding into {first.items[0].name!r} ({project})")
-            result = await tg.creators.create_many(
-                project, handles, tracking_mode=args.tracking_mode
-            )
-            print_outcomes(handles, result)
-            onboarded = [*result.created, *result.reactivated]
-            order = {h.lower(): i for i, h in enumerate(handles)}
-            onboarded.sort(key=lambda c: order.get(c.tiktok_handle.lower(), len(order)))
-            end = dt.datetime.now(dt.UTC).date()
-            start = end - dt.timedelta(days=args.days - 1)
-            series = await views_series(tg, onboarded, start, end)
-            print_series(onboarded, series, args.days)
+            # Failures are handled inside the block, so the embedded server always gets a
+            # clean shutdown rather than being cancelled by an exception passing through.
+            try:
+                return await onboard(tg, args)
+            except BaseException as error:
+                failure = sdk_failure(error)
+                if failure is None:
+                    raise
+                print(f"trackagoat_onboard: failed: {one_line(failure)}", file=sys.stderr)
+                return 1
     except ValueError as error:  # a --base-url without its key
         print(f"trackagoat_onboard: error: {error}", file=sys.stderr)
         return 2
-    except BaseException as error:
-        failure = sdk_failure(error)
-        if failure is None:
-            raise
-        print(f"trackagoat_onboard: failed: {one_line(failure)}", file=sys.stderr)
-        return 1
+
+
+async def onboard(tg: AsyncTrackAGoat, args: argparse.Namespace) -> int:
+    """Add the file's handles to the project, print each outcome, then the series."""
+    handles, rejected = read_handles(args.handles)
+    note = f" ({len(rejected)} lines skipped: not a handle)" if rejected else ""
+    print(f"read {len(handles)} handles from {args.handles}{note}")
+    for line in rejected:
+        print(f"  skipped: {line!r}")
+    project = args.project_id
+    if project is None:
+        first = await tg.projects.list(limit=1).pages().__anext__()
+        if not first.items:
+            print("trackagoat_onboard: the organization has no project", file=sys.stderr)
+            return 1
+        project = first.items[0].id
+        print(f"onboarding into {first.items[0].name!r} ({project})")
+    result = await tg.creators.create_many(project, handles, tracking_mode=args.tracking_mode)
+    print_outcomes(handles, result)
+    onboarded = [*result.created, *result.reactivated]
+    order = {h.lower(): i for i, h in enumerate(handles)}
+    onboarded.sort(key=lambda c: order.get(c.tiktok_handle.lower(), len(order)))
+    end = dt.datetime.now(dt.UTC).date()
+    start = end - dt.timedelta(days=args.days - 1)
+    series = await views_series(tg, onboarded, start, end)
+    print_series(onboarded, series, args.days)
     return 0
 
 

@@ -3,12 +3,13 @@ conftest and talk to whichever ``fake`` is in scope."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import pytest
 
 from creatorsdk.testing import FakeClock, FakeTrackAGoat
+from tests.testing.conftest import client_for
 
 
 @pytest.fixture
@@ -20,6 +21,12 @@ def fake(fake_clock: FakeClock) -> FakeTrackAGoat:
 def project(fake: FakeTrackAGoat) -> str:
     """The first project, which holds the seeded removed and disabled creators."""
     return next(iter(fake.store.projects))
+
+
+def http_for(fake: FakeTrackAGoat, key: str | None = None) -> httpx.AsyncClient:
+    """The parent conftest's plain client (typed for FakeCreatorAudit, it needs only
+    ``transport()``, ``base_url`` and ``api_key``) on a FakeTrackAGoat."""
+    return client_for(cast(Any, fake), key)
 
 
 async def list_all(http: httpx.AsyncClient, path: str, **params: Any) -> tuple[list[Any], int]:

@@ -6,8 +6,7 @@ import httpx
 import pytest
 
 from creatorsdk.testing import FakeClock, FakeTrackAGoat
-from tests.testing.conftest import client_for
-from tests.testing.trackagoat.conftest import meta_code
+from tests.testing.trackagoat.conftest import http_for, meta_code
 
 
 async def test_every_answer_is_an_envelope_with_a_request_id(client: httpx.AsyncClient) -> None:
@@ -81,7 +80,7 @@ async def test_bodies_must_be_json_objects_with_known_fields(
 
 async def test_the_per_key_window_rolls(fake_clock: FakeClock) -> None:
     fake = FakeTrackAGoat(seed=0, clock=fake_clock, rate_limit=60)
-    async with client_for(fake) as http, client_for(fake, fake.read_only_api_key) as other:
+    async with http_for(fake) as http, http_for(fake, fake.read_only_api_key) as other:
         for _ in range(60):
             assert (await http.get("/schema")).status_code == 200
             fake_clock.advance(0.5)
@@ -97,14 +96,14 @@ async def test_the_per_key_window_rolls(fake_clock: FakeClock) -> None:
 
 async def test_no_window_when_switched_off(fake_clock: FakeClock) -> None:
     fake = FakeTrackAGoat(seed=0, clock=fake_clock, rate_limit=None)
-    async with client_for(fake) as http:
+    async with http_for(fake) as http:
         statuses = {(await http.get("/schema")).status_code for _ in range(150)}
     assert statuses == {200}
 
 
 async def test_the_daily_quota_resets_at_utc_midnight(fake_clock: FakeClock) -> None:
     fake = FakeTrackAGoat(seed=0, clock=fake_clock, limits={"max_api_requests_per_day": 2})
-    async with client_for(fake) as http:
+    async with http_for(fake) as http:
         assert [(await http.get("/schema")).status_code for _ in range(2)] == [200, 200]
         spent = await http.get("/projects")
         to_midnight = 86_400 - fake_clock.now() % 86_400
@@ -118,7 +117,7 @@ async def test_the_daily_quota_resets_at_utc_midnight(fake_clock: FakeClock) -> 
 
 async def test_the_free_plan_has_no_api_requests(fake_clock: FakeClock) -> None:
     fake = FakeTrackAGoat(seed=0, clock=fake_clock, plan="free", projects=1)
-    async with client_for(fake) as http:
+    async with http_for(fake) as http:
         response = await http.get("/projects")
     assert response.status_code == 429
     assert fake.limits["max_creators_per_org"] == 5
