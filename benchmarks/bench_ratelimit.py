@@ -197,14 +197,16 @@ def _scaled(slice_: Outcome, full: int, videos: int) -> Outcome:
     """
     if slice_.rate_limited:
         raise RuntimeError("the naive slice hit the rate limit; scaling it would be wrong")
+    factor = full / slice_.requests
     return Outcome(
-        wall=slice_.wall * full / slice_.requests,
+        wall=slice_.wall * factor,
         requests=full,
         rate_limited=0,
         retries=0,
         accounts=slice_.accounts,
         videos=videos,
         deltas=videos,
+        cpu=slice_.cpu * factor,
     )
 
 
