@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -30,6 +31,17 @@ async def test_serve_on_loopback_with_a_real_client() -> None:
     assert listing.links["next"]["url"].startswith(f"{base_url}/accounts?")
     assert created.status_code == 201
     assert [r.path for r in fake.requests] == ["/v2/whoami", "/v2/accounts", "/v2/creators"]
+
+
+async def test_a_failing_block_still_closes_the_listening_socket() -> None:
+    fake = FakeCreatorAudit(accounts=2, tracked_videos=1)
+    with pytest.raises(RuntimeError, match="boom"):
+        async with fake.serve() as base_url:
+            raise RuntimeError("boom")
+    port = httpx.URL(base_url).port
+    assert port is not None
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
 
 
 @pytest.mark.parametrize(

@@ -107,22 +107,35 @@ async def serve_app(
     hide = _HideIntentionalDrops()
     uvicorn_log = logging.getLogger("uvicorn.error")
     uvicorn_log.addFilter(hide)
+    stopped = anyio.Event()
+    failure: Exception | None = None
     try:
         async with anyio.create_task_group() as group:
-            group.start_soon(_run, server, host, port)
+            group.start_soon(_run, server, host, port, stopped)
             await server.ready.wait()
             bound_port = server.servers[0].sockets[0].getsockname()[1]
             try:
                 yield f"http://{host}:{bound_port}{prefix}"
+            except Exception as error:
+                # Raised again below, as itself rather than wrapped in an ExceptionGroup.
+                failure = error
             finally:
+                # Let uvicorn close its sockets even when the block failed or was cancelled;
+                # cancelling serve() instead would leak the listening socket.
                 server.should_exit = True
+                with anyio.CancelScope(shield=True):
+                    await stopped.wait()
     finally:
         uvicorn_log.removeFilter(hide)
+    if failure is not None:
+        raise failure
 
 
-async def _run(server: uvicorn.Server, host: str, port: int) -> None:
+async def _run(server: uvicorn.Server, host: str, port: int, stopped: anyio.Event) -> None:
     try:
         await server.serve()
     except SystemExit as error:
         # uvicorn exits the process when it cannot bind; an embedded server raises instead.
         raise OSError(f"could not serve on {host}:{port} (see the uvicorn log)") from error
+    finally:
+        stopped.set()
