@@ -86,8 +86,13 @@ async def stream_fan_out(
             except Exception as error:
                 failures.append(ChunkFailure(index, chunks[index], error))
                 return
+            try:
+                out.send_nowait(result)
+            except anyio.BrokenResourceError:
+                # The caller left the block while this chunk was finishing: nobody reads
+                # any more, and the result is not theirs to lose or be raised about.
+                return
             delivered.append(result)
-            out.send_nowait(result)
 
     async with anyio.create_task_group() as group, receive:
         async with send:
