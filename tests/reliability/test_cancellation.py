@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import uuid
+import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
 from pathlib import Path
@@ -33,6 +34,15 @@ _SDK = str(Path(creatorsdk.__file__).parent)
 _FAKES = str(Path(creatorsdk.__file__).parent / "testing")
 LEAKS: dict[str, int] = {}
 ALWAYS_503 = FaultPlan(error_503=1.0, paths={"/whoami"})
+
+
+@pytest.fixture(autouse=True)
+def _collect_earlier_garbage() -> None:
+    """Finalize what earlier tests left behind before this one starts, so a socket another
+    suite leaked cannot fail a test here; what leaks during a test here still fails it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
 
 
 def sdk_tasks() -> list[str]:

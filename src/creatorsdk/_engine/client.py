@@ -59,6 +59,12 @@ class BaseClient:
 
     Subclasses set the environment variable names, the default base URL and the error-body
     parser of their API, and add resources that call :meth:`request`.
+
+    TLS is always verified by the transport the client builds; there is no ``verify`` switch
+    to flip by accident. The one way to change TLS (a private CA, a corporate proxy) is
+    explicit: pass your own ``transport=``, e.g. ``httpx.AsyncHTTPTransport(verify=context)``,
+    whose settings are then yours. Redirects are never followed, so the key is only ever sent
+    to the base URL's origin.
     """
 
     _api_name: ClassVar[str] = "API"
