@@ -217,8 +217,22 @@ async def test_trackagoat_lists_creates_and_maps_errors(anyio_backend: str) -> N
     passed(anyio_backend)
 
 
+async def test_trackagoat_daily_quota_is_raised_at_once(anyio_backend: str) -> None:
+    vtime = VirtualTime()
+    fake = FakeTrackAGoat(3, clock=vtime, limits={"max_api_requests_per_day": 2})
+    async with trackagoat(fake, vtime) as tg:
+        await tg.schema()
+        await tg.schema()
+        before = vtime()
+        with pytest.raises(errors.DailyQuotaExceededError) as quota:
+            await tg.projects.list().to_list()
+    assert quota.value.attempts == 1
+    assert vtime() - before < 1.0  # raised at once: no sleep until midnight
+    passed(anyio_backend)
+
+
 async def test_zz_report(anyio_backend: str) -> None:
     """Runs last in this module: how many core tests passed on each backend."""
-    assert PASSED[anyio_backend] >= 11
+    assert PASSED[anyio_backend] >= 12
     if anyio_backend == "trio":
         report("event loops", f"core tests passed: {dict(sorted(PASSED.items()))}")
