@@ -8,10 +8,13 @@ import logging
 import os
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import AbstractAsyncContextManager
-from typing import Any
+from contextlib import AbstractAsyncContextManager, AbstractContextManager
+from typing import TYPE_CHECKING, Any
 
-from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, errors
+from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, CreatorAudit, errors
+
+if TYPE_CHECKING:
+    from creatorsdk.testing import FakeCreatorAudit
 
 #: A realistic small organization: 300 accounts, ~10,000 account-videos (10,108 with the
 #: default seed), 300 tracked videos, 20–40 ms per request and 300 requests per 10 s.
@@ -28,6 +31,9 @@ DEMO_ORG: dict[str, Any] = {
 #: How an example gets its client: ``connect(base_url=..., max_concurrency=..., seed=...)``
 #: yields the client and one line saying what it talks to. Tests pass their own.
 Connect = Callable[..., AbstractAsyncContextManager[tuple[AsyncCreatorAudit, str]]]
+
+#: The same for the blocking client (``CreatorAudit``): a plain context manager.
+ConnectSync = Callable[..., AbstractContextManager[tuple[CreatorAudit, str]]]
 
 
 class DemoClock:
@@ -82,13 +88,7 @@ async def open_creatoraudit(
         async with AsyncCreatorAudit(base_url=base_url, max_concurrency=max_concurrency) as ca:
             yield ca, f"CreatorAudit at {ca.base_url}"
         return
-    if base_url is not None:
-        raise ValueError("--base-url needs CREATORAUDIT_API_KEY set (the key for that server)")
-    from creatorsdk.testing import FakeCreatorAudit
-
-    clock = DemoClock()
-    fake = FakeCreatorAudit(seed=seed, clock=clock, **{**DEMO_ORG, **fake_options})
-    clock.start()
+    fake = _demo_fake(base_url, seed, fake_options)
     # Ctrl-C cancels the requests the fake is still serving (as late as the event loop's
     # shutdown); that is the user's wish, not a server error worth a traceback.
     logging.getLogger("uvicorn.error").addFilter(_QUIET_CANCELLATION)
@@ -99,6 +99,45 @@ async def open_creatoraudit(
         ) as ca,
     ):
         yield ca, f"embedded FakeCreatorAudit at {served_url} (CREATORAUDIT_API_KEY is not set)"
+
+
+@contextlib.contextmanager
+def open_creatoraudit_sync(
+    *,
+    base_url: str | None = None,
+    max_concurrency: int = 8,
+    seed: int = 1,
+    **fake_options: Any,
+) -> Iterator[tuple[CreatorAudit, str]]:
+    """:func:`open_creatoraudit` for the blocking client.
+
+    The embedded fake is reached in-process: it runs on the client's own event-loop thread,
+    so a synchronous program needs no server and no event loop of its own.
+    """
+    if os.environ.get("CREATORAUDIT_API_KEY"):
+        with CreatorAudit(base_url=base_url, max_concurrency=max_concurrency) as ca:
+            yield ca, f"CreatorAudit at {ca.base_url}"
+        return
+    fake = _demo_fake(base_url, seed, fake_options)
+    with CreatorAudit(
+        api_key=fake.api_key,
+        base_url=fake.base_url,
+        transport=fake.transport(),
+        max_concurrency=max_concurrency,
+    ) as ca:
+        yield ca, "embedded FakeCreatorAudit, in-process (CREATORAUDIT_API_KEY is not set)"
+
+
+def _demo_fake(base_url: str | None, seed: int, options: dict[str, Any]) -> FakeCreatorAudit:
+    """The seeded demo organization, with time running from today's 00:00 UTC."""
+    if base_url is not None:
+        raise ValueError("--base-url needs CREATORAUDIT_API_KEY set (the key for that server)")
+    from creatorsdk.testing import FakeCreatorAudit
+
+    clock = DemoClock()
+    fake = FakeCreatorAudit(seed=seed, clock=clock, **{**DEMO_ORG, **options})
+    clock.start()
+    return fake
 
 
 def _leaves(error: BaseException) -> Iterator[BaseException]:

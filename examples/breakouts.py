@@ -1,6 +1,7 @@
 """Detect breakout posts: the docs' tutorial, done with the SDK.
 
     python examples/breakouts.py --window 7 --top 10
+    python examples/breakouts.py --sync      # the same with the blocking client
 
 Pages through every discovered (and individually tracked) video, asks for view deltas in
 200-id chunks sent in parallel, and ranks the fastest movers. Unlike the tutorial, it reads the
@@ -17,9 +18,16 @@ from collections.abc import Iterable, Sequence
 
 import anyio
 import attrs
-from _api import Connect, one_line, open_creatoraudit, sdk_failure
+from _api import (
+    Connect,
+    ConnectSync,
+    one_line,
+    open_creatoraudit,
+    open_creatoraudit_sync,
+    sdk_failure,
+)
 
-from creatorsdk import AsyncCreatorAudit
+from creatorsdk import AsyncCreatorAudit, CreatorAudit
 from creatorsdk.creatoraudit import Deltas, Video
 
 SOURCES = ("account", "tracked", "both")
@@ -56,8 +64,7 @@ async def collect_videos(ca: AsyncCreatorAudit, source: str = "both") -> list[Vi
         videos += await ca.account_videos.list().to_list()
     if source in ("tracked", "both"):
         videos += await ca.videos.list().to_list()
-    # One row per id, even if a video is both discovered and tracked on its own.
-    return list({v.id: v for v in videos}.values())
+    return _one_per_id(videos)
 
 
 async def find_breakouts(
@@ -69,6 +76,32 @@ async def find_breakouts(
         return []
     deltas = await ca.videos.deltas([v.id for v in videos], windows=[window])
     return rank(videos, deltas, window=window, top=top)
+
+
+def collect_videos_sync(ca: CreatorAudit, source: str = "both") -> list[Video]:
+    """:func:`collect_videos` with the blocking client: no ``await``, same pages."""
+    videos: list[Video] = []
+    if source in ("account", "both"):
+        videos += ca.account_videos.list().to_list()
+    if source in ("tracked", "both"):
+        videos += ca.videos.list().to_list()
+    return _one_per_id(videos)
+
+
+def find_breakouts_sync(
+    ca: CreatorAudit, *, window: int = 7, top: int = 10, source: str = "both"
+) -> list[Breakout]:
+    """:func:`find_breakouts` with the blocking client; the chunks still go out in parallel."""
+    videos = collect_videos_sync(ca, source)
+    if not videos:
+        return []
+    deltas = ca.videos.deltas([v.id for v in videos], windows=[window])
+    return rank(videos, deltas, window=window, top=top)
+
+
+def _one_per_id(videos: Iterable[Video]) -> list[Video]:
+    # One row per id, even if a video is both discovered and tracked on its own.
+    return list({v.id: v for v in videos}.values())
 
 
 def render(breakouts: Sequence[Breakout], window: int) -> str:
@@ -86,7 +119,7 @@ def render(breakouts: Sequence[Breakout], window: int) -> str:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """Flags: --window (1-365), --top (>= 1), --source, --base-url."""
+    """Flags: --window (1-365), --top (>= 1), --source, --base-url, --sync."""
     parser = argparse.ArgumentParser(
         prog="breakouts.py", description="Rank the fastest-growing videos."
     )
@@ -94,6 +127,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--top", type=int, default=10, help="rows to show")
     parser.add_argument("--source", choices=SOURCES, default="both", help="which videos")
     parser.add_argument("--base-url", help="API base URL (needs CREATORAUDIT_API_KEY)")
+    parser.add_argument(
+        "--sync", action="store_true", help="use the blocking CreatorAudit client (no event loop)"
+    )
     args = parser.parse_args(argv)
     if not 1 <= args.window <= 365:
         parser.error("--window must be between 1 and 365 days")
@@ -110,26 +146,60 @@ async def run(args: argparse.Namespace, connect: Connect = open_creatoraudit) ->
                 connect(base_url=args.base_url, latency=0.0)
             )
         except ValueError as error:  # a base URL or key the client refuses
-            print(f"breakouts: {error}", file=sys.stderr)
-            return 2
+            return _refused(error)
         print(f"breakouts: using {source}")
         try:
             breakouts = await find_breakouts(
                 ca, window=args.window, top=args.top, source=args.source
             )
         except Exception as error:
-            failure = sdk_failure(error)
-            if failure is None:
-                raise
-            print(f"breakouts: failed: {one_line(failure)}", file=sys.stderr)
-            return 1
+            return _failed(error)
     print(render(breakouts, args.window))
     return 0
 
 
-def main(argv: Sequence[str] | None = None, *, connect: Connect = open_creatoraudit) -> int:
+def run_sync(args: argparse.Namespace, connect: ConnectSync = open_creatoraudit_sync) -> int:
+    """:func:`run` with the blocking client: the same output and exit codes."""
+    with contextlib.ExitStack() as stack:
+        try:
+            ca, source = stack.enter_context(connect(base_url=args.base_url, latency=0.0))
+        except ValueError as error:
+            return _refused(error)
+        print(f"breakouts: using {source}")
+        try:
+            breakouts = find_breakouts_sync(
+                ca, window=args.window, top=args.top, source=args.source
+            )
+        except Exception as error:
+            return _failed(error)
+    print(render(breakouts, args.window))
+    return 0
+
+
+def _refused(error: ValueError) -> int:
+    print(f"breakouts: {error}", file=sys.stderr)
+    return 2
+
+
+def _failed(error: Exception) -> int:
+    failure = sdk_failure(error)
+    if failure is None:
+        raise error
+    print(f"breakouts: failed: {one_line(failure)}", file=sys.stderr)
+    return 1
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    connect: Connect = open_creatoraudit,
+    connect_sync: ConnectSync = open_creatoraudit_sync,
+) -> int:
     """Entry point."""
-    return anyio.run(run, parse_args(argv), connect)
+    args = parse_args(argv)
+    if args.sync:
+        return run_sync(args, connect_sync)
+    return anyio.run(run, args, connect)
 
 
 if __name__ == "__main__":

@@ -11,14 +11,14 @@ import contextlib
 import datetime as dt
 import sqlite3
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from creatorsdk import AsyncCreatorAudit, RetryPolicy
+from creatorsdk import AsyncCreatorAudit, CreatorAudit, RetryPolicy
 from creatorsdk.testing import FakeClock, FakeCreatorAudit
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -128,6 +128,27 @@ def connector(
         if taps is not None:
             taps.append(tap)
         async with client_for(fake, tap, attempts, max_concurrency) as client:
+            yield client, "the test fake"
+
+    return connect
+
+
+def connector_sync(
+    fake: FakeCreatorAudit, *, attempts: int = 5
+) -> Callable[..., contextlib.AbstractContextManager[tuple[CreatorAudit, str]]]:
+    """A ``connect`` for the examples' blocking variants: a ``CreatorAudit`` on ``fake``."""
+    clock = fake.clock
+    assert isinstance(clock, FakeClock)
+
+    @contextlib.contextmanager
+    def connect(*, max_concurrency: int = 8, **_: Any) -> Iterator[tuple[CreatorAudit, str]]:
+        with CreatorAudit(
+            api_key=fake.api_key,
+            base_url=fake.base_url,
+            transport=fake.transport(),
+            max_concurrency=max_concurrency,
+            retry=RetryPolicy(max_attempts=attempts, sleep=clock.sleep, clock=clock),
+        ) as client:
             yield client, "the test fake"
 
     return connect

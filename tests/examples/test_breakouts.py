@@ -13,7 +13,7 @@ from creatorsdk._engine.decoding import Id
 from creatorsdk.creatoraudit import Deltas, Video
 from creatorsdk.testing import FakeCreatorAudit, FaultPlan
 
-from .conftest import Tap, client_for, connector, expected_ranking
+from .conftest import Tap, client_for, connector, connector_sync, expected_ranking
 
 SCRAPED = dt.datetime(2026, 6, 14, 9, 30, tzinfo=dt.UTC)
 
@@ -105,6 +105,32 @@ async def test_an_api_failure_is_one_line_with_the_request_id_and_exit_1(
     request_id = re.search(r"request_id=([\w-]+)", error[0])
     assert request_id
     assert request_id.group(1) in taps[0].request_ids(503)
+
+
+def test_the_sync_variant_prints_the_same_table(
+    fake: FakeCreatorAudit, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--window", "7", "--top", "4", "--sync"]
+    assert breakouts.main(argv, connect_sync=connector_sync(fake)) == 0
+    sync_lines = capsys.readouterr().out.splitlines()
+    deltas_calls = [r for r in fake.requests if r.path.endswith("/videos/deltas")]
+    assert deltas_calls  # the blocking client really went to the server
+
+    assert breakouts.main(argv[:-1], connect=connector(fake)) == 0
+    assert capsys.readouterr().out.splitlines() == sync_lines
+    assert sync_lines[0] == "breakouts: using the test fake"
+    ranked = [line.split()[-1] for line in sync_lines[2:]]
+    assert ranked == [video_id for video_id, _ in expected_ranking(fake, 7, 4)]
+
+
+def test_the_sync_variant_reports_an_api_failure_on_one_line(
+    fake: FakeCreatorAudit, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake.faults = FaultPlan(error_503=1.0, paths={"/videos/deltas"})
+    assert breakouts.main(["--sync"], connect_sync=connector_sync(fake, attempts=1)) == 1
+    error = capsys.readouterr().err.strip().splitlines()
+    assert len(error) == 1
+    assert re.search(r"503 .*request_id=req_\w+", error[0])
 
 
 @pytest.mark.parametrize(
