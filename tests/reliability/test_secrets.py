@@ -29,7 +29,7 @@ from anyio.abc import SocketAttribute
 from anyio.streams.tls import TLSListener
 
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat, FaultPlan
 
 from .conftest import VirtualTime, report
 
@@ -129,13 +129,44 @@ async def real_errors(fake: FakeCreatorAudit, base_url: str) -> list[BaseExcepti
     return caught
 
 
+async def trackagoat_errors(fake: FakeTrackAGoat, base_url: str) -> list[BaseException]:
+    """The trackagoat client's share: a session with a bulk add, a 404, a 403 and a 401."""
+    vtime = VirtualTime()
+    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    caught: list[BaseException] = []
+    project = next(iter(fake.store.projects))
+    options: dict[str, Any] = {"base_url": base_url, "retry": policy, "requests_per_minute": 6e4}
+    async with AsyncTrackAGoat(api_key=fake.api_key, **options) as tg:
+        await tg.projects.list().to_list()
+        await tg.creators.create_many(project, [f"secret_{n}" for n in range(60)])
+        try:
+            await tg.creators.delete(str(uuid.UUID(int=7, version=4)))
+        except errors.NotFoundError as error:
+            caught.append(error)
+    async with AsyncTrackAGoat(api_key=fake.read_only_api_key, **options) as reader:
+        try:
+            await reader.creators.create(project, "nope")
+        except errors.PermissionDeniedError as error:
+            caught.append(error)
+    async with AsyncTrackAGoat(api_key=WRONG_KEY, **options) as wrong:
+        try:
+            await wrong.schema()
+        except errors.AuthenticationError as error:
+            caught.append(error)
+    assert len(caught) == 3
+    return caught
+
+
 async def test_the_key_never_shows_in_debug_logs_reprs_errors_or_tracebacks(
     debug_logs: Everything,
 ) -> None:
     fake = FakeCreatorAudit(0, accounts=6, rate_limit=None)
-    keys = (fake.api_key, WRONG_KEY)
+    goat = FakeTrackAGoat(3, rate_limit=None)
+    keys = (fake.api_key, WRONG_KEY, goat.api_key, goat.read_only_api_key)
+    async with goat.serve() as goat_url:
+        caught = await trackagoat_errors(goat, goat_url)
     async with fake.serve() as base_url:
-        caught = await real_errors(fake, base_url)
+        caught += await real_errors(fake, base_url)
         async with AsyncCreatorAudit(api_key=fake.api_key, base_url=base_url) as ca:
             pager = ca.accounts.list(limit=2)
             accounts = await pager.to_list()
@@ -155,6 +186,7 @@ async def test_the_key_never_shows_in_debug_logs_reprs_errors_or_tracebacks(
     kinds = sorted({type(e).__name__ for e in caught})
     assert {"NotFoundError", "ValidationError", "BatchError", "AuthenticationError"} <= set(kinds)
     assert {"MalformedResponseError", "APIConnectionError", "APITimeoutError"} <= set(kinds)
+    assert "PermissionDeniedError" in kinds or "InsufficientScopeError" in kinds
     assert any(isinstance(e.__cause__, httpx.HTTPError) for e in caught)  # causes are kept
     leaks = [(type(e).__name__, secrets_in(rendered_error(e), *keys)) for e in caught]
     assert [leak for leak in leaks if leak[1]] == []
