@@ -125,6 +125,7 @@ def responses(draw: st.DrawFn) -> tuple[int, dict[str, str], bytes]:
     headers = {
         "content-type": draw(
             st.sampled_from(["application/json", "application/problem+json", "text/html", ""])
+            | st.sampled_from(["application/json; charset=bogus", "text/plain; charset=utf-16"])
         )
     }
     for name in ("retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id"):
@@ -389,6 +390,18 @@ async def test_a_far_reset_never_means_a_silent_hour_long_sleep() -> None:
     assert caught.value.retry_after == 3599
     assert caught.value.attempts == 1
     assert vtime.sleeps == [policy.max_retry_after]
+
+
+async def test_a_body_that_does_not_match_its_charset_is_not_a_unicode_error() -> None:
+    """Found by the response fuzzer: a 200 declared ``text/plain; charset=utf-16`` whose
+    body is not UTF-16 raised a bare ``UnicodeError`` out of every call. The text is now
+    read leniently, so the call decodes what it can or raises ``DecodeError``."""
+    reply = (200, {"content-type": "text/plain; charset=utf-16"}, b"OK")
+    async with AsyncCreatorAudit(api_key=KEY, base_url=CA_URL, transport=serving(reply)) as ca:
+        health = await ca.health()
+        with pytest.raises(errors.DecodeError):
+            await ca.whoami()
+    assert health.status == "OK"
 
 
 # -- huge and deeply nested bodies -----------------------------------------------------------------

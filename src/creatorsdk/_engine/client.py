@@ -285,7 +285,7 @@ def _reply(
                 attempts=number,
             ) from error
     elif body:
-        text = response.text
+        text = _text_of(response)
     return Reply(
         status=response.status_code,
         headers=response.headers,
@@ -293,6 +293,14 @@ def _reply(
         text=text,
         request_id=request_id,
     )
+
+
+def _text_of(response: httpx.Response) -> str:
+    """The body as text; a charset the body does not match must not raise ``UnicodeError``."""
+    try:
+        return response.text
+    except (UnicodeError, LookupError):
+        return response.content.decode("utf-8", "replace")
 
 
 def _connection_error(
