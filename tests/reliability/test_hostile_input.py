@@ -131,6 +131,8 @@ def responses(draw: st.DrawFn) -> tuple[int, dict[str, str], bytes]:
     for name in ("retry-after", "x-ratelimit-remaining", "x-ratelimit-reset", "x-request-id"):
         if draw(st.booleans()):
             headers[name] = draw(header_text | http_dates)
+    if draw(st.integers(0, 3)) == 0:  # a body that is not encoded the way it says
+        headers["content-encoding"] = draw(st.sampled_from(["gzip", "deflate", "br", "x-bogus"]))
     return status, headers, draw(bodies())
 
 
@@ -402,6 +404,32 @@ async def test_a_body_that_does_not_match_its_charset_is_not_a_unicode_error() -
         with pytest.raises(errors.DecodeError):
             await ca.whoami()
     assert health.status == "OK"
+
+
+async def test_a_body_not_encoded_as_it_says_is_a_malformed_response() -> None:
+    """Found by the response fuzzer: ``Content-Encoding: gzip`` on a body that is not gzip
+    raised a bare ``httpx.DecodingError`` out of every call. It is a served but unreadable
+    body, like a truncated one: ``MalformedResponseError``, retried when safe."""
+    sent: list[httpx.Request] = []
+
+    def mangled(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        headers = {"content-type": "application/json", "content-encoding": "gzip"}
+        return httpx.Response(200, headers=headers, content=b'{"data": {}}')
+
+    vtime = VirtualTime()
+    policy = RetryPolicy(max_attempts=3, sleep=vtime.sleep, clock=vtime)
+    transport = httpx.MockTransport(mangled)
+    async with AsyncCreatorAudit(
+        api_key=KEY, base_url=CA_URL, transport=transport, retry=policy
+    ) as ca:
+        with pytest.raises(errors.MalformedResponseError) as caught:
+            await ca.whoami()
+        assert isinstance(caught.value.__cause__, httpx.DecodingError)
+        assert caught.value.attempts == 3
+        with pytest.raises(errors.MalformedResponseError):
+            await ca.accounts.create("tiktok", "ada", idempotency_key="k1")
+    assert len(sent) == 6  # both retried: a GET, and a create carrying its idempotency key
 
 
 # -- huge and deeply nested bodies -----------------------------------------------------------------

@@ -214,6 +214,14 @@ class BaseClient:
             except httpx.TransportError as error:
                 self.stats.requests += 1
                 raise _connection_error(error, method, path, number) from error
+            except httpx.DecodingError as error:
+                # A body that is not compressed as its Content-Encoding says (a proxy mangled
+                # it, the stream was cut): served but unreadable, like a truncated body.
+                self.stats.requests += 1
+                raise errors.MalformedResponseError(
+                    f"{method} {path} returned a body that could not be decoded: {error}",
+                    attempts=number,
+                ) from error
             finally:
                 self._pacer.finished()
         self.stats.requests += 1
