@@ -432,6 +432,52 @@ async def test_a_body_not_encoded_as_it_says_is_a_malformed_response() -> None:
     assert len(sent) == 6  # both retried: a GET, and a create carrying its idempotency key
 
 
+TRANSPORT_FAILURES = [
+    (httpx.ConnectError, errors.APIConnectionError, False),
+    (httpx.ConnectTimeout, errors.APITimeoutError, False),
+    (httpx.PoolTimeout, errors.APITimeoutError, False),
+    (httpx.ReadTimeout, errors.APITimeoutError, True),
+    (httpx.WriteTimeout, errors.APITimeoutError, True),
+    (httpx.ReadError, errors.APIConnectionError, True),
+    (httpx.WriteError, errors.APIConnectionError, True),
+    (httpx.RemoteProtocolError, errors.APIConnectionError, True),
+    (httpx.LocalProtocolError, errors.APIConnectionError, True),
+    (httpx.ProxyError, errors.APIConnectionError, True),
+    (httpx.UnsupportedProtocol, errors.APIConnectionError, True),
+    (httpx.DecodingError, errors.MalformedResponseError, None),
+]
+
+
+@pytest.mark.parametrize(("raised", "expected", "sent"), TRANSPORT_FAILURES)
+async def test_every_transport_failure_maps_to_an_sdk_error(
+    raised: type[Exception], expected: type[Exception], sent: bool | None
+) -> None:
+    """Whatever a transport (httpx's, the aiohttp one, a user's) raises from httpx's
+    hierarchy comes out as the SDK's error, its cause kept; a keyless POST is repeated only
+    when nothing of it left the machine."""
+    calls: list[str] = []
+
+    def fail(request: httpx.Request) -> httpx.Response:
+        calls.append(request.method)
+        raise raised("boom", request=request)  # type: ignore[call-arg]
+
+    vtime = VirtualTime()
+    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    transport = httpx.MockTransport(fail)
+    async with AsyncCreatorAudit(
+        api_key=KEY, base_url=CA_URL, transport=transport, retry=policy
+    ) as ca:
+        with pytest.raises(expected) as caught:
+            await ca.whoami()
+        assert type(caught.value.__cause__) is raised
+        calls.clear()
+        with pytest.raises(expected):  # a non-idempotent POST: never blindly repeated
+            await ca.request("POST", "/accounts", json={"platform": "tiktok", "username": "x"})
+    assert len(calls) == (2 if sent is False else 1)
+    if sent is not None:
+        assert caught.value.sent is sent  # type: ignore[attr-defined]
+
+
 # -- huge and deeply nested bodies -----------------------------------------------------------------
 
 HOSTILE_BODIES: dict[str, Callable[[], bytes]] = {
