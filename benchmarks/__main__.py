@@ -79,17 +79,30 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{body.rstrip()}\n\n_Measured {stamp} with `{command}` ({minutes:.1f} min)._\n"
         )
         print(f"   {minutes:.1f} min", file=sys.stderr, flush=True)
+        if output != "-":
+            # Written after every benchmark, so a long run that breaks late keeps what it has.
+            _write(Path(output), sections, benches, command, keep_others=bool(args.names))
 
     if output == "-":
         print(render(sections, list(sections), command))
     else:
-        path = Path(output)
-        kept = _existing_sections(path) if args.names else {}
-        merged = {**kept, **sections}
-        order = [n for n in benches if n in merged] + [n for n in merged if n not in benches]
-        path.write_text(render(merged, order, command), encoding="utf-8")
-        print(f"wrote {path}", file=sys.stderr)
+        print(f"wrote {output}", file=sys.stderr)
     return 1 if failed else 0
+
+
+def _write(
+    path: Path,
+    sections: dict[str, str],
+    benches: dict[str, ModuleType],
+    command: str,
+    *,
+    keep_others: bool,
+) -> None:
+    """Write ``sections`` to ``path``, keeping its other sections when ``keep_others``."""
+    kept = _existing_sections(path) if keep_others else {}
+    merged = {**kept, **sections}
+    order = [n for n in benches if n in merged] + [n for n in merged if n not in benches]
+    path.write_text(render(merged, order, command), encoding="utf-8")
 
 
 def render(sections: dict[str, str], order: Sequence[str], command: str) -> str:
