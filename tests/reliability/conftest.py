@@ -102,9 +102,12 @@ class VirtualTime(FakeClock):
         self.sleeps: list[float] = []
 
     async def sleep(self, seconds: float) -> None:
+        # Wake at an absolute time: sleepers that overlap move the clock to the latest of
+        # their deadlines, not by the sum of their sleeps, as on a real clock.
         self.sleeps.append(seconds)
-        self.advance(max(seconds, 0.0))
+        wake_at = self() + max(seconds, 0.0)
         await anyio.lowlevel.checkpoint()
+        self.advance(max(wake_at - self(), 0.0))
 
 
 @pytest.fixture

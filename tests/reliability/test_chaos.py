@@ -26,10 +26,14 @@ from typing import Any
 import anyio
 import pytest
 
-from creatorsdk import AsyncCreatorAudit, RetryPolicy
+from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk.creatoraudit.models import Account, Creator, Video
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan, RecordedRequest
+from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat, FaultPlan, RecordedRequest
+from creatorsdk.trackagoat.models import Campaign as TgCampaign
+from creatorsdk.trackagoat.models import Creator as TgCreator
+from creatorsdk.trackagoat.models import Project as TgProject
+from creatorsdk.trackagoat.models import Video as TgVideo
 
 from .conftest import VirtualTime, report
 
@@ -209,6 +213,78 @@ async def test_full_ingest_under_faults_loses_and_duplicates_nothing(seed: int) 
         f"faults={dict(sorted(injected.items()))} server_429={server_429s} "
         f"max_attempts_seen={max(attempts.values())} creates={created} duplicates=0 "
         f"items={counts} virtual_seconds={vtime() - start:.1f}",
+    )
+
+
+async def ingest_trackagoat(tg: AsyncTrackAGoat, fake: FakeTrackAGoat) -> dict[str, int]:
+    """Every project, and each project's creators, videos and campaigns, checked against the
+    fake's own idea of what it lists (removed creators and their videos are not listed)."""
+    store = fake.store
+    projects = await tg.projects.list(limit=PAGE).to_list()
+    assert_same_as_store(projects, store.projects, TgProject)
+    found: dict[str, list[Any]] = {"creators": [], "videos": [], "campaigns": []}
+
+    async def one_project(project_id: str) -> None:
+        found["creators"] += await tg.creators.list(project_id=project_id, limit=PAGE).to_list()
+        found["videos"] += await tg.videos.list(project_id=project_id, limit=PAGE).to_list()
+        found["campaigns"] += await tg.campaigns.list(project_id=project_id, limit=PAGE).to_list()
+
+    async with anyio.create_task_group() as group:
+        for project in projects:
+            group.start_soon(one_project, project.id)
+    creators = {r["id"]: store.serve_creator(r["id"]) for r in store.live(store.creators)}
+    videos = {
+        v["id"]: store.serve_video(v["id"])
+        for v in store.tracked_videos()
+        if v["tracking_status"] != "excluded"
+    }
+    campaigns = {r["id"]: r for r in store.live(store.campaigns)}
+    assert_same_as_store(found["creators"], creators, TgCreator)
+    assert_same_as_store(found["videos"], videos, TgVideo)
+    assert_same_as_store(found["campaigns"], campaigns, TgCampaign)
+    return {"projects": len(projects), **{name: len(items) for name, items in found.items()}}
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+async def test_trackagoat_ingest_under_faults_loses_and_duplicates_nothing(seed: int) -> None:
+    vtime = VirtualTime()
+    fake = FakeTrackAGoat(seed, clock=vtime, faults=chaos_plan(seed), latency_jitter=JITTER)
+    policy = RetryPolicy(
+        max_attempts=ATTEMPTS, sleep=vtime.sleep, clock=vtime, random=_seeded_unit(seed)
+    )
+    project = next(iter(fake.store.projects))
+    handles = [f"chaos{seed}_{n:03d}" for n in range(3 * CREATES)]
+    async with AsyncTrackAGoat(
+        api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport(), retry=policy
+    ) as tg:
+        made = await tg.creators.create_many(project, handles)  # parallel chunks of 50
+        campaigns = []
+        for i in range(CREATES):
+            campaigns.append((await tg.campaigns.create(project, f"Chaos {seed}/{i}")).id)
+        counts = await ingest_trackagoat(tg, fake)
+        stats = tg.stats
+
+    assert sorted(c.tiktok_handle for c in made.created) == handles
+    assert not made.failed
+    stored = Counter(c["tiktok_handle"] for c in fake.store.creators.values())
+    assert all(stored[h] == 1 for h in handles), "a creator was added twice"
+    names = Counter(c["name"] for c in fake.store.campaigns.values())
+    assert all(names[f"Chaos {seed}/{i}"] == 1 for i in range(CREATES))
+    assert len(set(campaigns)) == CREATES
+
+    injected = Counter(fake.faults_injected)
+    attempts = Counter(identity(r) for r in fake.requests)
+    assert max(attempts.values()) <= policy.max_attempts
+    assert stats.requests == len(fake.requests)
+    assert stats.retries == len(fake.requests) - len(attempts)
+    server_429s = stats.rate_limited - injected["error_429"]
+    assert stats.retries == sum(injected.values()) + server_429s
+    report(
+        "chaos (trackagoat)",
+        f"seed={seed} requests={len(fake.requests)} logical={len(attempts)} "
+        f"retries={stats.retries} faults={dict(sorted(injected.items()))} "
+        f"server_429={server_429s} max_attempts_seen={max(attempts.values())} "
+        f"creates={len(handles) + CREATES} duplicates=0 items={counts}",
     )
 
 

@@ -8,6 +8,7 @@ is the one named, so a plugin mix-up cannot pass the trio half on asyncio.
 
 from __future__ import annotations
 
+import heapq
 import uuid
 from collections import Counter
 
@@ -17,6 +18,7 @@ import sniffio
 
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
 from creatorsdk._engine.batching import stream_fan_out
+from creatorsdk._engine.pacing import Pacer
 from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat, FaultPlan
 
 from .conftest import VirtualTime, report
@@ -183,6 +185,62 @@ async def test_a_chunk_finishing_as_the_caller_leaves_iter_deltas_is_dropped(
     passed(anyio_backend)
 
 
+class Timeline:
+    """Virtual time that wakes sleepers in deadline order, on any backend: when every task
+    is blocked, the clock jumps to the earliest deadline and wakes that sleeper alone."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+        self._sleepers: list[tuple[float, int, anyio.Event]] = []
+        self._count = 0
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        self._count += 1
+        woken = anyio.Event()
+        heapq.heappush(self._sleepers, (self.now + max(seconds, 0.0), self._count, woken))
+        await woken.wait()
+
+    async def drive(self, done: anyio.Event) -> None:
+        while not done.is_set():
+            await anyio.wait_all_tasks_blocked()
+            if self._sleepers:
+                deadline, _, woken = heapq.heappop(self._sleepers)
+                self.now = max(self.now, deadline)
+                woken.set()
+
+
+async def test_senders_held_by_a_429_leave_one_interval_apart(anyio_backend: str) -> None:
+    """Found by the trackagoat chaos run (server-side 429s right after an injected one):
+    senders already waiting their turn when a 429 paused the client were all released at the
+    same instant when the pause ended, a burst into the next 429. They now queue behind the
+    pause one interval apart, as the key's rate asks."""
+    timeline = Timeline()
+    pacer = Pacer(clock=timeline, sleep=timeline.sleep, requests_per_minute=60)
+    starts: list[float] = []
+    done = anyio.Event()
+
+    async def send() -> None:
+        await pacer.wait()
+        starts.append(timeline() - 1_800_000_000.0)
+        if len(starts) == 1:  # the first to go gets its answer after 1.5 s: a 429 ...
+            await timeline.sleep(1.5)
+            pacer.pause(5)  # ... with Retry-After: 5
+        pacer.finished()
+
+    async with anyio.create_task_group() as outer:
+        outer.start_soon(timeline.drive, done)
+        async with anyio.create_task_group() as senders:
+            for _ in range(5):
+                senders.start_soon(send)
+        done.set()
+    # One at 0 and one at 1 s, before the 429; the rest wait out the pause (1.5 s + 5 s).
+    assert starts == [0.0, 1.0, 6.5, 7.5, 8.5], starts
+    passed(anyio_backend)
+
+
 async def test_pagers_stop_cleanly_when_left_early(anyio_backend: str) -> None:
     vtime = VirtualTime()
     fake = FakeCreatorAudit(0, accounts=12, clock=vtime)
@@ -233,6 +291,6 @@ async def test_trackagoat_daily_quota_is_raised_at_once(anyio_backend: str) -> N
 
 async def test_zz_report(anyio_backend: str) -> None:
     """Runs last in this module: how many core tests passed on each backend."""
-    assert PASSED[anyio_backend] >= 12
+    assert PASSED[anyio_backend] >= 13
     if anyio_backend == "trio":
         report("event loops", f"core tests passed: {dict(sorted(PASSED.items()))}")

@@ -111,16 +111,25 @@ class Pacer:
     async def wait(self) -> None:
         """Wait for this sender's turn, then count it as in flight."""
         now = self._clock()
-        start = max(now, self._next_start, self._paused_until)
-        if self._max_wait is not None:
-            start = min(start, now + self._max_wait)
-        self._next_start = start + self._interval
+        start = self._take_slot(now, max(now, self._next_start, self._paused_until))
         while start > now:
             await self._sleep(start - now)
             now = self._clock()
-            # A 429 seen by another task while we slept moves everyone's start.
-            start = max(now, self._paused_until)
+            if self._paused_until > now:
+                # A 429 seen by another task while we slept: queue again behind the pause,
+                # still an interval apart, rather than every sender rushing out at its end
+                # into the next 429.
+                start = self._take_slot(now, max(self._paused_until, self._next_start))
+            else:
+                start = now
         self._in_flight += 1
+
+    def _take_slot(self, now: float, start: float) -> float:
+        """Claim the send slot at ``start`` (no more than ``max_wait`` away)."""
+        if self._max_wait is not None:
+            start = min(start, now + self._max_wait)
+        self._next_start = start + self._interval
+        return start
 
     def finished(self) -> None:
         """Mark one request that passed :meth:`wait` as no longer in flight."""
