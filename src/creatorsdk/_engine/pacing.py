@@ -2,7 +2,8 @@
 
 The budget belongs to the API key, so one :class:`Pacer` is shared by every task of a client.
 It spreads what is left of the window evenly until the reset instead of bursting into a 429,
-and after a 429 it holds every sender once until ``Retry-After`` has passed.
+and after a 429 it holds every sender once until ``Retry-After`` has passed, then lets them
+go one interval apart.
 """
 
 from __future__ import annotations
