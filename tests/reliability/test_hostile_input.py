@@ -532,6 +532,10 @@ BAD_CA_CALLS: dict[str, Callable[[AsyncCreatorAudit], Any]] = {
         "tiktok", "1", metadata={str(i): i for i in range(21)}
     ),
     "create key with newline": lambda ca: ca.creators.create("Ada", idempotency_key="a\nb"),
+    "metadata with a datetime": lambda ca: ca.accounts.create(
+        "tiktok", "ada", metadata={"when": dt.datetime(2026, 1, 1)}
+    ),
+    "metadata with NaN": lambda ca: ca.videos.update(U1, metadata={"score": math.nan}),
     "creator name 256 chars": lambda ca: ca.creators.create("x" * 256),
     "update nothing": lambda ca: ca.accounts.update(U1),
     "deltas no ids": lambda ca: ca.videos.deltas([]),
@@ -575,6 +579,7 @@ BAD_TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Any]] = {
     "bulk_reenable bad id": lambda tg: tg.creators.bulk_reenable(U1, ["x"]),
     "scrape bad job": lambda tg: tg.creators.scrape(U1, job_type="everything"),
     "update nothing": lambda tg: tg.creators.update(U1),
+    "metadata with a date": lambda tg: tg.videos.update(U1, metadata={"d": dt.date(2026, 1, 1)}),
     "video bad url": lambda tg: tg.videos.create(U1, "https://example.com/v/1"),
     "disable none": lambda tg: tg.videos.disable_tracking([], project_id=U1),
     "disable list without project": lambda tg: tg.videos.disable_tracking([U1, U2]),
@@ -609,6 +614,8 @@ BAD_CA_NAMES = {
     "create interval 0": "scrape_interval_hours",
     "create 21 metadata keys": "metadata",
     "create key with newline": "idempotency_key",
+    "metadata with a datetime": "metadata",
+    "metadata with NaN": "metadata",
     "creator name 256 chars": "name",
     "update nothing": "update",
     "deltas no ids": "video_ids",
@@ -645,6 +652,7 @@ BAD_TG_NAMES = {
     "bulk_reenable bad id": "creator_ids",
     "scrape bad job": "job_type",
     "update nothing": "update",
+    "metadata with a date": "metadata",
     "video bad url": "url",
     "disable none": "video_ids",
     "disable list without project": "project_id",

@@ -9,6 +9,7 @@ the engine leaves ``None`` query parameters out.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final, TypeVar
@@ -150,6 +151,11 @@ def metadata_arg(name: str, value: object) -> dict[str, Any]:
                 f"{name}[{key[:40]!r}]: keys and values must be at most "
                 f"{METADATA_MAX_CHARS} characters"
             )
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        # Otherwise httpx fails later with a bare TypeError that names no argument.
+        raise ValueError(f"{name} must hold only JSON values: {error}") from None
     return dict(value)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final, TypeVar
@@ -176,6 +177,10 @@ def mapping_arg(name: str, value: object) -> dict[str, Any]:
     """A JSON object argument (``metadata``), copied so later changes are not sent."""
     if not isinstance(value, Mapping):
         raise ValueError(f"{name} must be a mapping, got {value!r}")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"{name} must hold only JSON values: {error}") from None
     return dict(value)
 
 
