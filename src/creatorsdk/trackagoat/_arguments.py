@@ -93,6 +93,8 @@ def idempotency_key_arg(value: object) -> str | None:
         raise ValueError(f"idempotency_key must be a non-empty string, got {value!r}")
     if any(ch in value for ch in "\r\n\0"):
         raise ValueError("idempotency_key must not contain line breaks or NUL")
+    if not (value.isascii() and value.isprintable()):
+        raise ValueError(f"idempotency_key must be printable ASCII (a header), got {value!r}")
     return value
 
 
