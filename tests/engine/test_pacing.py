@@ -6,6 +6,7 @@ import itertools
 
 import anyio
 import pytest
+from anyio import wait_all_tasks_blocked
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
@@ -60,7 +61,8 @@ async def test_spreads_remaining_budget_until_reset(clock: ManualClock) -> None:
     pacer = _pacer(clock)
     await pacer.wait()
     pacer.finished()  # as the client does: finished, then observe that response's headers
-    pacer.observe(RateLimit(limit=100, remaining=10, reset_at=clock.now + 10))
+    reset_at = clock.now + 10
+    pacer.observe(RateLimit(limit=100, remaining=10, reset_at=reset_at))
     starts = []
     for _ in range(10):
         await pacer.wait()
@@ -68,7 +70,54 @@ async def test_spreads_remaining_budget_until_reset(clock: ManualClock) -> None:
         pacer.finished()
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     assert gaps == pytest.approx([1.0] * 9)
-    assert starts[-1] <= clock.now <= starts[0] + 10
+    assert starts[-1] < reset_at
+
+
+class SteppedClock:
+    """Time that moves only when the test says; each sleeper wakes at its own deadline."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+        self._sleepers: list[tuple[float, anyio.Event]] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    async def sleep(self, seconds: float) -> None:
+        woken = anyio.Event()
+        self._sleepers.append((self.now + seconds, woken))
+        await woken.wait()
+
+    async def advance_to(self, when: float) -> None:
+        self.now = when
+        for deadline, woken in [s for s in self._sleepers if s[0] <= when]:
+            self._sleepers.remove((deadline, woken))
+            woken.set()
+        await wait_all_tasks_blocked()
+
+
+async def test_queued_senders_never_spend_what_the_window_no_longer_has() -> None:
+    clock = SteppedClock(1000.0)
+    pacer = Pacer(clock=clock, sleep=clock.sleep)
+    pacer.observe(RateLimit(limit=10, remaining=4, reset_at=1010.5))
+    sent: list[tuple[int, float]] = []
+
+    async def sender(number: int) -> None:
+        await pacer.wait()
+        sent.append((number, clock.now))
+        pacer.finished()
+
+    async with anyio.create_task_group() as group:
+        for number in range(3):
+            group.start_soon(sender, number)
+        await wait_all_tasks_blocked()
+        assert sent == [(0, 1000.0)]  # the others queued 2.625 s apart
+        # Another client of the same key spent the rest of the window meanwhile.
+        pacer.observe(RateLimit(limit=10, remaining=0, reset_at=1010.5))
+        await clock.advance_to(1006.0)
+        assert sent == [(0, 1000.0)]
+        await clock.advance_to(1010.5)
+    assert sent == [(0, 1000.0), (1, 1010.5), (2, 1010.5)]
 
 
 async def test_exhausted_budget_waits_for_reset(clock: ManualClock) -> None:

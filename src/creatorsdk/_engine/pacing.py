@@ -103,6 +103,8 @@ class Pacer:
         self._next_start = 0.0
         self._paused_until = 0.0
         self._in_flight = 0
+        # Sends the latest headers still allow in their window; None before any headers.
+        self._tokens: int | None = None
 
     @property
     def latest(self) -> RateLimit | None:
@@ -113,17 +115,36 @@ class Pacer:
         """Wait for this sender's turn, then count it as in flight."""
         now = self._clock()
         start = self._take_slot(now, max(now, self._next_start, self._paused_until))
-        while start > now:
-            await self._sleep(start - now)
-            now = self._clock()
-            if self._paused_until > now:
-                # A 429 seen by another task while we slept: queue again behind the pause,
-                # still an interval apart, rather than every sender rushing out at its end
-                # into the next 429.
-                start = self._take_slot(now, max(self._paused_until, self._next_start))
-            else:
-                start = now
+        while True:
+            while start > now:
+                await self._sleep(start - now)
+                now = self._clock()
+                if self._paused_until > now:
+                    # A 429 seen by another task while we slept: queue again behind the
+                    # pause, still an interval apart, rather than every sender rushing out
+                    # at its end into the next 429.
+                    start = self._take_slot(now, max(self._paused_until, self._next_start))
+                else:
+                    start = now
+            reset_at = self._exhausted_until(now)
+            if reset_at is None:
+                break
+            # The window's budget went to senders that left while this one slept.
+            start = self._take_slot(now, reset_at)
         self._in_flight += 1
+        if self._tokens is not None:
+            self._tokens -= 1
+
+    def _exhausted_until(self, now: float) -> float | None:
+        """The reset to wait for when the current window has nothing left, else ``None``."""
+        latest = self._latest
+        if self._tokens is None or self._tokens > 0 or latest is None:
+            return None
+        if latest.reset_at <= now:
+            return None
+        if self._max_wait is not None and latest.reset_at - now > self._max_wait:
+            return None  # send, and let the policy raise the 429 rather than sleep for hours
+        return latest.reset_at
 
     def _take_slot(self, now: float, start: float) -> float:
         """Claim the send slot at ``start`` (no more than ``max_wait`` away)."""
@@ -154,6 +175,7 @@ class Pacer:
         # Requests still on the wire will spend budget these headers have not counted yet
         # (the request that carried them has already called finished()).
         budget = rate_limit.remaining - self._in_flight
+        self._tokens = budget
         if budget <= 0:
             self._interval = self._floor
             self._next_start = max(self._next_start, rate_limit.reset_at)
