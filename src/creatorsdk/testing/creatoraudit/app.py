@@ -11,18 +11,15 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from creatorsdk.testing._faults import FAULT_SCOPE_KEY
 from creatorsdk.testing._middleware import read_body
+from creatorsdk.testing._routing import UUID, Handler, method_route
 from creatorsdk.testing.creatoraudit import routes_accounts as accounts
 from creatorsdk.testing.creatoraudit import routes_creators as creators
 from creatorsdk.testing.creatoraudit import routes_org as org
@@ -51,34 +48,13 @@ _INJECTED = {
 }
 _log = logging.getLogger("creatorsdk.testing")
 
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-class _UUIDConvertor(Convertor[str]):
-    # Only UUIDs match "{id}", so /videos/deltas and /creators/top never look like ids.
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-    def convert(self, value: str) -> str:
-        return value.lower()
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("ca_uuid", _UUIDConvertor())
-
 
 def _route(path: str, **handlers: Handler) -> Route:
-    """One path with a handler per method (so a 405 lists every allowed method)."""
-
-    async def dispatch(request: Request) -> Response:
-        return await handlers["GET" if request.method == "HEAD" else request.method](request)
-
-    return Route(f"{PREFIX}{path}", dispatch, methods=list(handlers))
+    return method_route(f"{PREFIX}{path}", **handlers)
 
 
 def _routes() -> list[Route]:
-    one = "{id:ca_uuid}"
+    one = f"{{id:{UUID}}}"
     return [
         _route("/health", GET=org.health),
         _route("/meta", GET=org.meta),
@@ -114,7 +90,7 @@ def _routes() -> list[Route]:
         ),
         _route(f"/creators/{one}/analytics", GET=creators.creator_analytics_route),
         _route(
-            f"/creators/{one}/accounts/{{account_id:ca_uuid}}",
+            f"/creators/{one}/accounts/{{account_id:{UUID}}}",
             PUT=creators.link_account,
             DELETE=creators.unlink_account,
         ),

@@ -12,18 +12,15 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 
-from starlette.convertors import Convertor, register_url_convertor
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
-from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Message, Receive, Scope, Send
 
 from creatorsdk.testing._faults import FAULT_SCOPE_KEY
 from creatorsdk.testing._middleware import read_body
+from creatorsdk.testing._routing import UUID, Handler, method_route
 from creatorsdk.testing.trackagoat import routes_analytics as analytics
 from creatorsdk.testing.trackagoat import routes_campaigns as campaigns
 from creatorsdk.testing.trackagoat import routes_creators as creators
@@ -45,34 +42,14 @@ _INJECTED = {
 }
 _log = logging.getLogger("creatorsdk.testing")
 
-Handler = Callable[[Request], Awaitable[Response]]
-
-
-class _UUIDConvertor(Convertor[str]):
-    regex = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-
-    def convert(self, value: str) -> str:
-        return value.lower()
-
-    def to_string(self, value: str) -> str:
-        return value
-
-
-register_url_convertor("tg_uuid", _UUIDConvertor())
-
 
 def _route(path: str, **handlers: Handler) -> Route:
-    """One path with a handler per method (so a 405 lists every allowed method)."""
-
-    async def dispatch(request: Request) -> Response:
-        return await handlers["GET" if request.method == "HEAD" else request.method](request)
-
-    return Route(f"{PREFIX}{path}", dispatch, methods=list(handlers))
+    return method_route(f"{PREFIX}{path}", **handlers)
 
 
 def _routes() -> list[Route]:
-    one = "{id:tg_uuid}"
-    project = "/projects/{project_id:tg_uuid}"
+    one = f"{{id:{UUID}}}"
+    project = f"/projects/{{project_id:{UUID}}}"
     return [
         _route("/schema", GET=org.schema),
         _route("/projects", GET=org.list_projects),
