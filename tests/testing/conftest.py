@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import httpx
@@ -57,3 +62,29 @@ async def list_all(
         if not body["pagination"]["has_next"]:
             return items, requests
         cursor = body["pagination"]["next_cursor"]
+
+
+@contextlib.contextmanager
+def served_by_cli(api: str, *options: str) -> Iterator[tuple[str, str, str]]:
+    """``python -m creatorsdk.testing <api> --port 0 <options>`` until the block ends.
+
+    Yields the banner's first word (the fake's class), its base URL and its API key; on
+    leaving, sends SIGINT and asserts the server stops cleanly (it is killed if it does not).
+    """
+    command = [sys.executable, "-m", "creatorsdk.testing", api, "--port", "0", *options]
+    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
+    ) as process:
+        try:
+            assert process.stdout is not None
+            banner = process.stdout.readline()
+            words = banner.split()
+            assert words[1:2] == ["serving"], banner
+            keys = dict(w.split("=", 1) for w in words if "=" in w)
+            yield words[0], words[2], keys["api_key"]
+            process.send_signal(signal.SIGINT)
+            assert process.wait(timeout=10) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()

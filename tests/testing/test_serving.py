@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import socket
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -14,6 +10,8 @@ import pytest
 from creatorsdk.testing import FakeCreatorAudit, FaultPlan
 from creatorsdk.testing.__main__ import FAKES
 from creatorsdk.testing._cli import main
+
+from .conftest import served_by_cli
 
 
 async def test_serve_on_loopback_with_a_real_client() -> None:
@@ -61,33 +59,18 @@ async def test_drops_really_close_the_connection(kind: str, applied: bool) -> No
 
 
 def test_cli_serves_until_sigint() -> None:
-    command = [
-        sys.executable, "-m", "creatorsdk.testing", "creatoraudit", "--port", "0",
-        "--seed", "1", "--accounts", "12", "--videos-per-account", "2,3",
-    ]  # fmt: skip
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
-    ) as process:
-        try:
-            assert process.stdout is not None
-            banner = process.stdout.readline()
-            assert banner.startswith("FakeCreatorAudit serving http://127.0.0.1:"), banner
-            words = dict(w.split("=", 1) for w in banner.split() if "=" in w)
-            base_url = banner.split()[2]
-            response = httpx.get(
-                f"{base_url}/accounts",
-                params={"include_total": "true"},
-                headers={"Authorization": f"Bearer {words['api_key']}"},
-                timeout=5,
-            )
-            assert response.status_code == 200
-            assert response.json()["pagination"]["total_count"] == 12
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=10) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
+    options = ("--seed", "1", "--accounts", "12", "--videos-per-account", "2,3")
+    with served_by_cli("creatoraudit", *options) as (name, base_url, api_key):
+        assert name == "FakeCreatorAudit"
+        assert base_url.startswith("http://127.0.0.1:")
+        response = httpx.get(
+            f"{base_url}/accounts",
+            params={"include_total": "true"},
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=5,
+        )
+        assert response.status_code == 200
+        assert response.json()["pagination"]["total_count"] == 12
 
 
 def test_cli_says_when_a_fake_is_not_available(capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
-
 import httpx
 import pytest
 
 from creatorsdk.testing import FakeTrackAGoat, FaultPlan
+from tests.testing.conftest import served_by_cli
 
 
 async def test_serve_on_loopback() -> None:
@@ -45,29 +41,15 @@ async def test_a_drop_after_commit_really_closes_the_connection() -> None:
 
 
 def test_cli_serves_until_sigint() -> None:
-    command = [
-        sys.executable, "-m", "creatorsdk.testing", "trackagoat", "--port", "0",
-        "--seed", "2", "--creators", "5", "--plan", "starter",
-    ]  # fmt: skip
-    environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
-    ) as process:
-        try:
-            assert process.stdout is not None
-            banner = process.stdout.readline()
-            assert banner.startswith("FakeTrackAGoat serving http://127.0.0.1:"), banner
-            words = dict(w.split("=", 1) for w in banner.split() if "=" in w)
-            assert words["api_key"].startswith("tga_")
-            response = httpx.get(
-                f"{banner.split()[2]}/creators",
-                headers={"Authorization": f"Bearer {words['api_key']}"},
-                timeout=5,
-            )
-            assert response.status_code == 200
-            assert len(response.json()["data"]) == 5
-            process.send_signal(signal.SIGINT)
-            assert process.wait(timeout=10) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
+    options = ("--seed", "2", "--creators", "5", "--plan", "starter")
+    with served_by_cli("trackagoat", *options) as (name, base_url, api_key):
+        assert name == "FakeTrackAGoat"
+        assert base_url.startswith("http://127.0.0.1:")
+        assert api_key.startswith("tga_")
+        response = httpx.get(
+            f"{base_url}/creators",
+            headers={"Authorization": f"Bearer {api_key}"},
+            timeout=5,
+        )
+        assert response.status_code == 200
+        assert len(response.json()["data"]) == 5
