@@ -307,7 +307,10 @@ class _Retries:
         else:
             self._state.prepare_for_next_attempt()
         self._state.set_exception((type(error), error, error.__traceback__))
-        return float(await self._retrying.iter(self._state))
+        action = await self._retrying.iter(self._state)
+        # With an outcome recorded, tenacity either re-raises it or answers with a wait.
+        assert isinstance(action, tenacity.DoSleep)
+        return float(action)
 
     def rate_limit_wait(self, error: errors.RateLimitError, number: int) -> float:
         """How long a 429 holds every sender: its ``Retry-After``, else the policy's backoff."""
