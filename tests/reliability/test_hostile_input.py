@@ -202,7 +202,7 @@ TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Awaitable[Any]]] = {
     "campaigns.delete": lambda tg: tg.campaigns.delete(U1),
     "campaigns.add_item": lambda tg: tg.campaigns.add_item(U1, "creator", U2),
     "campaigns.remove_item": lambda tg: tg.campaigns.remove_item(U1, "creator", U2),
-    "analytics.query": lambda tg: tg.analytics.query("creator", [U1], "views"),
+    "analytics.query": lambda tg: tg.analytics.query("creator", U1, "views"),
 }
 
 ACCEPTED = (errors.DecodeError, errors.APIError)
@@ -592,10 +592,12 @@ BAD_TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Any]] = {
     "campaign negative target": lambda tg: tg.campaigns.create(U1, "x", target_views=-1),
     "item bad type": lambda tg: tg.campaigns.add_item(U1, "project", U2),
     "item itself": lambda tg: tg.campaigns.add_item(U1, "campaign", U1),
-    "analytics bad entity": lambda tg: tg.analytics.query("org", [U1], "views"),
-    "analytics bad metric": lambda tg: tg.analytics.query("creator", [U1], "vibes"),
+    "analytics blank entity": lambda tg: tg.analytics.query(" ", U1, "views"),
+    "analytics metric with spaces": lambda tg: tg.analytics.query("creator", U1, "views a day"),
     "analytics 6 ids": lambda tg: tg.analytics.query(
-        "creator", [f"00000000-0000-4000-8000-00000000000{i}" for i in range(6)], "views"
+        "creator",
+        entity_ids=[f"00000000-0000-4000-8000-00000000000{i}" for i in range(6)],
+        metric="views",
     ),
     "goals bad period": lambda tg: tg.goal_compliance(U1, period="hourly"),
 }
@@ -667,9 +669,9 @@ BAD_TG_NAMES = {
     "campaign negative target": "target_views",
     "item bad type": "item_type",
     "item itself": "item_id",
-    "analytics bad entity": "entity",
-    "analytics bad metric": "metric",
-    "analytics 6 ids": "ids",
+    "analytics blank entity": "entity",
+    "analytics metric with spaces": "metric",
+    "analytics 6 ids": "entity_ids",
     "goals bad period": "period",
 }
 

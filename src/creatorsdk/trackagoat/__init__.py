@@ -20,6 +20,7 @@ from creatorsdk.trackagoat.models import (
     Schema,
     ScrapeJob,
     Series,
+    TrackingDisableResult,
     Video,
 )
 
@@ -43,5 +44,6 @@ __all__ = [
     "Schema",
     "ScrapeJob",
     "Series",
+    "TrackingDisableResult",
     "Video",
 ]

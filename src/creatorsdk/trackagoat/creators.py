@@ -102,16 +102,19 @@ class Creators(Resource):
         *,
         tracking_mode: str | None = None,
         tracking_start_date: dt.date | str | None = None,
+        tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
     ) -> Creator:
         """Add one creator to a project, or reactivate it if it was removed.
 
-        ``handle`` may be ``name``, ``@name`` or a ``tiktok.com/@name`` profile URL.
+        ``handle`` may be ``name``, ``@name`` or a ``tiktok.com/@name`` profile URL. The
+        returned creator's ``reactivated`` is true when the server answered 200 (the handle
+        was removed before and is tracked again, history and all) instead of 201.
         """
         path = f"/projects/{uuid_arg('project_id', project_id)}/creators"
         body = {
             "tiktok_handle": handle_arg("handle", handle),
-            **_settings(tracking_mode, tracking_start_date),
+            **_settings(tracking_mode, tracking_start_date, tracking_end_date),
         }
         reply = await self._client.request(
             "POST",
@@ -119,28 +122,35 @@ class Creators(Resource):
             json=body,
             idempotency_key=idempotency_key_arg(idempotency_key) or mint_idempotency_key(),
         )
-        return decode_data(reply, Creator)
+        creator = decode_data(reply, Creator)
+        return attrs.evolve(creator, reactivated=True) if reply.status == 200 else creator
 
     async def create_many(
         self,
         project_id: str,
-        handles: Iterable[str],
+        handles: Iterable[str | Mapping[str, Any]],
         *,
         tracking_mode: str | None = None,
         tracking_start_date: dt.date | str | None = None,
+        tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
     ) -> CreateManyResult:
         """Add any number of creators: chunks of 50, sent in parallel.
 
-        Handles are normalised like :meth:`create` and de-duplicated (case-insensitively).
-        Returns which were created, which reactivated and which failed (with the server's
-        code). A chunk that fails as a whole raises :class:`~creatorsdk.errors.BatchError`
-        carrying the other chunks' results. ``idempotency_key`` is used as is for a single
-        chunk and as ``"<key>-<chunk index>"`` for several.
+        Each entry is a handle (normalised like :meth:`create`) or, as in the docs' bulk
+        example, a mapping with ``tiktok_handle`` and its own ``tracking_mode``,
+        ``tracking_start_date`` or ``tracking_end_date``; the keyword arguments are the
+        defaults for entries that do not say. Handles are de-duplicated (case-insensitively,
+        the first entry wins). Returns which were created, which reactivated and which failed
+        (with the server's code). A chunk that fails as a whole raises
+        :class:`~creatorsdk.errors.BatchError` carrying the other chunks' results.
+        ``idempotency_key`` is used as is for a single chunk and as ``"<key>-<chunk index>"``
+        for several.
         """
         path = f"/projects/{uuid_arg('project_id', project_id)}/creators"
-        settings = _settings(tracking_mode, tracking_start_date)
-        chunks = chunked(_handles(handles), CREATE_CHUNK)
+        defaults = _settings(tracking_mode, tracking_start_date, tracking_end_date)
+        entries = _entries(handles, defaults)
+        chunks = chunked(list(entries), CREATE_CHUNK)
         given_key = idempotency_key_arg(idempotency_key)
         # Minted once per chunk, before any request, so every retry of a chunk reuses its key.
         # Handles are unique, so the chunks are too and can key the mapping.
@@ -149,7 +159,7 @@ class Creators(Resource):
         }
 
         async def create_chunk(chunk: tuple[str, ...]) -> CreateManyResult:
-            body = {"creators": [{"tiktok_handle": handle, **settings} for handle in chunk]}
+            body = {"creators": [{"tiktok_handle": h, **entries[h]} for h in chunk]}
             reply = await self._client.request("POST", path, json=body, idempotency_key=keys[chunk])
             return _bulk_create_result(reply, chunk)
 
@@ -255,17 +265,56 @@ def _bulk_target(
     return chunked(id_list("creator_ids", creator_ids), REMOVE_CHUNK), path
 
 
-def _handles(handles: Iterable[str]) -> list[str]:
-    """Normalised handles, first spelling kept when the same handle appears twice."""
-    if isinstance(handles, str) or not isinstance(handles, Iterable):
+_ENTRY_FIELDS: Final = (
+    "tiktok_handle",
+    "tracking_mode",
+    "tracking_start_date",
+    "tracking_end_date",
+)
+
+
+def _entries(
+    handles: Iterable[str | Mapping[str, Any]], defaults: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Each normalised handle and the settings sent with it, first entry kept when the same
+    handle appears twice."""
+    if isinstance(handles, str | Mapping) or not isinstance(handles, Iterable):
         raise ValueError(f"handles must be a list of TikTok handles, got {handles!r}")
-    unique: dict[str, str] = {}
+    unique: dict[str, tuple[str, dict[str, str]]] = {}
     for index, raw in enumerate(handles):
-        handle = handle_arg(f"handles[{index}]", raw)
-        unique.setdefault(handle.lower(), handle)  # the API compares handles case-insensitively
+        name = f"handles[{index}]"
+        if isinstance(raw, Mapping):
+            handle, settings = _entry(name, raw, defaults)
+        else:
+            handle, settings = handle_arg(name, raw), defaults
+        # The API compares handles case-insensitively.
+        unique.setdefault(handle.lower(), (handle, settings))
     if not unique:
         raise ValueError("handles must not be empty")
-    return list(unique.values())
+    return dict(unique.values())
+
+
+def _entry(
+    name: str, raw: Mapping[str, Any], defaults: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    """One mapping entry of ``create_many``: its handle and its settings over the defaults."""
+    unknown = sorted(str(key) for key in raw if key not in _ENTRY_FIELDS)
+    if unknown:
+        allowed = ", ".join(_ENTRY_FIELDS)
+        raise ValueError(f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+    if "tiktok_handle" not in raw:
+        raise ValueError(f"{name} needs a tiktok_handle")
+    own = _settings(
+        raw.get("tracking_mode"),
+        raw.get("tracking_start_date"),
+        raw.get("tracking_end_date"),
+        prefix=f"{name}.",
+    )
+    settings = {**defaults, **own}
+    start, end = settings.get("tracking_start_date"), settings.get("tracking_end_date")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{name}: tracking_start_date {start} is after tracking_end_date {end}")
+    return handle_arg(f"{name}.tiktok_handle", raw["tiktok_handle"]), settings
 
 
 def _chunk_key(key: str | None, index: int, chunks: int) -> str:
@@ -275,14 +324,25 @@ def _chunk_key(key: str | None, index: int, chunks: int) -> str:
 
 
 def _settings(
-    tracking_mode: str | None, tracking_start_date: dt.date | str | None
+    tracking_mode: str | None,
+    tracking_start_date: dt.date | str | None,
+    tracking_end_date: dt.date | str | None,
+    *,
+    prefix: str = "",
 ) -> dict[str, str]:
     """The optional per-creator create fields, only those the caller set."""
     settings: dict[str, str] = {}
     if tracking_mode is not None:
-        settings["tracking_mode"] = _tracking_mode("tracking_mode", tracking_mode)
-    if tracking_start_date is not None:
-        settings["tracking_start_date"] = date_arg("tracking_start_date", tracking_start_date)
+        settings["tracking_mode"] = _tracking_mode(f"{prefix}tracking_mode", tracking_mode)
+    for field, value in (
+        ("tracking_start_date", tracking_start_date),
+        ("tracking_end_date", tracking_end_date),
+    ):
+        if value is not None:
+            settings[field] = date_arg(f"{prefix}{field}", value)
+    start, end = settings.get("tracking_start_date"), settings.get("tracking_end_date")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{prefix}tracking_start_date {start} is after tracking_end_date {end}")
     return settings
 
 
@@ -305,7 +365,10 @@ def _bulk_create_result(reply: Reply, sent: tuple[str, ...]) -> CreateManyResult
                     field=f"data.results[{index}].creator",
                     request_id=reply.request_id,
                 )
-            (created if item.status == "created" else reactivated).append(item.creator)
+            if item.status == "created":
+                created.append(item.creator)
+            else:
+                reactivated.append(attrs.evolve(item.creator, reactivated=True))
         else:
             # "failed", or a status this SDK does not know: never silently counted as added.
             code = item.code or (item.status if item.status != "failed" else None)

@@ -37,6 +37,7 @@ __all__ = [
     "Schema",
     "ScrapeJob",
     "Series",
+    "TrackingDisableResult",
     "Video",
 ]
 
@@ -83,6 +84,9 @@ class Creator(Model):
     is_active: bool | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    #: Set by the SDK, not sent by the API: a create answered 200 brought a removed creator
+    #: back (history kept) instead of adding a new one (201).
+    reactivated: bool = False
 
 
 @attrs.frozen
@@ -176,6 +180,21 @@ class BulkRemoveResult(Model):
 
     removed_count: int = 0
     not_found: tuple[Id, ...] = ()
+
+
+@attrs.frozen
+class TrackingDisableResult(Model):
+    """What ``videos.disable_tracking`` did: how many videos stopped being tracked, and the
+    ids the server did not find in the project."""
+
+    disabled_count: int = 0
+    not_found: tuple[Id, ...] = ()
+
+    def __add__(self, other: TrackingDisableResult) -> TrackingDisableResult:
+        return TrackingDisableResult(
+            disabled_count=self.disabled_count + other.disabled_count,
+            not_found=self.not_found + other.not_found,
+        )
 
 
 @attrs.frozen

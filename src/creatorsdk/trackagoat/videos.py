@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
+import attrs
+
 from creatorsdk._engine.batching import chunked, fan_out
 from creatorsdk._engine.client import mint_idempotency_key
 from creatorsdk._engine.paging import AsyncPager
@@ -22,8 +24,8 @@ from creatorsdk.trackagoat._arguments import (
     unless_unset,
     uuid_arg,
 )
-from creatorsdk.trackagoat._listing import Resource, decode_data, pager
-from creatorsdk.trackagoat.models import ScrapeJob, Video
+from creatorsdk.trackagoat._listing import Resource, decode_data, pager, unwrap
+from creatorsdk.trackagoat.models import ScrapeJob, TrackingDisableResult, Video
 
 __all__ = ["DISABLE_CHUNK", "Videos"]
 
@@ -98,26 +100,34 @@ class Videos(Resource):
 
     async def disable_tracking(
         self, video_ids: str | Iterable[str], *, project_id: str | None = None
-    ) -> None:
-        """Stop tracking one video, or many of one project.
+    ) -> TrackingDisableResult:
+        """Stop tracking one video, or many of one project; what the server says it did.
 
         One id (a string) uses ``POST /videos/{id}/tracking-disable``. A list needs
         ``project_id`` and goes to the project's bulk endpoint, 100 ids per request, in
-        parallel; a failed chunk raises :class:`~creatorsdk.errors.BatchError`.
-        Disabled videos no longer count toward goals.
+        parallel; the counts and the ids not found are summed over the requests, and a failed
+        chunk raises :class:`~creatorsdk.errors.BatchError`. Disabled videos no longer count
+        toward goals.
         """
         if isinstance(video_ids, str):
             if project_id is not None:
                 maybe_uuid("project_id", project_id)
             path = f"/videos/{uuid_arg('video_ids', video_ids)}/tracking-disable"
-            await self._client.request("POST", path, json={})
-            return
+            reply = await self._client.request("POST", path, json={})
+            result = decode_data(reply, TrackingDisableResult, empty=TrackingDisableResult())
+            # The single endpoint answers with the video ({id, tracking_enabled}), not counts:
+            # a success means this one video is disabled.
+            data = unwrap(reply)
+            if not (isinstance(data, Mapping) and "disabled_count" in data):
+                result = attrs.evolve(result, disabled_count=1)
+            return result
         if project_id is None:
             raise ValueError("project_id is required to disable tracking of several videos")
         path = f"/projects/{uuid_arg('project_id', project_id)}/videos/bulk-tracking-disable"
         chunks = chunked(id_list("video_ids", video_ids), DISABLE_CHUNK)
 
-        async def disable(chunk: tuple[str, ...]) -> None:
-            await self._client.request("POST", path, json={"video_ids": list(chunk)})
+        async def disable(chunk: tuple[str, ...]) -> TrackingDisableResult:
+            reply = await self._client.request("POST", path, json={"video_ids": list(chunk)})
+            return decode_data(reply, TrackingDisableResult, empty=TrackingDisableResult())
 
-        await fan_out(chunks, disable)
+        return sum(await fan_out(chunks, disable), TrackingDisableResult())
