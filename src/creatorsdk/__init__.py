@@ -4,8 +4,8 @@ from creatorsdk import errors
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._engine.retry import RetryPolicy
-from creatorsdk._version import __version__
 from creatorsdk._sync import CreatorAudit, SyncPager, TrackAGoat
+from creatorsdk._version import __version__
 from creatorsdk.creatoraudit import AsyncCreatorAudit
 from creatorsdk.trackagoat import AsyncTrackAGoat
 
