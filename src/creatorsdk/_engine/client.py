@@ -25,6 +25,7 @@ import httpx
 import tenacity
 
 from creatorsdk import errors
+from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
@@ -36,7 +37,6 @@ logger = logging.getLogger("creatorsdk")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
-_USER_AGENT = "creatorsdk/0.1 (+python; httpx)"
 #: Failures the retry policy may repeat; anything else leaves the loop at once.
 _RETRYABLE = (errors.APIError, errors.APIConnectionError, errors.MalformedResponseError)
 
@@ -88,6 +88,7 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        app_info: str | None = None,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
@@ -112,7 +113,7 @@ class BaseClient:
             base_url=self.base_url,
             headers={
                 "Authorization": f"Bearer {key}",
-                "User-Agent": _USER_AGENT,
+                "User-Agent": user_agent(app_info),
                 "Accept": "application/json",
             },
             timeout=httpx.Timeout(timeout, pool=None),

@@ -49,6 +49,7 @@ class AsyncCreatorAudit(BaseClient):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        app_info: str | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -58,6 +59,7 @@ class AsyncCreatorAudit(BaseClient):
             retry=retry,
             transport=transport,
             requests_per_minute=requests_per_minute,
+            app_info=app_info,
         )
         #: Tracked accounts.
         self.accounts = Accounts(self)

@@ -51,6 +51,7 @@ class AsyncTrackAGoat(BaseClient):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        app_info: str | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -60,6 +61,7 @@ class AsyncTrackAGoat(BaseClient):
             retry=retry,
             transport=transport,
             requests_per_minute=requests_per_minute,
+            app_info=app_info,
         )
         self.projects = Projects(self)
         self.creators = Creators(self)
