@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from creatorsdk.testing.creatoraudit.params import date_of_day
+from creatorsdk.testing._dates import date_of_day
 from creatorsdk.testing.creatoraudit.store import Store
 
 __all__ = [

@@ -9,8 +9,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing._dates import date_of_day
 from creatorsdk.testing.creatoraudit.paging import ListSpec, parse_list_query
-from creatorsdk.testing.creatoraudit.params import date_of_day
 from creatorsdk.testing.creatoraudit.problems import not_found
 from creatorsdk.testing.creatoraudit.responses import json_response
 from creatorsdk.testing.creatoraudit.state import context

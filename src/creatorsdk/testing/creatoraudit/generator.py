@@ -14,13 +14,9 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from creatorsdk.testing.creatoraudit.history import DAY, FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.creatoraudit.records import (
-    account_record,
-    creator_record,
-    iso,
-    video_record,
-)
+from creatorsdk.testing._dates import DAY, day_of, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.creatoraudit.records import account_record, creator_record, video_record
 from creatorsdk.testing.creatoraudit.store import Store
 
 __all__ = ["VideosPerAccount", "populate"]

@@ -7,12 +7,12 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing._dates import date_of_day, day_of_date, iso
 from creatorsdk.testing.creatoraudit.analytics import creator_analytics, top_creators
 from creatorsdk.testing.creatoraudit.endpoints import created, find, idempotent_create, serve_list
 from creatorsdk.testing.creatoraudit.paging import Filter, ListSpec
-from creatorsdk.testing.creatoraudit.params import Reader, date_of_day, day_of_date
+from creatorsdk.testing.creatoraudit.params import Reader
 from creatorsdk.testing.creatoraudit.problems import conflict, not_found, validation
-from creatorsdk.testing.creatoraudit.records import iso
 from creatorsdk.testing.creatoraudit.responses import json_response, object_body
 from creatorsdk.testing.creatoraudit.state import context
 

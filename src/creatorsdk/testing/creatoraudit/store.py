@@ -8,13 +8,9 @@ from collections import defaultdict
 from typing import Any
 
 from creatorsdk.testing._clock import Clock
-from creatorsdk.testing.creatoraudit.history import FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.creatoraudit.records import (
-    account_record,
-    creator_record,
-    iso,
-    video_record,
-)
+from creatorsdk.testing._dates import day_of, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.creatoraudit.records import account_record, creator_record, video_record
 
 __all__ = ["Store"]
 

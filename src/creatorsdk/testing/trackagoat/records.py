@@ -6,18 +6,13 @@ from the history when it serves a record.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import time
 from typing import Any, Final
 
 __all__ = [
     "HANDLE",
     "campaign_record",
     "creator_record",
-    "date_of_day",
-    "day_of_date",
-    "iso",
     "normalise_handle",
     "project_record",
     "video_record",
@@ -25,22 +20,6 @@ __all__ = [
 
 #: The documented handle rule: 1-30 letters, digits, ``.``, ``_`` or ``-``.
 HANDLE: Final = re.compile(r"[A-Za-z0-9._-]{1,30}")
-_EPOCH: Final = dt.date(1970, 1, 1)
-
-
-def iso(epoch_seconds: float) -> str:
-    """``2026-06-14T09:30:00Z``: ISO 8601 in UTC, whole seconds."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_seconds))
-
-
-def date_of_day(day: int) -> dt.date:
-    """The date of a day number (days since 1970-01-01)."""
-    return _EPOCH + dt.timedelta(days=day)
-
-
-def day_of_date(value: dt.date) -> int:
-    """The day number of a date."""
-    return (value - _EPOCH).days
 
 
 def normalise_handle(value: object) -> str | None:

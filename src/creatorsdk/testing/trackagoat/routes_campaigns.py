@@ -7,10 +7,11 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing._dates import iso
 from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_reached, not_found, ok
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, Fields, body_object, query_uuid
-from creatorsdk.testing.trackagoat.records import campaign_record, iso
+from creatorsdk.testing.trackagoat.records import campaign_record
 from creatorsdk.testing.trackagoat.state import context, idempotent
 from creatorsdk.testing.trackagoat.store import Store
 

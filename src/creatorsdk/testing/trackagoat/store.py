@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from creatorsdk.testing._clock import Clock
-from creatorsdk.testing.creatoraudit.history import DAY, FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.trackagoat.records import creator_record, day_of_date, iso, video_record
+from creatorsdk.testing._dates import DAY, day_of, day_of_date, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.trackagoat.records import creator_record, video_record
 
 __all__ = ["COUNTED", "LIVE", "Store"]
 
