@@ -1,7 +1,8 @@
 """Numbers computed from the history: windowed metrics, overview, leaderboard, analytics.
 
-Day ranges are inclusive day numbers (see :mod:`.history`). Every figure is a sum of what the
-videos gained inside the range, so the endpoints agree with each other and with the deltas.
+Day ranges are inclusive day numbers (see :mod:`creatorsdk.testing._dates`). Every figure is a
+sum of what the videos gained inside the range, so the endpoints agree with each other and with
+the deltas.
 """
 
 from __future__ import annotations

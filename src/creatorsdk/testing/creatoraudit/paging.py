@@ -17,8 +17,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from creatorsdk.testing.creatoraudit.errors import validation
 from creatorsdk.testing.creatoraudit.params import PLATFORMS, Reader
-from creatorsdk.testing.creatoraudit.problems import validation
 from creatorsdk.testing.creatoraudit.store import Store
 
 __all__ = ["Filter", "ListQuery", "ListSpec", "Lister", "Page", "encode_cursor", "parse_list_query"]

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from creatorsdk.testing._dates import day_of_date
-from creatorsdk.testing.creatoraudit.problems import FieldError, validation
+from creatorsdk.testing.creatoraudit.errors import FieldError, validation
 
-__all__ = ["PLATFORMS", "Reader", "is_uuid"]
+__all__ = ["PLATFORMS", "Reader", "is_uuid", "object_body"]
 
 PLATFORMS = ("instagram", "tiktok")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -22,6 +22,13 @@ _FALSE = {"false", "0", "no"}
 def is_uuid(value: object) -> bool:
     """Whether ``value`` is a UUID string (any case)."""
     return isinstance(value, str) and _UUID.match(value) is not None
+
+
+def object_body(body: Any) -> dict[str, Any]:
+    """The request body, which must be a JSON object."""
+    if not isinstance(body, dict):
+        raise validation([("body", "must be a JSON object")])
+    return body
 
 
 class Reader:

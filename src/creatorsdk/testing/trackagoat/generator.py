@@ -15,7 +15,11 @@ from typing import Any, Final
 
 from creatorsdk.testing._dates import DAY, date_of_day, iso
 from creatorsdk.testing._history import FollowerCurve
-from creatorsdk.testing.trackagoat.records import campaign_record, creator_record, project_record
+from creatorsdk.testing.trackagoat.record_builders import (
+    campaign_record,
+    creator_record,
+    project_record,
+)
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = ["BANNED_HANDLES", "handle_for", "populate"]

@@ -17,8 +17,9 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.trackagoat.envelope import bad_query, ok
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import bad_query
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "serve_list"]
 

@@ -21,9 +21,10 @@ from creatorsdk.testing.trackagoat.analytics import (
     bucket_series,
     resolve,
 )
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_query, not_found, ok
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_query, not_found
 from creatorsdk.testing.trackagoat.params import query_date, query_uuid
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["query"]
 

@@ -1,10 +1,10 @@
-"""The fake's state: projects, creators, videos, campaigns, goals, and the history behind
+"""The fake's data store: projects, creators, videos, campaigns, goals, and the history behind
 every number it serves.
 
 Records are the JSON objects as served, keyed by lowercase UUID. Soft-deleted creators and
 deleted videos stay (their ids are in :attr:`Store.removed`) so a removed handle can come back
 with its history. Each video's views are a seeded curve over days (see
-:mod:`creatorsdk.testing.creatoraudit.history`), known from the day tracking began: that first
+:mod:`creatorsdk.testing._history`), known from the day tracking began: that first
 day is a baseline, so series count only what was gained while tracked.
 """
 
@@ -19,7 +19,7 @@ from typing import Any, Final
 from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._dates import DAY, day_of, day_of_date, iso
 from creatorsdk.testing._history import FollowerCurve, ViewCurve
-from creatorsdk.testing.trackagoat.records import creator_record, video_record
+from creatorsdk.testing.trackagoat.record_builders import creator_record, video_record
 
 __all__ = ["COUNTED", "LIVE", "Store"]
 

@@ -1,4 +1,5 @@
-"""The JSON objects the fake serves, field for field as the seed page and section 4 list them.
+"""Builders of the JSON records the fake serves, field for field as the seed page and section 4
+list them.
 
 Counts that change with time (views, followers) are not stored here: the store fills them in
 from the history when it serves a record.
@@ -6,28 +7,14 @@ from the history when it serves a record.
 
 from __future__ import annotations
 
-import re
-from typing import Any, Final
+from typing import Any
 
 __all__ = [
-    "HANDLE",
     "campaign_record",
     "creator_record",
-    "normalise_handle",
     "project_record",
     "video_record",
 ]
-
-#: The documented handle rule: 1-30 letters, digits, ``.``, ``_`` or ``-``.
-HANDLE: Final = re.compile(r"[A-Za-z0-9._-]{1,30}")
-
-
-def normalise_handle(value: object) -> str | None:
-    """A handle as stored (leading ``@`` stripped), or ``None`` when it breaks the rule."""
-    if not isinstance(value, str):
-        return None
-    handle = value.strip().removeprefix("@")
-    return handle if HANDLE.fullmatch(handle) else None
 
 
 def project_record(

@@ -1,4 +1,4 @@
-"""The JSON objects the fake serves, with every documented field (and a few undocumented ones).
+"""Builders of the JSON records the fake serves, with every documented field (and a few more).
 
 Each builder starts from the documented defaults and applies the caller's overrides, so a
 record created through the API and one generated from the seed have the same keys in the same
