@@ -8,8 +8,8 @@ headers.
 
 An API subclasses :class:`Gateway` and fills in its hooks: :meth:`~Gateway.admit`,
 :meth:`~Gateway.response_headers`, :meth:`~Gateway.from_http` and :meth:`~Gateway.render`, plus
-the :attr:`~Gateway.error_type` it raises and the :attr:`~Gateway.injected_errors` it answers
-faults with.
+its :attr:`~Gateway.context_type`, the :attr:`~Gateway.error_type` it raises and the
+:attr:`~Gateway.injected_errors` it answers faults with.
 """
 
 from __future__ import annotations
@@ -72,23 +72,25 @@ class RequestContext(Generic[StateT, KeyT]):
     fault: FaultTicket | None = None
 
 
-class Gateway(abc.ABC, Generic[ContextT, ErrorT]):
-    """Admits each request, routes it, stamps every response, and renders every error."""
+class Gateway(abc.ABC, Generic[StateT, ContextT, ErrorT]):
+    """Admits each request, routes it, stamps every response, and renders every error.
+
+    ``state`` is the fake's state, which every request's context carries to the routes.
+    """
 
     #: The fake's name, for the log line of an unexpected failure.
     fake_name: ClassVar[str]
-    #: The exception the API's code raises to answer with an error; the subclass sets it.
+    #: The API's request context (a :class:`RequestContext` over its state and keys).
+    context_type: type[ContextT]
+    #: The exception the API's code raises to answer with an error.
     error_type: type[ErrorT]
     #: The API's answer to each injected fault kind; ``error_500`` is also its answer to any
     #: unexpected exception.
     injected_errors: ClassVar[InjectedErrors]
 
-    def __init__(self, router: Router) -> None:
+    def __init__(self, router: Router, state: StateT) -> None:
         self.router = router
-
-    @abc.abstractmethod
-    def new_context(self, request_id: str, fault: FaultTicket | None) -> ContextT:
-        """The context of a request that has just arrived."""
+        self.state = state
 
     @abc.abstractmethod
     async def admit(self, scope: Scope, receive: Receive, ctx: ContextT) -> None:
@@ -111,7 +113,8 @@ class Gateway(abc.ABC, Generic[ContextT, ErrorT]):
             await self.router(scope, receive, send)
             return
         request_id = f"req_{uuid.uuid4().hex}"
-        ctx = self.new_context(request_id, scope.get(FAULT_SCOPE_KEY))
+        fault = scope.get(FAULT_SCOPE_KEY)
+        ctx = self.context_type(request_id=request_id, state=self.state, fault=fault)
         scope[CONTEXT_KEY] = ctx
         # With "app" in the scope, Starlette's router raises 404/405 as HTTPException for us
         # to render in the API's format, instead of answering in plain text itself.

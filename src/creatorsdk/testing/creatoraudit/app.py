@@ -18,7 +18,6 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope
 
-from creatorsdk.testing._faults import FaultTicket
 from creatorsdk.testing._gateway import Gateway, InjectedErrors
 from creatorsdk.testing._middleware import read_body
 from creatorsdk.testing._routing import UUID, Handler, method_route
@@ -103,19 +102,13 @@ def build_app(state: ApiState) -> CreatorAuditGateway:
     return CreatorAuditGateway(Router(routes=_routes()), state)
 
 
-class CreatorAuditGateway(Gateway[RequestContext, ApiError]):
+class CreatorAuditGateway(Gateway[ApiState, RequestContext, ApiError]):
     """Admits each request (see the module docstring) and renders errors as problem+json."""
 
     fake_name = "FakeCreatorAudit"
+    context_type = RequestContext
     error_type = ApiError
     injected_errors = _INJECTED
-
-    def __init__(self, router: Router, state: ApiState) -> None:
-        super().__init__(router)
-        self.state = state
-
-    def new_context(self, request_id: str, fault: FaultTicket | None) -> RequestContext:
-        return RequestContext(request_id=request_id, state=self.state, fault=fault)
 
     def response_headers(self, ctx: RequestContext) -> Mapping[str, str]:
         return ctx.rate_headers

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from creatorsdk.testing._dates import date_of_day
+from creatorsdk.testing._paging import empties_page
 from creatorsdk.testing.creatoraudit.context import context
 from creatorsdk.testing.creatoraudit.errors import not_found
 from creatorsdk.testing.creatoraudit.paging import ListSpec, parse_list_query
@@ -20,11 +21,7 @@ def serve_list(request: Request, spec: ListSpec) -> Response:
     """A collection envelope ``{data, pagination, filters}`` with its ``Link`` header."""
     ctx = context(request)
     query = parse_list_query(spec, request.query_params)
-    fault, empty = ctx.fault, False
-    # A page right after an injected empty one is always served, so a listing always advances.
-    if fault is not None and fault.kind == "empty_page" and not query.was_emptied:
-        fault.applied()
-        empty = True
+    empty = empties_page(ctx.fault, was_emptied=query.was_emptied)
     page = ctx.state.lister.page(spec, query, empty=empty)
     pagination: dict[str, Any] = {
         "next_cursor": page.next_cursor,

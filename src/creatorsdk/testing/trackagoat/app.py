@@ -18,7 +18,6 @@ from starlette.responses import Response
 from starlette.routing import Route, Router
 from starlette.types import Receive, Scope
 
-from creatorsdk.testing._faults import FaultTicket
 from creatorsdk.testing._gateway import Gateway, InjectedErrors
 from creatorsdk.testing._middleware import read_body
 from creatorsdk.testing._routing import UUID, Handler, method_route
@@ -87,19 +86,13 @@ def build_app(state: ApiState) -> TrackAGoatGateway:
     return TrackAGoatGateway(Router(routes=_routes()), state)
 
 
-class TrackAGoatGateway(Gateway[RequestContext, ApiError]):
+class TrackAGoatGateway(Gateway[ApiState, RequestContext, ApiError]):
     """Admits each request (see the module docstring) and renders errors as envelopes."""
 
     fake_name = "FakeTrackAGoat"
+    context_type = RequestContext
     error_type = ApiError
     injected_errors = _INJECTED
-
-    def __init__(self, router: Router, state: ApiState) -> None:
-        super().__init__(router)
-        self.state = state
-
-    def new_context(self, request_id: str, fault: FaultTicket | None) -> RequestContext:
-        return RequestContext(request_id=request_id, state=self.state, fault=fault)
 
     def from_http(self, error: HTTPException, path: str) -> ApiError:
         if error.status_code == 405:

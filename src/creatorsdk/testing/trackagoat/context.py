@@ -45,8 +45,9 @@ class ApiState:
         return self.limits[key]
 
 
-#: One request as the gateway admitted it.
-RequestContext = _gateway.RequestContext[ApiState, ApiKey]
+@dataclasses.dataclass
+class RequestContext(_gateway.RequestContext[ApiState, ApiKey]):
+    """One request as the gateway admitted it."""
 
 
 def context(request: Request) -> RequestContext:
