@@ -221,15 +221,8 @@ class Store:
             tracking_status=status,
             posted_at=iso(publish_day * DAY + rng.uniform(0, DAY)),
         )
-        curve = ViewCurve(
-            publish_day=publish_day,
-            first_day=min(max(first_day, publish_day), today),
-            last_day=LIVE,
-            scale=rng.lognormvariate(10.0, 1.2),
-            tau=rng.uniform(2.0, 12.0),
-            save_ratio=0.008,
-        )
-        self.add_video(record, curve)
+        tracked_from = min(max(first_day, publish_day), today)
+        self.add_video(record, self._live_curve(publish_day, tracked_from))
         return record
 
     def reactivate(self, creator_id: str, **fields: Any) -> dict[str, Any]:
@@ -324,13 +317,16 @@ class Store:
             created_at=iso(now),
             posted_at=iso(publish_day * DAY + rng.uniform(0, DAY / 2)),
         )
-        curve = ViewCurve(
+        self.add_video(record, self._live_curve(publish_day, today))
+        return record
+
+    def _live_curve(self, publish_day: int, first_day: int) -> ViewCurve:
+        """A seeded view curve, tracked from ``first_day`` and still being scraped."""
+        return ViewCurve(
             publish_day=publish_day,
-            first_day=today,
+            first_day=first_day,
             last_day=LIVE,
-            scale=rng.lognormvariate(10.0, 1.2),
-            tau=rng.uniform(2.0, 12.0),
+            scale=self._rng.lognormvariate(10.0, 1.2),
+            tau=self._rng.uniform(2.0, 12.0),
             save_ratio=0.008,
         )
-        self.add_video(record, curve)
-        return record
