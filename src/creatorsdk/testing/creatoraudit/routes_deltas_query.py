@@ -14,8 +14,8 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing.creatoraudit.context import context
 from creatorsdk.testing.creatoraudit.routes_videos import video_deltas
-from creatorsdk.testing.creatoraudit.state import context
 
 __all__ = ["video_deltas_query"]
 
