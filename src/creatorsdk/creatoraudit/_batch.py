@@ -17,7 +17,7 @@ from typing import Any, Final
 
 import attrs
 
-from creatorsdk._engine.batching import fan_out
+from creatorsdk._engine.fan_out import fan_out
 from creatorsdk._engine.client import BaseClient, Reply
 from creatorsdk._engine.decoding import Id, Model, decode
 from creatorsdk.creatoraudit._listing import envelope

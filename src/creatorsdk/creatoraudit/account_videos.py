@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from itertools import zip_longest
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked
+from creatorsdk._engine.fan_out import chunked
 from creatorsdk._engine.paging import AsyncPager
 from creatorsdk.creatoraudit._arguments import LIST_LIMIT, int_id_list, period_body
 from creatorsdk.creatoraudit._batch import CHUNK, fetch_metrics

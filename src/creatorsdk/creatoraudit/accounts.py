@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked
+from creatorsdk._engine.fan_out import chunked
 from creatorsdk._engine.client import mint_idempotency_key
 from creatorsdk._engine.paging import AsyncPager
 from creatorsdk.creatoraudit._arguments import (

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked, fan_out, stream_fan_out
+from creatorsdk._engine.fan_out import chunked, fan_out, stream_fan_out
 from creatorsdk._engine.client import mint_idempotency_key
 from creatorsdk._engine.paging import AsyncPager
 from creatorsdk.creatoraudit._arguments import (

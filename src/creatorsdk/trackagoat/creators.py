@@ -14,7 +14,7 @@ from typing import Any, Final
 
 import attrs
 
-from creatorsdk._engine.batching import chunked, fan_out
+from creatorsdk._engine.fan_out import chunked, fan_out
 from creatorsdk._engine.client import Reply, mint_idempotency_key
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.paging import AsyncPager

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked, fan_out
+from creatorsdk._engine.fan_out import chunked, fan_out
 from creatorsdk._engine.client import mint_idempotency_key
 from creatorsdk._engine.paging import AsyncPager
 from creatorsdk.trackagoat._arguments import (
