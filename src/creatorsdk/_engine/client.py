@@ -29,18 +29,13 @@ from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after, retrying
 
-__all__ = ["BaseClient", "Reply", "mint_idempotency_key"]
+__all__ = ["BaseClient", "Reply"]
 
 logger = logging.getLogger("creatorsdk")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 _USER_AGENT = "creatorsdk/0.1 (+python; httpx)"
-
-
-def mint_idempotency_key() -> str:
-    """A fresh key for one logical create call, reused by every attempt of it."""
-    return str(uuid.uuid4())
 
 
 @attrs.frozen
@@ -153,15 +148,20 @@ class BaseClient:
         json: Any = None,
         idempotent: bool | None = None,
         idempotency_key: str | None = None,
+        create: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
         ``idempotent`` says whether repeating the request after an ambiguous failure (a 500,
         a dropped connection) is safe; it defaults to true for GET, PUT and DELETE and for
-        any request carrying an ``idempotency_key``.
+        any request carrying an ``idempotency_key``. ``create=True`` marks a call that
+        creates something: without the caller's own ``idempotency_key`` one is minted here
+        for this logical call, and every attempt sends the same key.
         """
         extra_headers = dict(headers or {})
+        if create and idempotency_key is None:
+            idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:
             extra_headers["Idempotency-Key"] = idempotency_key
         request = self._http.build_request(
