@@ -13,9 +13,10 @@ attempt did. The engine's default follows HTTP (GET, HEAD, OPTIONS, PUT, DELETE,
 request carrying an ``Idempotency-Key``); this layer adds what the two APIs' contracts make
 safe, the same rule for both:
 
-* **PATCH** (:meth:`Resource._update`). Every PATCH of both APIs sets the fields it names to
-  the values it carries (``metadata`` replaces the whole object); none adds to a counter or
-  appends to a list. Applying the same body twice leaves the same state as applying it once.
+* **PATCH** (:meth:`Resource._update`). Every PATCH of both APIs' contracts sets the fields
+  it names to the values it carries (CreatorAudit's ``metadata`` replaces the whole object);
+  none adds to a counter or appends to a list. Applying the same body twice leaves the same
+  state as applying it once.
   One visible difference remains: a trackagoat rename repeated after a reply that was lost may
   answer ``409 no_change``, which says the handle already is the new one.
 * **Creates** (:meth:`Resource._create`) carry an ``Idempotency-Key`` (the caller's, or one

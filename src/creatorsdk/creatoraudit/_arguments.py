@@ -56,7 +56,6 @@ def metadata_arg(name: str, value: object) -> dict[str, Any]:
 
 def listing_params(
     keys: Collection[str],
-    *,
     order_by: str | None,
     order_direction: str | None,
     sort: str | None,

@@ -74,13 +74,7 @@ class Accounts(Resource, envelope=ENVELOPE):
             "is_active": optional(boolean_arg, "is_active", is_active),
             "category": optional(text_arg, "category", category),
             "creator_id": optional(uuid_arg, "creator_id", creator_id),
-            **listing_params(
-                ORDER_BY,
-                order_by=order_by,
-                order_direction=order_direction,
-                sort=sort,
-                include_total=include_total,
-            ),
+            **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
         }
         return self._list("/accounts", Account, params=params, limit=limit, cursor=cursor)
 

@@ -56,13 +56,7 @@ class Creators(Resource, envelope=ENVELOPE):
         """Every creator (``is_active=False``: the archived ones), page by page, by name."""
         params = {
             "is_active": optional(boolean_arg, "is_active", is_active),
-            **listing_params(
-                ORDER_BY,
-                order_by=order_by,
-                order_direction=order_direction,
-                sort=sort,
-                include_total=include_total,
-            ),
+            **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
         }
         return self._list("/creators", Creator, params=params, limit=limit, cursor=cursor)
 

@@ -55,13 +55,7 @@ def video_filters(
         "platform": optional(choice_arg, "platform", platform, PLATFORMS),
         "q": optional(text_arg, "q", q),
         "is_active": optional(boolean_arg, "is_active", is_active),
-        **listing_params(
-            ORDER_BY,
-            order_by=order_by,
-            order_direction=order_direction,
-            sort=sort,
-            include_total=include_total,
-        ),
+        **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
     }
 
 
