@@ -15,8 +15,9 @@ import warnings
 from collections.abc import Iterable
 from typing import Final, Literal, overload
 
-from creatorsdk.trackagoat._arguments import date_arg, text_arg, uuid_arg
-from creatorsdk.trackagoat._listing import Resource, decode_data
+from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid_arg
+from creatorsdk._resources.resource import Resource
+from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import AnalyticsResult
 
 __all__ = ["ENTITIES", "GRANULARITIES", "MAX_ENTITIES", "METRICS", "MODES", "Analytics"]
@@ -47,7 +48,7 @@ MAX_ENTITIES: Final = 5
 _TOKEN = re.compile(r"[^\s,\x00-\x1f\x7f]+")
 
 
-class Analytics(Resource):
+class Analytics(Resource, envelope=ENVELOPE):
     """Time series for creators, videos, campaigns and projects."""
 
     @overload
@@ -161,23 +162,21 @@ class Analytics(Resource):
         end = _renamed("to_date", to_date, "to", to)
         if metric is None:
             raise ValueError("metric is required, e.g. metric='views'")
-        params: dict[str, str | None] = {
+        first, last = date_range("from_", start, "to", end)
+        params: dict[str, object] = {
             "entity": _token("entity", entity),
             **_targets(entity_id, entity_ids, ids),
             "metric": _token("metric", metric),
-            "mode": _optional_token("mode", mode),
-            "granularity": _optional_token("granularity", granularity),
-            "from": None if start is None else date_arg("from_", start),
-            "to": None if end is None else date_arg("to", end),
-            "tz": None if tz is None else _timezone(tz),
-            "compare": _optional_token("compare", compare),
-            "base_metric": _optional_token("base_metric", base_metric),
-            "breakdown": _optional_token("breakdown", breakdown),
+            "mode": optional(_token, "mode", mode),
+            "granularity": optional(_token, "granularity", granularity),
+            "from": first,
+            "to": last,
+            "tz": optional(_timezone, "tz", tz),
+            "compare": optional(_token, "compare", compare),
+            "base_metric": optional(_token, "base_metric", base_metric),
+            "breakdown": optional(_token, "breakdown", breakdown),
             "format": None if format == "json" else _token("format", format),
         }
-        first, last = params["from"], params["to"]
-        if first is not None and last is not None and first > last:
-            raise ValueError(f"from_ {first} is after to {last}")
         if format == "csv":
             reply = await self._client.request(
                 "GET", "/analytics", params=params, headers={"Accept": "text/csv"}
@@ -186,7 +185,7 @@ class Analytics(Resource):
         reply = await self._client.request("GET", "/analytics", params=params)
         if format != "json" and reply.data is None:
             return reply.text  # a format this SDK does not know, answered as text
-        return decode_data(reply, AnalyticsResult)
+        return self._envelope.decode(reply, AnalyticsResult)
 
 
 def _targets(
@@ -232,10 +231,6 @@ def _token(name: str, value: object) -> str:
     return value
 
 
-def _optional_token(name: str, value: object) -> str | None:
-    return None if value is None else _token(name, value)
-
-
 def _renamed(
     old: str, old_value: dt.date | str | None, new: str, new_value: dt.date | str | None
 ) -> dt.date | str | None:
@@ -256,9 +251,9 @@ def _deprecated(old: str, new: str, *, stacklevel: int) -> None:
     )
 
 
-def _timezone(value: str) -> str:
+def _timezone(name: str, value: object) -> str:
     # An IANA name ("Europe/Berlin", "UTC"); the server knows which exist, we only refuse junk.
-    text = text_arg("tz", value)
+    text = text_arg(name, value)
     if any(ch.isspace() for ch in text):
-        raise ValueError(f"tz must be an IANA time zone name, got {value!r}")
+        raise ValueError(f"{name} must be an IANA time zone name, got {value!r}")
     return text
