@@ -33,6 +33,7 @@ from hypothesis import strategies as st
 
 import creatorsdk.creatoraudit.models as ca_models
 import creatorsdk.trackagoat.models as tg_models
+import creatorsdk.trackagoat.payout_models as tg_payout_models
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
@@ -55,7 +56,7 @@ def models_of(module: Any) -> list[type[Model]]:
     return [m for m in found if isinstance(m, type) and issubclass(m, Model) and attrs.has(m)]
 
 
-MODELS = models_of(ca_models) + models_of(tg_models)
+MODELS = models_of(ca_models) + models_of(tg_models) + models_of(tg_payout_models)
 FIELD_NAMES = sorted(
     {f.name for model in MODELS for f in attrs.fields(model)}
     | {"data", "meta", "pagination", "error", "results", "filters", "code", "status"}
@@ -203,6 +204,18 @@ TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Awaitable[Any]]] = {
     "campaigns.add_item": lambda tg: tg.campaigns.add_item(U1, "creator", U2),
     "campaigns.remove_item": lambda tg: tg.campaigns.remove_item(U1, "creator", U2),
     "analytics.query": lambda tg: tg.analytics.query("creator", U1, "views"),
+    "payout_methods.list": lambda tg: tg.payout_methods.list().to_list(),
+    "payout_methods.create": lambda tg: tg.payout_methods.create("Zelle"),
+    "payout_methods.delete": lambda tg: tg.payout_methods.delete(U1),
+    "payout_structures.create": lambda tg: tg.payout_structures.create(
+        U1, "Retainer", rule_type="recurring", amount_cents=100
+    ),
+    "payout_structures.assign": lambda tg: tg.payout_structures.assign(U1, [U2]),
+    "payout_structures.unassign": lambda tg: tg.payout_structures.unassign(U1, [U2]),
+    "payout_accruals.list": lambda tg: tg.payout_accruals.list(status="open").to_list(),
+    "payout_accruals.update": lambda tg: tg.payout_accruals.update(U1, status="paid"),
+    "payout_payments.create": lambda tg: tg.payout_payments.create(U1, U2, 100, accrual_ids=[U1]),
+    "payout_payments.void": lambda tg: tg.payout_payments.void(U1),
 }
 
 ACCEPTED = (errors.DecodeError, errors.APIError)
@@ -720,6 +733,9 @@ async def test_trackagoat_rejects_bad_arguments_before_the_network(name: str) ->
 VALID_ARGUMENTS: dict[str, Any] = {
     **dict.fromkeys(["account_id", "campaign_id", "creator_id", "item_id"], U2),
     **dict.fromkeys(["project_id", "video_id"], U1),
+    **dict.fromkeys(["method_id", "structure_id", "accrual_id", "payment_id"], U1),
+    "amount_cents": 100,
+    "rule_type": "recurring",
     **dict.fromkeys(("account_ids", "creator_ids", "ids", "video_ids"), (U1,)),
     "entity": "creator",
     "handle": "ada",
@@ -733,7 +749,18 @@ VALID_ARGUMENTS: dict[str, Any] = {
     "url": "https://www.tiktok.com/@ada/video/1",
     "username": "ada",
 }
-RESOURCES = ("accounts", "account_videos", "videos", "creators", "projects", "campaigns")
+RESOURCES = (
+    "accounts",
+    "account_videos",
+    "videos",
+    "creators",
+    "projects",
+    "campaigns",
+    "payout_methods",
+    "payout_structures",
+    "payout_accruals",
+    "payout_payments",
+)
 hostile_arguments = st.one_of(
     scalars,
     st.just(math.nan),

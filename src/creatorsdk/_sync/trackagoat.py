@@ -8,10 +8,31 @@ from __future__ import annotations
 
 from creatorsdk._sync._client import SyncClient
 from creatorsdk._sync._wrap import SyncResource, sync
-from creatorsdk.trackagoat import analytics, campaigns, creators, projects, videos
+from creatorsdk.trackagoat import (
+    analytics,
+    campaigns,
+    creators,
+    payout_accruals,
+    payout_methods,
+    payout_payments,
+    payout_structures,
+    projects,
+    videos,
+)
 from creatorsdk.trackagoat.client import AsyncTrackAGoat
 
-__all__ = ["Analytics", "Campaigns", "Creators", "Projects", "TrackAGoat", "Videos"]
+__all__ = [
+    "Analytics",
+    "Campaigns",
+    "Creators",
+    "PayoutAccruals",
+    "PayoutMethods",
+    "PayoutPayments",
+    "PayoutStructures",
+    "Projects",
+    "TrackAGoat",
+    "Videos",
+]
 
 
 class Projects(SyncResource, mirrors=projects.Projects):
@@ -51,6 +72,39 @@ class Analytics(SyncResource, mirrors=analytics.Analytics):
     query = sync(analytics.Analytics.query)
 
 
+class PayoutMethods(SyncResource, mirrors=payout_methods.PayoutMethods):
+    list = sync(payout_methods.PayoutMethods.list)
+    get = sync(payout_methods.PayoutMethods.get)
+    create = sync(payout_methods.PayoutMethods.create)
+    update = sync(payout_methods.PayoutMethods.update)
+    delete = sync(payout_methods.PayoutMethods.delete)
+
+
+class PayoutStructures(SyncResource, mirrors=payout_structures.PayoutStructures):
+    list = sync(payout_structures.PayoutStructures.list)
+    get = sync(payout_structures.PayoutStructures.get)
+    create = sync(payout_structures.PayoutStructures.create)
+    update = sync(payout_structures.PayoutStructures.update)
+    delete = sync(payout_structures.PayoutStructures.delete)
+    list_assignments = sync(payout_structures.PayoutStructures.list_assignments)
+    assign = sync(payout_structures.PayoutStructures.assign)
+    unassign = sync(payout_structures.PayoutStructures.unassign)
+
+
+class PayoutAccruals(SyncResource, mirrors=payout_accruals.PayoutAccruals):
+    list = sync(payout_accruals.PayoutAccruals.list)
+    get = sync(payout_accruals.PayoutAccruals.get)
+    update = sync(payout_accruals.PayoutAccruals.update)
+
+
+class PayoutPayments(SyncResource, mirrors=payout_payments.PayoutPayments):
+    list = sync(payout_payments.PayoutPayments.list)
+    get = sync(payout_payments.PayoutPayments.get)
+    create = sync(payout_payments.PayoutPayments.create)
+    update = sync(payout_payments.PayoutPayments.update)
+    void = sync(payout_payments.PayoutPayments.void)
+
+
 class TrackAGoat(SyncClient[AsyncTrackAGoat], mirrors=AsyncTrackAGoat):
     """Blocking client of the trackagoat v1 API, for scripts, notebooks and thread pools.
 
@@ -64,6 +118,10 @@ class TrackAGoat(SyncClient[AsyncTrackAGoat], mirrors=AsyncTrackAGoat):
     videos: Videos
     campaigns: Campaigns
     analytics: Analytics
+    payout_methods: PayoutMethods
+    payout_structures: PayoutStructures
+    payout_accruals: PayoutAccruals
+    payout_payments: PayoutPayments
 
     schema = sync(AsyncTrackAGoat.schema)
     goal_compliance = sync(AsyncTrackAGoat.goal_compliance)

@@ -23,10 +23,21 @@ from creatorsdk.trackagoat.models import (
     TrackingDisableResult,
     Video,
 )
+from creatorsdk.trackagoat.payout_models import (
+    AssignResult,
+    PaymentAllocation,
+    PayoutAccrual,
+    PayoutAssignment,
+    PayoutMethod,
+    PayoutPayment,
+    PayoutStructure,
+    UnassignResult,
+)
 
 __all__ = [
     "Advisory",
     "AnalyticsResult",
+    "AssignResult",
     "AsyncTrackAGoat",
     "BulkReenableResult",
     "BulkRemoveResult",
@@ -39,11 +50,18 @@ __all__ = [
     "EntityRef",
     "Goal",
     "GoalCompliance",
+    "PaymentAllocation",
+    "PayoutAccrual",
+    "PayoutAssignment",
+    "PayoutMethod",
+    "PayoutPayment",
+    "PayoutStructure",
     "Point",
     "Project",
     "Schema",
     "ScrapeJob",
     "Series",
     "TrackingDisableResult",
+    "UnassignResult",
     "Video",
 ]

@@ -1,4 +1,4 @@
-"""trackagoat's own argument checks: its page size and TikTok handles.
+"""trackagoat's own argument checks: its page size, TikTok handles and open-ended words.
 
 They build on the checks both APIs share (:mod:`creatorsdk._resources.arguments`, where the
 rules for optional arguments, clearing a PATCH field and dates are written down) and, like
@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Final
 
-__all__ = ["MAX_PAGE_SIZE", "handle_arg"]
+__all__ = ["MAX_PAGE_SIZE", "handle_arg", "token_arg"]
 
 #: The largest ``limit`` every trackagoat list endpoint accepts; also our default page size.
 MAX_PAGE_SIZE: Final = 100
 
+# One query-string or body word: no spaces, control characters or commas (a comma would split
+# a list parameter).
+_TOKEN = re.compile(r"[^\s,\x00-\x1f\x7f]+")
 # The documented handle rule: 1–30 letters, digits, dots, underscores or hyphens.
 _HANDLE = re.compile(r"[A-Za-z0-9._-]{1,30}")
 # A TikTok profile URL (any subdomain, optional scheme, query or fragment); group 1 is the handle.
@@ -41,3 +44,13 @@ def handle_arg(name: str, value: object) -> str:
             "'.', '_' or '-', optionally with a leading '@' or as a tiktok.com/@handle URL)"
         )
     return handle
+
+
+def token_arg(name: str, value: object) -> str:
+    """A word the server interprets (a metric, a rule type, a period): any non-empty string
+    without spaces, control characters or commas. Values this SDK does not know are sent as
+    they are, so a value the API adds later works without an SDK release; the server refuses
+    what it does not know."""
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ValueError(f"{name} must be a non-empty word without spaces, got {value!r}")
+    return value

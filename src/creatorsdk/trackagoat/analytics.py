@@ -10,13 +10,13 @@ could not be sent as it is (not a string, blank, spaces, a malformed id or date)
 from __future__ import annotations
 
 import datetime as dt
-import re
 import warnings
 from collections.abc import Iterable
 from typing import Final, Literal, overload
 
 from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid_arg
 from creatorsdk._resources.resource import Resource
+from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import AnalyticsResult
 
@@ -43,9 +43,6 @@ MODES: Final = frozenset({"new", "cumulative", "rate"})
 GRANULARITIES: Final = frozenset({"day", "week", "month"})
 #: Most entities one overlay query may compare (documented).
 MAX_ENTITIES: Final = 5
-
-# One query-string token: no spaces, control characters or commas (a comma would split it).
-_TOKEN = re.compile(r"[^\s,\x00-\x1f\x7f]+")
 
 
 class Analytics(Resource, envelope=ENVELOPE):
@@ -164,18 +161,18 @@ class Analytics(Resource, envelope=ENVELOPE):
             raise ValueError("metric is required, e.g. metric='views'")
         first, last = date_range("from_", start, "to", end)
         params: dict[str, object] = {
-            "entity": _token("entity", entity),
+            "entity": token_arg("entity", entity),
             **_targets(entity_id, entity_ids, ids),
-            "metric": _token("metric", metric),
-            "mode": optional(_token, "mode", mode),
-            "granularity": optional(_token, "granularity", granularity),
+            "metric": token_arg("metric", metric),
+            "mode": optional(token_arg, "mode", mode),
+            "granularity": optional(token_arg, "granularity", granularity),
             "from": first,
             "to": last,
             "tz": optional(_timezone, "tz", tz),
-            "compare": optional(_token, "compare", compare),
-            "base_metric": optional(_token, "base_metric", base_metric),
-            "breakdown": optional(_token, "breakdown", breakdown),
-            "format": None if format == "json" else _token("format", format),
+            "compare": optional(token_arg, "compare", compare),
+            "base_metric": optional(token_arg, "base_metric", base_metric),
+            "breakdown": optional(token_arg, "breakdown", breakdown),
+            "format": None if format == "json" else token_arg("format", format),
         }
         if format == "csv":
             reply = await self._client.request(
@@ -223,12 +220,6 @@ def _id_list(name: str, value: object) -> list[str]:
     if len(unique) > MAX_ENTITIES:
         raise ValueError(f"{name}: at most {MAX_ENTITIES} entities per query, got {len(unique)}")
     return unique
-
-
-def _token(name: str, value: object) -> str:
-    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
-        raise ValueError(f"{name} must be a non-empty word without spaces, got {value!r}")
-    return value
 
 
 def _renamed(

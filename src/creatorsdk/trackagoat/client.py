@@ -15,6 +15,10 @@ from creatorsdk.trackagoat.analytics import Analytics
 from creatorsdk.trackagoat.campaigns import Campaigns
 from creatorsdk.trackagoat.creators import Creators
 from creatorsdk.trackagoat.models import CreatorCompliance, Schema
+from creatorsdk.trackagoat.payout_accruals import PayoutAccruals
+from creatorsdk.trackagoat.payout_methods import PayoutMethods
+from creatorsdk.trackagoat.payout_payments import PayoutPayments
+from creatorsdk.trackagoat.payout_structures import PayoutStructures
 from creatorsdk.trackagoat.projects import Projects
 from creatorsdk.trackagoat.videos import Videos
 
@@ -24,7 +28,7 @@ GOAL_PERIODS: Final = frozenset({"daily", "weekly", "monthly", "all"})
 
 
 class AsyncTrackAGoat(BaseClient):
-    """The trackagoat v1 API: projects, creators, videos, campaigns and analytics.
+    """The trackagoat v1 API: projects, creators, videos, campaigns, analytics and payouts.
 
     The key comes from ``api_key`` or ``TRACKAGOAT_API_KEY``, the base URL from ``base_url``,
     ``TRACKAGOAT_BASE_URL`` or ``https://www.trackagoat.com/api/v1``. The API sends no
@@ -46,6 +50,10 @@ class AsyncTrackAGoat(BaseClient):
     analytics = resource(
         Analytics, "Bucketed time series of creators, videos, campaigns, projects."
     )
+    payout_methods = resource(PayoutMethods, "Ways of paying creators (Venmo, PayPal, ...).")
+    payout_structures = resource(PayoutStructures, "Earning rules and the creators on them.")
+    payout_accruals = resource(PayoutAccruals, "What each creator earned, period by period.")
+    payout_payments = resource(PayoutPayments, "Payments recorded to creators.")
 
     async def schema(self) -> Schema:
         """The machine-readable data model (entities, fields, relationships)."""
