@@ -3,10 +3,11 @@ headers and error format."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -41,22 +42,27 @@ class TinyError(BaseApiError):
     """The tiny API's error."""
 
 
-class TinyGateway(Gateway[dict[str, str], RequestContext[dict[str, str], str], TinyError]):
+@dataclasses.dataclass
+class TinyContext(RequestContext[dict[str, str], str]):
+    """A tiny request's context: its state is a greeting, its key a name."""
+
+
+class TinyGateway(Gateway[dict[str, str], TinyContext, TinyError]):
     """Refuses requests with ``X-Refuse``; answers errors as ``{"oops": code, ...}``."""
 
     fake_name = "Tiny"
-    context_type = RequestContext
+    context_type = TinyContext
     error_type = TinyError
     injected_errors = TINY_ERRORS
 
-    async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext[Any, str]) -> None:
+    async def admit(self, scope: Scope, receive: Receive, ctx: TinyContext) -> None:
         headers = dict(scope["headers"])
         if b"x-refuse" in headers:
             raise TinyError(403, "refused", "go away", headers={"X-Why": "asked to"})
         ctx.key = headers.get(b"x-key", b"anonymous").decode()
         self.raise_injected_fault(ctx.fault)
 
-    def response_headers(self, ctx: RequestContext[Any, str]) -> Mapping[str, str]:
+    def response_headers(self, ctx: TinyContext) -> Mapping[str, str]:
         return {"X-Tiny-Key": ctx.key or "none"}
 
     def from_http(self, error: HTTPException, path: str) -> TinyError:
@@ -68,7 +74,7 @@ class TinyGateway(Gateway[dict[str, str], RequestContext[dict[str, str], str], T
 
 
 async def _hello(request: Request) -> Response:
-    ctx: RequestContext[dict[str, str], str] = request.scope[CONTEXT_KEY]
+    ctx: TinyContext = request.scope[CONTEXT_KEY]
     return JSONResponse({"greeting": ctx.state["greeting"], "key": ctx.key})
 
 
@@ -93,12 +99,13 @@ def _tiny() -> TinyGateway:
     return TinyGateway(Router(routes=routes), {"greeting": "hi"})
 
 
-def _with_fault(app: ASGIApp, kind: str) -> ASGIApp:
-    """``app`` behind a harness stand-in that hands every request a ``kind`` fault ticket."""
+def _with_fault(app: ASGIApp, kind: str, injected: Counter[str]) -> ASGIApp:
+    """``app`` behind a harness stand-in that hands every request a ``kind`` fault ticket;
+    ``injected`` counts those applied."""
     plan = FaultPlan(retry_after=7)
 
     async def faulted(scope: Scope, receive: Receive, send: Send) -> None:
-        scope[FAULT_SCOPE_KEY] = FaultTicket(kind, plan, Counter())
+        scope[FAULT_SCOPE_KEY] = FaultTicket(kind, plan, injected)
         await app(scope, receive, send)
 
     return faulted
@@ -167,8 +174,10 @@ async def test_a_failure_after_the_response_started_is_not_papered_over() -> Non
 
 
 async def test_an_injected_fault_becomes_the_apis_error_with_retry_after() -> None:
-    async with _client(_with_fault(_tiny(), "error_429")) as http:
+    injected: Counter[str] = Counter()
+    async with _client(_with_fault(_tiny(), "error_429", injected)) as http:
         response = await http.get("/hello")
+    assert injected == {"error_429": 1}
     assert response.status_code == 429
     assert response.json()["oops"] == "tiny_slow_down"
     assert response.headers["retry-after"] == "7"
@@ -176,8 +185,10 @@ async def test_an_injected_fault_becomes_the_apis_error_with_retry_after() -> No
 
 
 async def test_a_fault_the_api_does_not_inject_reaches_the_route() -> None:
-    async with _client(_with_fault(_tiny(), "empty_page")) as http:
+    injected: Counter[str] = Counter()
+    async with _client(_with_fault(_tiny(), "empty_page", injected)) as http:
         response = await http.get("/hello")
+    assert not injected
     assert response.status_code == 200
     assert response.json()["greeting"] == "hi"
 
@@ -203,75 +214,86 @@ def _trackagoat_error(response: httpx.Response) -> str:
     return code
 
 
-async def test_creatoraudit_stamps_ids_and_rate_headers_and_answers_problems(
-    monkeypatch: pytest.MonkeyPatch,
+@dataclasses.dataclass(frozen=True)
+class _Api:
+    """How to probe one fake through the gateway, and what its answers look like."""
+
+    make: Callable[[], FakeCreatorAudit | FakeTrackAGoat]
+    ok_path: str
+    list_path: str
+    #: A store method the route at ``bug_path`` calls, to make it fail unexpectedly.
+    bug: tuple[str, str]
+    error_code: Callable[[httpx.Response], str]
+    #: The error code of each answer but the successful one.
+    codes: dict[str, str]
+    rate_headers: bool
+
+
+APIS = {
+    "creatoraudit": _Api(
+        make=lambda: FakeCreatorAudit(seed=0, accounts=3, tracked_videos=2, creators=1),
+        ok_path="/whoami",
+        list_path="/accounts",
+        bug=("today", "/overview"),
+        error_code=_creatoraudit_error,
+        codes={
+            "unauthorized": "UNAUTHORIZED",
+            "missing": "NOT_FOUND",
+            "wrong method": "METHOD_NOT_ALLOWED",
+            "injected": "SERVICE_UNAVAILABLE",
+            "bug": "INTERNAL_ERROR",
+        },
+        rate_headers=True,
+    ),
+    "trackagoat": _Api(
+        make=lambda: FakeTrackAGoat(seed=0, creators=2, campaigns=1),
+        ok_path="/schema",
+        list_path="/projects",
+        bug=("order", "/projects"),
+        error_code=_trackagoat_error,
+        codes={
+            "unauthorized": "invalid_api_key",
+            "missing": "not_found",
+            "wrong method": "method_not_allowed",
+            "injected": "service_unavailable",
+            "bug": "internal_error",
+        },
+        rate_headers=False,
+    ),
+}
+
+
+@pytest.mark.parametrize("api", APIS.values(), ids=APIS.keys())
+async def test_each_fake_stamps_request_ids_and_answers_in_its_own_format(
+    api: _Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    fake = FakeCreatorAudit(seed=0, accounts=3, tracked_videos=2, creators=1, rate_limit=100)
+    fake = api.make()
     headers = {"Authorization": f"Bearer {fake.api_key}"}
     async with httpx.AsyncClient(
         transport=fake.transport(), base_url=fake.base_url, headers=headers
     ) as http:
         answers = {
-            "ok": await http.get("/whoami"),
-            "unauthorized": await http.get("/whoami", headers={"Authorization": "Bearer no"}),
+            "ok": await http.get(api.ok_path),
+            "unauthorized": await http.get(api.ok_path, headers={"Authorization": "Bearer no"}),
             "missing": await http.get("/nowhere"),
-            "wrong method": await http.put("/accounts"),
+            "wrong method": await http.put(api.list_path),
         }
         fake.faults = FaultPlan(error_503=1.0)
-        answers["injected"] = await http.get("/accounts")
+        answers["injected"] = await http.get(api.list_path)
         fake.faults = FaultPlan()
-        monkeypatch.setattr(fake.store, "today", _raise_bug)
-        answers["bug"] = await http.get("/overview")
-    ids = {name: a.headers["x-request-id"] for name, a in answers.items()}
-    assert all(REQUEST_ID.fullmatch(i) for i in ids.values())
-    assert len(set(ids.values())) == len(answers)
-    assert answers["ok"].json()["data"]["type"] == "whoami"
-    codes = {name: _creatoraudit_error(a) for name, a in answers.items() if name != "ok"}
-    assert codes == {
-        "unauthorized": "UNAUTHORIZED",
-        "missing": "NOT_FOUND",
-        "wrong method": "METHOD_NOT_ALLOWED",
-        "injected": "SERVICE_UNAVAILABLE",
-        "bug": "INTERNAL_ERROR",
-    }
-    # The rate-limit headers go on every authenticated answer, errors included.
-    for name in ("ok", "missing", "wrong method", "injected", "bug"):
-        assert "x-ratelimit-remaining" in answers[name].headers, name
-    assert "x-ratelimit-remaining" not in answers["unauthorized"].headers
-
-
-async def test_trackagoat_stamps_ids_and_answers_envelopes(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    fake = FakeTrackAGoat(seed=0, creators=2, campaigns=1)
-    headers = {"Authorization": f"Bearer {fake.api_key}"}
-    async with httpx.AsyncClient(
-        transport=fake.transport(), base_url=fake.base_url, headers=headers
-    ) as http:
-        answers = {
-            "ok": await http.get("/schema"),
-            "unauthorized": await http.get("/schema", headers={"Authorization": "Bearer no"}),
-            "missing": await http.get("/nowhere"),
-            "wrong method": await http.put("/projects"),
-        }
-        fake.faults = FaultPlan(error_503=1.0)
-        answers["injected"] = await http.get("/projects")
-        fake.faults = FaultPlan()
-        monkeypatch.setattr(fake.store, "order", _raise_bug)
-        answers["bug"] = await http.get("/projects")
-    ids = {name: a.headers["x-request-id"] for name, a in answers.items()}
-    assert all(REQUEST_ID.fullmatch(i) for i in ids.values())
-    assert len(set(ids.values())) == len(answers)
-    assert answers["ok"].json()["error"] is None
-    codes = {name: _trackagoat_error(a) for name, a in answers.items() if name != "ok"}
-    assert codes == {
-        "unauthorized": "invalid_api_key",
-        "missing": "not_found",
-        "wrong method": "method_not_allowed",
-        "injected": "service_unavailable",
-        "bug": "internal_error",
-    }
-    assert all(not name.startswith("x-ratelimit") for a in answers.values() for name in a.headers)
+        store_method, bug_path = api.bug
+        monkeypatch.setattr(fake.store, store_method, _raise_bug)
+        answers["bug"] = await http.get(bug_path)
+    ids = [a.headers["x-request-id"] for a in answers.values()]
+    assert all(REQUEST_ID.fullmatch(i) for i in ids)
+    assert len(set(ids)) == len(answers)
+    assert answers["ok"].status_code == 200
+    codes = {name: api.error_code(a) for name, a in answers.items() if name != "ok"}
+    assert codes == api.codes
+    # CreatorAudit's rate-limit headers go on every authenticated answer, errors included.
+    limited = {name for name, a in answers.items() if "x-ratelimit-remaining" in a.headers}
+    expected = set(answers) - {"unauthorized"} if api.rate_headers else set()
+    assert limited == expected
 
 
 def _raise_bug(*args: object) -> Any:

@@ -111,6 +111,20 @@ class CreatorAuditGateway(Gateway[ApiState, RequestContext, ApiError]):
     error_type = ApiError
     injected_errors = _INJECTED
 
+    async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
+        headers = Headers(scope=scope)
+        path, method = scope["path"], scope["method"]
+        if path.startswith(f"{PREFIX}/") and path not in PUBLIC_PATHS:
+            ctx.key = self._authenticate(headers.get("authorization"))
+            self._count_against_limit(ctx.key, ctx)
+        if not _accepts_json(headers.get("accept")):
+            raise ApiError(406, "NOT_ACCEPTABLE", "This API only answers in JSON.")
+        if ctx.key is not None:
+            _check_scope(ctx.key, method, path)
+            self.raise_injected_fault(ctx.fault)
+        if method in _BODY_METHODS:
+            await _read_body(headers, receive, ctx)
+
     def response_headers(self, ctx: RequestContext) -> Mapping[str, str]:
         return ctx.rate_headers
 
@@ -129,20 +143,6 @@ class CreatorAuditGateway(Gateway[ApiState, RequestContext, ApiError]):
 
     def render(self, error: ApiError, path: str, request_id: str) -> Response:
         return problem_response(error, instance=path, request_id=request_id)
-
-    async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
-        headers = Headers(scope=scope)
-        path, method = scope["path"], scope["method"]
-        if path.startswith(f"{PREFIX}/") and path not in PUBLIC_PATHS:
-            ctx.key = self._authenticate(headers.get("authorization"))
-            self._count_against_limit(ctx.key, ctx)
-        if not _accepts_json(headers.get("accept")):
-            raise ApiError(406, "NOT_ACCEPTABLE", "This API only answers in JSON.")
-        if ctx.key is not None:
-            _check_scope(ctx.key, method, path)
-            self.raise_injected_fault(ctx.fault)
-        if method in _BODY_METHODS:
-            await _read_body(headers, receive, ctx)
 
     def _authenticate(self, authorization: str | None) -> ApiKey:
         scheme, _, secret = (authorization or "").partition(" ")

@@ -96,22 +96,6 @@ class TrackAGoatGateway(Gateway[ApiState, RequestContext, ApiError]):
     error_type = ApiError
     injected_errors = _INJECTED
 
-    def from_http(self, error: HTTPException, path: str) -> ApiError:
-        if error.status_code == 405:
-            allowed = (error.headers or {}).get("Allow", "")
-            return ApiError(
-                405,
-                "method_not_allowed",
-                f"{path} does not allow this method.",
-                headers={"Allow": allowed},
-            )
-        if error.status_code == 404:
-            return ApiError(404, "not_found", f"No endpoint or resource at {path}.")
-        return ApiError(error.status_code, "invalid_params", str(error.detail))
-
-    def render(self, error: ApiError, path: str, request_id: str) -> Response:
-        return error.response()
-
     async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
         headers = Headers(scope=scope)
         method = scope["method"]
@@ -133,6 +117,22 @@ class TrackAGoatGateway(Gateway[ApiState, RequestContext, ApiError]):
                     ctx.body = json.loads(raw)
                 except (ValueError, RecursionError):
                     raise bad_body("The request body is not valid JSON.") from None
+
+    def from_http(self, error: HTTPException, path: str) -> ApiError:
+        if error.status_code == 405:
+            allowed = (error.headers or {}).get("Allow", "")
+            return ApiError(
+                405,
+                "method_not_allowed",
+                f"{path} does not allow this method.",
+                headers={"Allow": allowed},
+            )
+        if error.status_code == 404:
+            return ApiError(404, "not_found", f"No endpoint or resource at {path}.")
+        return ApiError(error.status_code, "invalid_params", str(error.detail))
+
+    def render(self, error: ApiError, path: str, request_id: str) -> Response:
+        return error.response()
 
     def _authenticate(self, authorization: str | None) -> ApiKey:
         scheme, _, secret = (authorization or "").partition(" ")
