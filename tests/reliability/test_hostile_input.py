@@ -32,6 +32,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import creatorsdk.creatoraudit.models as ca_models
+import creatorsdk.trackagoat.aggregate_models as tg_aggregate_models
 import creatorsdk.trackagoat.models as tg_models
 import creatorsdk.trackagoat.payout_models as tg_payout_models
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
@@ -56,7 +57,12 @@ def models_of(module: Any) -> list[type[Model]]:
     return [m for m in found if isinstance(m, type) and issubclass(m, Model) and attrs.has(m)]
 
 
-MODELS = models_of(ca_models) + models_of(tg_models) + models_of(tg_payout_models)
+MODELS = (
+    models_of(ca_models)
+    + models_of(tg_models)
+    + models_of(tg_payout_models)
+    + models_of(tg_aggregate_models)
+)
 FIELD_NAMES = sorted(
     {f.name for model in MODELS for f in attrs.fields(model)}
     | {"data", "meta", "pagination", "error", "results", "filters", "code", "status"}
@@ -216,6 +222,14 @@ TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Awaitable[Any]]] = {
     "payout_accruals.update": lambda tg: tg.payout_accruals.update(U1, status="paid"),
     "payout_payments.create": lambda tg: tg.payout_payments.create(U1, U2, 100, accrual_ids=[U1]),
     "payout_payments.void": lambda tg: tg.payout_payments.void(U1),
+    "aggregate.video_leaderboard": lambda tg: tg.aggregate.video_leaderboard(U1).to_list(),
+    "aggregate.posting_heatmap": lambda tg: tg.aggregate.posting_heatmap(
+        U1, "2026-06-01", "2026-06-02"
+    ),
+    "aggregate.view_distribution": lambda tg: tg.aggregate.view_distribution(U1),
+    "aggregate.goal_compliance": lambda tg: tg.aggregate.goal_compliance(U1),
+    "annotations.create": lambda tg: tg.annotations.create("2026-06-01", "Launch"),
+    "openapi": lambda tg: tg.openapi(),
 }
 
 ACCEPTED = (errors.DecodeError, errors.APIError)
@@ -733,7 +747,11 @@ async def test_trackagoat_rejects_bad_arguments_before_the_network(name: str) ->
 VALID_ARGUMENTS: dict[str, Any] = {
     **dict.fromkeys(["account_id", "campaign_id", "creator_id", "item_id"], U2),
     **dict.fromkeys(["project_id", "video_id"], U1),
-    **dict.fromkeys(["method_id", "structure_id", "accrual_id", "payment_id"], U1),
+    **dict.fromkeys(["method_id", "structure_id", "accrual_id", "payment_id", "annotation_id"], U1),
+    "from_": "2026-06-01",
+    "to": "2026-06-02",
+    "date": "2026-06-01",
+    "label": "Launch",
     "amount_cents": 100,
     "rule_type": "recurring",
     **dict.fromkeys(("account_ids", "creator_ids", "ids", "video_ids"), (U1,)),
@@ -760,6 +778,8 @@ RESOURCES = (
     "payout_structures",
     "payout_accruals",
     "payout_payments",
+    "aggregate",
+    "annotations",
 )
 hostile_arguments = st.one_of(
     scalars,

@@ -75,7 +75,8 @@ async def test_query_one_entity(tg: AsyncTrackAGoat, routes: respx.MockRouter) -
     assert result.compare_series[0].total == 80.0
     assert result.tier_retention_days == 365
     assert result.breakdown_series is None
-    assert result.extra == {"annotations": []}
+    assert result.annotations == ()
+    assert result.extra == {}
 
 
 async def test_the_docs_calls_run_verbatim(tg: AsyncTrackAGoat, routes: respx.MockRouter) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from creatorsdk._sync._client import SyncClient
 from creatorsdk._sync._wrap import SyncResource, sync
 from creatorsdk.trackagoat import (
+    aggregate,
     analytics,
     campaigns,
     creators,
@@ -19,10 +20,13 @@ from creatorsdk.trackagoat import (
     projects,
     videos,
 )
+from creatorsdk.trackagoat import annotations as chart_notes  # not to shadow __future__'s
 from creatorsdk.trackagoat.client import AsyncTrackAGoat
 
 __all__ = [
+    "Aggregate",
     "Analytics",
+    "Annotations",
     "Campaigns",
     "Creators",
     "PayoutAccruals",
@@ -70,6 +74,27 @@ class Campaigns(SyncResource, mirrors=campaigns.Campaigns):
 
 class Analytics(SyncResource, mirrors=analytics.Analytics):
     query = sync(analytics.Analytics.query)
+    schema = sync(analytics.Analytics.schema)
+
+
+class Aggregate(SyncResource, mirrors=aggregate.Aggregate):
+    video_leaderboard = sync(aggregate.Aggregate.video_leaderboard)
+    creator_leaderboard = sync(aggregate.Aggregate.creator_leaderboard)
+    campaign_leaderboard = sync(aggregate.Aggregate.campaign_leaderboard)
+    posting_heatmap = sync(aggregate.Aggregate.posting_heatmap)
+    view_distribution = sync(aggregate.Aggregate.view_distribution)
+    outliers = sync(aggregate.Aggregate.outliers)
+    posting_consistency = sync(aggregate.Aggregate.posting_consistency)
+    creator_scatter = sync(aggregate.Aggregate.creator_scatter)
+    goal_compliance = sync(aggregate.Aggregate.goal_compliance)
+    member_overlap = sync(aggregate.Aggregate.member_overlap)
+
+
+class Annotations(SyncResource, mirrors=chart_notes.Annotations):
+    list = sync(chart_notes.Annotations.list)
+    create = sync(chart_notes.Annotations.create)
+    update = sync(chart_notes.Annotations.update)
+    delete = sync(chart_notes.Annotations.delete)
 
 
 class PayoutMethods(SyncResource, mirrors=payout_methods.PayoutMethods):
@@ -118,10 +143,13 @@ class TrackAGoat(SyncClient[AsyncTrackAGoat], mirrors=AsyncTrackAGoat):
     videos: Videos
     campaigns: Campaigns
     analytics: Analytics
+    aggregate: Aggregate
+    annotations: Annotations
     payout_methods: PayoutMethods
     payout_structures: PayoutStructures
     payout_accruals: PayoutAccruals
     payout_payments: PayoutPayments
 
     schema = sync(AsyncTrackAGoat.schema)
+    openapi = sync(AsyncTrackAGoat.openapi)
     goal_compliance = sync(AsyncTrackAGoat.goal_compliance)

@@ -18,6 +18,7 @@ from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid
 from creatorsdk._resources.resource import Resource
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.aggregate_models import OpenAPISchema
 from creatorsdk.trackagoat.models import AnalyticsResult
 
 __all__ = ["ENTITIES", "GRANULARITIES", "MAX_ENTITIES", "METRICS", "MODES", "Analytics"]
@@ -183,6 +184,11 @@ class Analytics(Resource, envelope=ENVELOPE):
         if format != "json" and reply.data is None:
             return reply.text  # a format this SDK does not know, answered as text
         return self._envelope.decode(reply, AnalyticsResult)
+
+    async def schema(self) -> OpenAPISchema:
+        """The analytics API's OpenAPI 3.1 document (``GET /analytics/schema``), which the docs
+        call its authoritative contract."""
+        return await self._get("/analytics/schema", OpenAPISchema)
 
 
 def _targets(

@@ -6,12 +6,16 @@ import datetime as dt
 from typing import ClassVar, Final
 
 from creatorsdk._engine.client import BaseClient
+from creatorsdk._engine.decoding import decode
 from creatorsdk._engine.problems import ProblemParser
 from creatorsdk._resources.arguments import choice_arg, date_arg, optional, uuid_arg
 from creatorsdk._resources.resource import resource
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat._error_envelope import parse_problem
+from creatorsdk.trackagoat.aggregate import Aggregate
+from creatorsdk.trackagoat.aggregate_models import OpenAPISchema
 from creatorsdk.trackagoat.analytics import Analytics
+from creatorsdk.trackagoat.annotations import Annotations
 from creatorsdk.trackagoat.campaigns import Campaigns
 from creatorsdk.trackagoat.creators import Creators
 from creatorsdk.trackagoat.models import CreatorCompliance, Schema
@@ -50,6 +54,8 @@ class AsyncTrackAGoat(BaseClient):
     analytics = resource(
         Analytics, "Bucketed time series of creators, videos, campaigns, projects."
     )
+    aggregate = resource(Aggregate, "Project summaries: leaderboards, heatmap, outliers, ...")
+    annotations = resource(Annotations, "Dated notes on the analytics charts.")
     payout_methods = resource(PayoutMethods, "Ways of paying creators (Venmo, PayPal, ...).")
     payout_structures = resource(PayoutStructures, "Earning rules and the creators on them.")
     payout_accruals = resource(PayoutAccruals, "What each creator earned, period by period.")
@@ -58,6 +64,15 @@ class AsyncTrackAGoat(BaseClient):
     async def schema(self) -> Schema:
         """The machine-readable data model (entities, fields, relationships)."""
         return ENVELOPE.decode(await self.request("GET", "/schema"), Schema)
+
+    async def openapi(self) -> OpenAPISchema:
+        """The API's OpenAPI document (``GET /openapi.json``), as Postman or Insomnia import it."""
+        reply = await self.request("GET", "/openapi.json")
+        body = reply.data
+        # Served bare (as OpenAPI files are) or in the usual envelope: both are read.
+        if isinstance(body, dict) and "openapi" not in body and "data" in body:
+            return ENVELOPE.decode(reply, OpenAPISchema)
+        return decode(body, OpenAPISchema, request_id=reply.request_id)
 
     async def goal_compliance(
         self,

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from creatorsdk._engine.decoding import Id, Model
+from creatorsdk.trackagoat.aggregate_models import Annotation
 
 __all__ = [
     "Advisory",
@@ -240,12 +241,14 @@ class Series(Model):
 @attrs.frozen
 class AnalyticsResult(Model):
     """An ``/analytics`` response: the series, the prior-period comparison when asked for,
-    a campaign breakdown when sent, and the plan's retention (``None`` = unlimited)."""
+    the per-video breakdown when asked for, the annotations of the range, and the plan's
+    retention (``None`` = unlimited)."""
 
     series: tuple[Series, ...] = ()
     compare_series: tuple[Series, ...] | None = None
     breakdown_series: tuple[Series, ...] | None = None
     tier_retention_days: int | None = None
+    annotations: tuple[Annotation, ...] = ()
 
     def totals(self) -> dict[str, float]:
         """Each main series' :attr:`Series.total`, keyed by entity id."""

@@ -10,6 +10,7 @@ from starlette.requests import Request
 from creatorsdk.testing import _gateway
 from creatorsdk.testing._gateway import CONTEXT_KEY
 from creatorsdk.testing._idempotency import IdempotencyCache
+from creatorsdk.testing.trackagoat.annotations import AnnotationBook
 from creatorsdk.testing.trackagoat.payouts import PayoutLedger
 from creatorsdk.testing.trackagoat.plans import DailyCounter, SlidingWindow
 from creatorsdk.testing.trackagoat.store import Store
@@ -41,6 +42,7 @@ class ApiState:
     manual_scrapes: DailyCounter
     idempotency: IdempotencyCache
     payouts: PayoutLedger
+    annotations: AnnotationBook
 
     def limit(self, key: str) -> int | None:
         """A plan limit; ``None`` is unlimited."""

@@ -10,6 +10,7 @@ from typing import ClassVar
 from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._faults import FaultPlan
 from creatorsdk.testing._harness import FakeServer
+from creatorsdk.testing.trackagoat.annotations import AnnotationBook
 from creatorsdk.testing.trackagoat.app import PREFIX, build_app
 from creatorsdk.testing.trackagoat.context import ApiKey, ApiState
 from creatorsdk.testing.trackagoat.generator import populate
@@ -37,7 +38,8 @@ class FakeTrackAGoat(FakeServer):
 
     :attr:`api_key` reads and writes, :attr:`read_only_api_key` only reads; :attr:`store` is
     the live state, :attr:`payouts` the payout ledger (methods, structures, assignments,
-    accruals, payments) and :attr:`limits` the plan limits in force (change them mid-test).
+    accruals, payments), :attr:`annotations` the chart annotations and :attr:`limits` the plan
+    limits in force (change them mid-test).
     """
 
     api_prefix: ClassVar[str] = PREFIX
@@ -85,6 +87,8 @@ class FakeTrackAGoat(FakeServer):
         )
         self.payouts = PayoutLedger(self.store, org_id, seed)
         seed_payouts(self.payouts, self.store, seed=seed)
+        self.annotations = AnnotationBook(self.store, org_id, seed)
+        self.annotations.seed()
         self._state = ApiState(
             store=self.store,
             org_id=org_id,
@@ -101,6 +105,7 @@ class FakeTrackAGoat(FakeServer):
             manual_scrapes=DailyCounter(self.clock),
             idempotency=idempotency_cache(self.clock),
             payouts=self.payouts,
+            annotations=self.annotations,
         )
         self._mount(build_app(self._state))
 

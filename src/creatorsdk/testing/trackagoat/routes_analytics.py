@@ -97,7 +97,7 @@ async def query(request: Request) -> Response:
         "series": series,
         "compare_series": compare_series,
         "breakdown_series": breakdowns,
-        "annotations": [],
+        "annotations": state.annotations.for_query(entity, [s.id for s in subjects], start, end),
         "tier_retention_days": retention,
     }
     return ok(data)
