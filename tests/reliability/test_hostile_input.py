@@ -38,7 +38,7 @@ from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.problems import error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import parse_retry_after
-from creatorsdk.trackagoat._problems import parse_problem as parse_trackagoat_problem
+from creatorsdk.trackagoat._error_envelope import parse_problem as parse_trackagoat_problem
 
 from .conftest import VirtualTime, examples, report
 

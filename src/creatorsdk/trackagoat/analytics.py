@@ -6,8 +6,15 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Final, Literal, overload
 
-from creatorsdk.trackagoat._arguments import choice, date_arg, id_list, text_arg
-from creatorsdk.trackagoat._listing import Resource, decode_data
+from creatorsdk._resources.arguments import (
+    choice_arg,
+    date_range,
+    id_list_arg,
+    optional,
+    text_arg,
+)
+from creatorsdk._resources.resource import Resource
+from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import AnalyticsResult
 
 __all__ = ["ENTITIES", "GRANULARITIES", "MAX_ENTITIES", "METRICS", "MODES", "Analytics"]
@@ -40,7 +47,7 @@ FORMATS: Final = frozenset({"json", "csv"})
 MAX_ENTITIES: Final = 5
 
 
-class Analytics(Resource):
+class Analytics(Resource, envelope=ENVELOPE):
     """Time series for creators, videos, campaigns and projects."""
 
     @overload
@@ -118,31 +125,27 @@ class Analytics(Resource):
         text instead of an :class:`AnalyticsResult`. A ``from_date`` older than the plan's
         history raises :class:`~creatorsdk.errors.RetentionExceededError`.
         """
-        kind = choice("entity", entity, ENTITIES)
-        targets = id_list("ids", [ids] if isinstance(ids, str) else ids)
+        kind = choice_arg("entity", entity, ENTITIES)
+        targets = id_list_arg("ids", [ids] if isinstance(ids, str) else ids)
         if len(targets) > MAX_ENTITIES:
             raise ValueError(f"ids: at most {MAX_ENTITIES} entities per query, got {len(targets)}")
-        params: dict[str, str | None] = {
+        start, end = date_range("from_date", from_date, "to_date", to_date)
+        params: dict[str, object] = {
             "entity": kind,
-            "metric": choice("metric", metric, METRICS),
-            "mode": None if mode is None else choice("mode", mode, MODES),
-            "granularity": (
-                None if granularity is None else choice("granularity", granularity, GRANULARITIES)
-            ),
-            "from": None if from_date is None else date_arg("from_date", from_date),
-            "to": None if to_date is None else date_arg("to_date", to_date),
-            "tz": None if tz is None else _timezone(tz),
-            "compare": None if compare is None else choice("compare", compare, COMPARISONS),
-            "base_metric": None if base_metric is None else text_arg("base_metric", base_metric),
-            "format": None if format == "json" else choice("format", format, FORMATS),
+            "metric": choice_arg("metric", metric, METRICS),
+            "mode": optional(choice_arg, "mode", mode, MODES),
+            "granularity": optional(choice_arg, "granularity", granularity, GRANULARITIES),
+            "from": start,
+            "to": end,
+            "tz": optional(_timezone, "tz", tz),
+            "compare": optional(choice_arg, "compare", compare, COMPARISONS),
+            "base_metric": optional(text_arg, "base_metric", base_metric),
+            "format": None if format == "json" else choice_arg("format", format, FORMATS),
         }
         if kind == "video" and metric in _NOT_FOR_VIDEOS:
             raise ValueError(f"metric {metric!r} is not available for entity 'video'")
         if base_metric is not None and metric != "growth_rate_pop":
             raise ValueError("base_metric applies only to metric 'growth_rate_pop'")
-        start, end = params["from"], params["to"]
-        if start is not None and end is not None and start > end:
-            raise ValueError(f"from_date {start} is after to_date {end}")
         # One entity is entity_id; an overlay of several is a comma-separated entity_ids.
         if len(targets) == 1:
             params["entity_id"] = targets[0]
@@ -153,13 +156,12 @@ class Analytics(Resource):
                 "GET", "/analytics", params=params, headers={"Accept": "text/csv"}
             )
             return reply.text
-        reply = await self._client.request("GET", "/analytics", params=params)
-        return decode_data(reply, AnalyticsResult)
+        return await self._get("/analytics", AnalyticsResult, params=params)
 
 
-def _timezone(value: str) -> str:
+def _timezone(name: str, value: object) -> str:
     # An IANA name ("Europe/Berlin", "UTC"); the server knows which exist, we only refuse junk.
-    text = text_arg("tz", value)
+    text = text_arg(name, value)
     if any(ch.isspace() for ch in text):
-        raise ValueError(f"tz must be an IANA time zone name, got {value!r}")
+        raise ValueError(f"{name} must be an IANA time zone name, got {value!r}")
     return text
