@@ -36,6 +36,7 @@ import creatorsdk.trackagoat.aggregate_models as tg_aggregate_models
 import creatorsdk.trackagoat.models as tg_models
 import creatorsdk.trackagoat.payout_models as tg_payout_models
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
+from creatorsdk._engine.client import BaseClient
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.problems import error_from_problem, parse_problem_json
@@ -808,6 +809,8 @@ def public_methods(client: Any) -> list[tuple[str, Any]]:
 
 async def _exercise(result: Any) -> None:
     """Run whatever a public method returned to its end: awaitable, pager or stream."""
+    if isinstance(result, BaseClient):
+        return  # with_options: a view, nothing is sent until it is used
     if hasattr(result, "__aenter__"):
         async with result as parts:
             async for _ in parts:

@@ -9,6 +9,7 @@ attempts and waits are counted exactly as if it had run every attempt.
 
 from __future__ import annotations
 
+import copy
 import ipaddress
 import json
 import logging
@@ -28,6 +29,7 @@ from creatorsdk import errors
 from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
+from creatorsdk._engine.raw import Exchange, RawView, recording
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 
@@ -119,6 +121,8 @@ class BaseClient:
             follow_redirects=False,
         )
         self.stats = RequestStats()
+        self._overrides = _Overrides()
+        self._view_of: BaseClient | None = None
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -140,8 +144,60 @@ class BaseClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the connection pool. The client cannot be used afterwards."""
-        await self._http.aclose()
+        """Close the connection pool. The client cannot be used afterwards.
+
+        On a view made by :meth:`with_options` this does nothing: the pool is the client's.
+        """
+        if self._view_of is None:
+            await self._http.aclose()
+
+    def with_options(
+        self,
+        *,
+        timeout: float | None = None,
+        retry: RetryPolicy | None = None,
+        deadline: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Self:
+        """This client with other options for the calls made through the returned view.
+
+        The view shares the connection pool, the concurrency limit, the rate pacer and the
+        counters with this client (one key, one budget); only what is passed changes:
+        ``timeout`` per attempt, the ``retry`` policy, a ``deadline`` in seconds for each
+        whole call (pacer waits and backoff included), ``headers`` added to every request,
+        ``extra_query`` parameters and ``extra_body`` fields for what the SDK does not model.
+        Views nest; closing one does nothing.
+        """
+        overrides = self._overrides.merged(
+            timeout=_checked_timeout(timeout) if timeout is not None else None,
+            headers=checked_headers("headers", headers),
+            query=checked_mapping("extra_query", extra_query),
+            body=checked_mapping("extra_body", extra_body, json_only=True),
+        )
+        policy = retry if retry is not None else self.retry_policy
+        if deadline is not None:
+            if not (isinstance(deadline, int | float) and deadline > 0):
+                raise ValueError(f"deadline must be a number of seconds > 0, got {deadline!r}")
+            policy = attrs.evolve(policy, deadline=float(deadline))
+        view = copy.copy(self)
+        # Resources built for this client must not serve the view: they would call the client.
+        for name in [n for n in vars(view) if _builds_per_client(type(self), n)]:
+            del view.__dict__[name]
+        view.retry_policy = policy
+        view._overrides = overrides
+        view._view_of = self._view_of or self
+        return view
+
+    @property
+    def with_raw_response(self) -> Any:
+        """The same resources and calls, each returning a :class:`RawResponse`.
+
+        ``await ca.with_raw_response.videos.get(video_id)`` gives status, headers, request id,
+        rate-limit state, elapsed time and attempts; ``.parse()`` gives the typed result.
+        """
+        return RawView(self)
 
     async def request(
         self,
@@ -168,13 +224,21 @@ class BaseClient:
         (the success path pays nothing for the retry machinery). A 429 is the pacer's to
         wait out: it holds every sender of the client at once, this one included.
         """
+        overrides = self._overrides
+        if overrides.active:
+            params, json, headers = overrides.apply(params, json, headers)
         extra_headers = dict(headers or {})
         if create and idempotency_key is None:
             idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:
             extra_headers["Idempotency-Key"] = idempotency_key
         request = self._http.build_request(
-            method, path, params=_query(params), json=json, headers=extra_headers or None
+            method,
+            path,
+            params=_query(params),
+            json=json,
+            headers=extra_headers or None,
+            timeout=overrides.timeout_or(httpx.USE_CLIENT_DEFAULT),
         )
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS or idempotency_key is not None
@@ -183,7 +247,11 @@ class BaseClient:
         number = 1
         while True:
             try:
-                return await self._attempt_within_deadline(request, number, retries)
+                reply = await self._attempt_within_deadline(request, number, retries)
+                exchanges = recording.get()
+                if exchanges is not None:
+                    exchanges.append(retries.exchange(request, reply, number))
+                return reply
             except _RETRYABLE as error:
                 wait = await retries.after(error)  # re-raises it when the policy gives up
                 if isinstance(error, errors.RateLimitError):
@@ -282,6 +350,103 @@ class RequestStats:
     rate_limited: int = 0
 
 
+@attrs.frozen
+class _Overrides:
+    """What a :meth:`BaseClient.with_options` view changes in each request it sends."""
+
+    timeout: float | None = None
+    headers: Mapping[str, str] = attrs.field(factory=dict)
+    query: Mapping[str, Any] = attrs.field(factory=dict)
+    body: Mapping[str, Any] = attrs.field(factory=dict)
+
+    @property
+    def active(self) -> bool:
+        """Whether anything is added to the requests (a timeout is applied separately)."""
+        return bool(self.headers or self.query or self.body)
+
+    def merged(
+        self,
+        *,
+        timeout: float | None,
+        headers: Mapping[str, str] | None,
+        query: Mapping[str, Any] | None,
+        body: Mapping[str, Any] | None,
+    ) -> _Overrides:
+        """These overrides with the given ones on top (a nested view)."""
+        return _Overrides(
+            timeout=timeout if timeout is not None else self.timeout,
+            headers={**self.headers, **(headers or {})},
+            query={**self.query, **(query or {})},
+            body={**self.body, **(body or {})},
+        )
+
+    def apply(
+        self, params: Mapping[str, Any] | None, json: Any, headers: Mapping[str, str] | None
+    ) -> tuple[Mapping[str, Any] | None, Any, Mapping[str, str] | None]:
+        """The request's query, body and headers with the view's additions."""
+        if self.query:
+            params = {**(params or {}), **self.query}
+        if self.body:
+            if json is not None and not isinstance(json, Mapping):
+                raise ValueError("extra_body needs a request whose body is a JSON object")
+            json = {**(json or {}), **self.body}
+        if self.headers:
+            headers = {**self.headers, **(headers or {})}
+        return params, json, headers
+
+    def timeout_or(self, default: Any) -> Any:
+        """The per-attempt timeout for httpx: the view's, or the client's ``default``."""
+        return default if self.timeout is None else httpx.Timeout(self.timeout, pool=None)
+
+
+def _checked_timeout(timeout: object) -> float:
+    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
+        raise ValueError(f"timeout must be a number > 0, got {timeout!r}")
+    return float(timeout)
+
+
+#: Headers the client sets itself; a view may not replace them (the key, the content type).
+_RESERVED_HEADERS = frozenset({"authorization", "content-type", "content-length", "host"})
+
+
+def checked_mapping(name: str, value: object, *, json_only: bool = False) -> dict[str, Any] | None:
+    if value is None:
+        return None
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise ValueError(f"{name} must be a mapping with str keys, got {value!r}")
+    if json_only:
+        try:
+            json.dumps(value, allow_nan=False)
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"{name} must hold only JSON values: {error}") from None
+    return dict(value) or None
+
+
+def checked_headers(name: str, headers: object) -> dict[str, str] | None:
+    """Headers to add to requests, refused (naming ``name``) unless one line of ASCII each."""
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise ValueError(f"{name} must be a mapping of str to str, got {headers!r}")
+    checked: dict[str, str] = {}
+    for header, value in headers.items():
+        if not isinstance(header, str) or not isinstance(value, str):
+            raise ValueError(f"{name} must map str to str, got {header!r}: {type(value).__name__}")
+        if header.lower() in _RESERVED_HEADERS:
+            raise ValueError(f"{name} may not set {header!r}: the client sets it")
+        if not (header.isascii() and value.isascii()) or any(
+            ch in header + value for ch in "\r\n\0"
+        ):
+            raise ValueError(f"{name}: header {header!r} must be one line of ASCII")
+        checked[header] = value
+    return checked
+
+
+def _builds_per_client(cls: type, name: str) -> bool:
+    """Whether ``name`` on ``cls`` is a resource built per client (cached in its dict)."""
+    return bool(getattr(getattr(cls, name, None), "builds_per_client", False))
+
+
 class _Retries:
     """The retry state of one logical call: tenacity's controller, built on the first failure.
 
@@ -318,6 +483,19 @@ class _Retries:
         if error.retry_after is not None:
             return float(error.retry_after)
         return self._policy.wait_for(error, number)
+
+    def exchange(self, request: httpx.Request, reply: Reply, attempts: int) -> Exchange:
+        """What a raw-response call reports of this request's successful end."""
+        return Exchange(
+            method=request.method,
+            path=request.url.path,
+            status=reply.status,
+            headers=reply.headers,
+            request_id=reply.request_id,
+            rate_limit=parse_rate_limit(reply.headers),
+            elapsed=self._policy.clock() - self._started,
+            attempts=attempts,
+        )
 
     def time_left(self) -> float | None:
         """Seconds until the policy's deadline (never negative), or ``None`` without one."""

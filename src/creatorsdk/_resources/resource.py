@@ -30,10 +30,12 @@ bulk-remove or bulk-reenable reports other counts, a repeated item add conflicts
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import functools
+import inspect
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, ClassVar, Generic, Self, TypeVar, overload
 
-from creatorsdk._engine.client import BaseClient
+from creatorsdk._engine.client import BaseClient, checked_headers, checked_mapping
 from creatorsdk._engine.decoding import Model
 from creatorsdk._engine.paging import AsyncPager
 from creatorsdk._resources.arguments import body_of, idempotency_key_arg, optional, patch_body
@@ -57,6 +59,9 @@ class Resource:
         super().__init_subclass__(**kwargs)
         if envelope is not None:
             cls._envelope = envelope
+        for name, member in list(vars(cls).items()):
+            if not name.startswith("_") and inspect.isfunction(member):
+                setattr(cls, name, _taking_extras(member))
 
     def __init__(self, client: BaseClient) -> None:
         self._client = client
@@ -128,6 +133,69 @@ class Resource:
         await self._client.request("DELETE", path, json=json)
 
 
+_EXTRAS = (
+    inspect.Parameter(
+        "extra_headers",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Mapping[str, str] | None,
+    ),
+    inspect.Parameter(
+        "extra_query",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Mapping[str, Any] | None,
+    ),
+    inspect.Parameter(
+        "extra_body",
+        inspect.Parameter.KEYWORD_ONLY,
+        default=None,
+        annotation=Mapping[str, Any] | None,
+    ),
+)
+
+
+def _taking_extras(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` also taking ``extra_headers``, ``extra_query`` and ``extra_body``.
+
+    What the SDK does not model travels through the same request path: the call runs on a
+    :meth:`~creatorsdk._engine.client.BaseClient.with_options` view carrying the extras, so
+    every request the call sends (every page, every chunk) carries them.
+    """
+
+    def with_extras(resource: Resource, kwargs: dict[str, Any]) -> Resource:
+        headers = checked_headers("extra_headers", kwargs.pop("extra_headers", None))
+        query = checked_mapping("extra_query", kwargs.pop("extra_query", None))
+        body = checked_mapping("extra_body", kwargs.pop("extra_body", None), json_only=True)
+        if headers is None and query is None and body is None:
+            return resource
+        view = resource._client.with_options(headers=headers, extra_query=query, extra_body=body)
+        return type(resource)(view)
+
+    if inspect.iscoroutinefunction(method):
+
+        @functools.wraps(method)
+        async def call_async(self: Resource, /, *args: Any, **kwargs: Any) -> Any:
+            return await method(with_extras(self, kwargs), *args, **kwargs)
+
+        wrapper: Callable[..., Any] = call_async
+    else:
+
+        @functools.wraps(method)
+        def call(self: Resource, /, *args: Any, **kwargs: Any) -> Any:
+            return method(with_extras(self, kwargs), *args, **kwargs)
+
+        wrapper = call
+    try:
+        signature = inspect.signature(method, eval_str=True)
+    except NameError:  # a name imported only for type checking: keep the strings
+        signature = inspect.signature(method)
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), *_EXTRAS]
+    )
+    return wrapper
+
+
 class resource(Generic[R]):  # lowercase: it is used like ``property``
     """Declares a resource on a client class: ``accounts = resource(Accounts, "doc")``.
 
@@ -135,6 +203,9 @@ class resource(Generic[R]):  # lowercase: it is used like ``property``
     ``ca.accounts is ca.accounts``; ``help()`` on the client lists it with ``doc`` (by
     default the first line of the resource class's docstring).
     """
+
+    #: Tells :meth:`BaseClient.with_options` to drop what was built for the original client.
+    builds_per_client = True
 
     def __init__(self, cls: type[R], doc: str | None = None) -> None:
         self._cls = cls

@@ -10,6 +10,7 @@ from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 from creatorsdk._engine.client import BaseClient, RequestStats
 from creatorsdk._engine.pacing import RateLimit
+from creatorsdk._engine.raw import RawView
 from creatorsdk._engine.retry import RetryPolicy
 from creatorsdk._sync._runner import Runner
 from creatorsdk._sync._wrap import Delegate, SyncResource, check_twins, sync
@@ -18,11 +19,12 @@ __all__ = ["SyncClient"]
 
 C = TypeVar("C", bound=BaseClient)
 P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _takes_options_of(
-    source: Callable[Concatenate[Any, P], None],
-) -> Callable[[Callable[..., None]], Callable[Concatenate[Any, P], None]]:
+    source: Callable[Concatenate[Any, P], Any],
+) -> Callable[[Callable[..., R]], Callable[Concatenate[Any, P], R]]:
     """Give a constructor that forwards ``**options`` the signature of ``source``.
 
     The async client's ``__init__`` is the one place the options are declared: the sync
@@ -30,8 +32,14 @@ def _takes_options_of(
     keywords (``inspect.signature`` follows ``__wrapped__``).
     """
 
-    def mirror(init: Callable[..., None]) -> Callable[Concatenate[Any, P], None]:
-        return functools.wraps(source)(init)
+    def mirror(init: Callable[..., R]) -> Callable[Concatenate[Any, P], R]:
+        mirrored = functools.wraps(source)(init)
+        # The return annotation is the sync method's own, not the async one's.
+        mirrored.__annotations__ = {
+            **source.__annotations__,
+            "return": init.__annotations__.get("return"),
+        }
+        return mirrored
 
     return mirror
 
@@ -47,6 +55,8 @@ class SyncClient(Delegate, Generic[C]):
     _mirrors: ClassVar[type[BaseClient]]
     _resource_types: ClassVar[dict[str, type[SyncResource]]] = {}
     _runner: Runner[C]
+    #: The async client this one calls: the runner's own, or a ``with_options`` view of it.
+    _target: BaseClient
 
     def __init_subclass__(cls, *, mirrors: type[BaseClient], **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -62,9 +72,27 @@ class SyncClient(Delegate, Generic[C]):
     @_takes_options_of(BaseClient.__init__)
     def __init__(self, **options: Any) -> None:
         runner: Runner[C] = Runner(self._mirrors, options)  # type: ignore[arg-type]
-        super().__init__(runner, runner.client)
+        self._attach(runner, runner.client)
+        self._is_view = False
+
+    def _attach(self, runner: Runner[C], target: BaseClient) -> None:
+        Delegate.__init__(self, runner, target)
         for name, resource in self._resource_types.items():
-            setattr(self, name, resource(runner, getattr(runner.client, name)))
+            setattr(self, name, resource(runner, getattr(target, name)))
+
+    @_takes_options_of(BaseClient.with_options)
+    def with_options(self, **options: Any) -> Self:
+        """This client with other options for the calls made through the view (see the
+        async client's ``with_options``): same thread, pool, limit and pacer."""
+        view = object.__new__(type(self))
+        view._attach(self._runner, self._target.with_options(**options))
+        view._is_view = True
+        return view
+
+    @property
+    def with_raw_response(self) -> Any:
+        """The same resources and calls, each returning a :class:`RawResponse`."""
+        return _SyncRawView(self._runner, RawView(self._target))
 
     def __repr__(self) -> str:
         state = " closed" if self._runner.closed else ""
@@ -85,8 +113,10 @@ class SyncClient(Delegate, Generic[C]):
         """Close the connection pool and stop the client's thread. Calling it again is a no-op.
 
         A client never closed is closed at interpreter exit (or when it is garbage-collected).
+        On a view made by :meth:`with_options` it does nothing: the thread is the client's.
         """
-        self._runner.close()
+        if not self._is_view:
+            self._runner.close()
 
     @property
     def closed(self) -> bool:
@@ -96,26 +126,46 @@ class SyncClient(Delegate, Generic[C]):
     @property
     def rate_limit(self) -> RateLimit | None:
         """The latest rate-limit state the server reported, or ``None`` before any."""
-        return self._runner.client.rate_limit
+        return self._target.rate_limit
 
     @property
     def base_url(self) -> str:
         """The API's base URL."""
-        return self._runner.client.base_url
+        return self._target.base_url
 
     @property
     def max_concurrency(self) -> int:
         """Requests in flight at most, shared by every call on this client."""
-        return self._runner.client.max_concurrency
+        return self._target.max_concurrency
 
     @property
     def retry_policy(self) -> RetryPolicy:
         """The retry policy every call follows."""
-        return self._runner.client.retry_policy
+        return self._target.retry_policy
 
     @property
     def stats(self) -> RequestStats:
         """Counters of what this client has sent (attempts, retries, 429s)."""
-        return self._runner.client.stats
+        return self._target.stats
 
     request = sync(BaseClient.request)
+
+
+class _SyncRawView:
+    """``with_raw_response`` of a sync client: the async raw calls, run on the loop thread."""
+
+    def __init__(self, runner: Runner[Any], raw: RawView) -> None:
+        self._runner = runner
+        self._raw = raw
+
+    def __getattr__(self, name: str) -> Any:
+        value = getattr(self._raw, name)
+        if isinstance(value, RawView):
+            return _SyncRawView(self._runner, value)
+        runner = self._runner
+
+        @functools.wraps(value)
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return runner.call(value, *args, **kwargs)
+
+        return call

@@ -152,7 +152,7 @@ class Analytics(Resource, envelope=ENVELOPE):
         ``from_``/``to`` and ``entity_ids``: they still work, with a ``DeprecationWarning``.
         """
         if entity_id is not None and not isinstance(entity_id, str):
-            _deprecated("a list as the second argument", "entity_ids=[...]", stacklevel=3)
+            _deprecated("a list as the second argument", "entity_ids=[...]", stacklevel=4)
             if ids is not None:
                 raise ValueError("pass the entity ids once: entity_id or ids, not both")
             entity_id, ids = None, entity_id
@@ -233,14 +233,15 @@ def _renamed(
 ) -> dt.date | str | None:
     if old_value is None:
         return new_value
-    _deprecated(f"{old}=", f"{new}=", stacklevel=4)
+    _deprecated(f"{old}=", f"{new}=", stacklevel=5)
     if new_value is not None:
         raise ValueError(f"pass {new} only ({old} is its old name)")
     return old_value
 
 
 def _deprecated(old: str, new: str, *, stacklevel: int) -> None:
-    # ``stacklevel`` counts from here to the line that called query().
+    # ``stacklevel`` counts from here to the line that called query(), through the wrapper
+    # that adds the extra_* arguments to every resource method.
     warnings.warn(
         f"analytics.query: {old} is deprecated; use {new} as the docs spell it",
         DeprecationWarning,

@@ -1,0 +1,168 @@
+"""Per-call options: with_options views, extra_* arguments, raw responses."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+
+from creatorsdk import AsyncCreatorAudit, CreatorAudit, RetryPolicy, errors
+from creatorsdk.testing import FakeCreatorAudit
+
+from ..conftest import API_KEY, BASE_URL
+
+VIDEO = "6b29fc40-ca47-1067-b31d-00dd010662da"
+VIDEO_BODY = {"data": {"id": VIDEO, "platform": "tiktok", "url": "https://t.example/v"}}
+
+
+def _video_reply(**headers: str) -> httpx.Response:
+    return httpx.Response(200, json=VIDEO_BODY, headers={"X-Request-ID": "req_video", **headers})
+
+
+async def test_a_view_shares_pool_pacer_limit_and_counters(ca: AsyncCreatorAudit) -> None:
+    view = ca.with_options(timeout=2.0, headers={"X-Tenant": "acme"})
+    assert view._http is ca._http
+    assert view._pacer is ca._pacer
+    assert view._limiter is ca._limiter
+    assert view.stats is ca.stats
+    # Its resources call the view, and the client's own are untouched.
+    assert view.videos._client is view
+    assert ca.videos._client is ca
+
+
+async def test_a_view_adds_headers_query_and_body_to_each_request(
+    ca: AsyncCreatorAudit, api: respx.MockRouter
+) -> None:
+    route = api.post("/videos").mock(
+        return_value=httpx.Response(201, json=VIDEO_BODY, headers={"X-Request-ID": "r"})
+    )
+    view = ca.with_options(
+        headers={"X-Tenant": "acme"}, extra_query={"beta": "1"}, extra_body={"note": "hi"}
+    )
+    await view.videos.create("tiktok", "https://www.tiktok.com/@a/video/1")
+    sent = route.calls.last.request
+    assert sent.headers["x-tenant"] == "acme"
+    assert sent.url.params["beta"] == "1"
+    assert b'"note":"hi"' in sent.content
+    # The client itself sends none of it.
+    await ca.videos.create("tiktok", "https://www.tiktok.com/@a/video/2")
+    plain = route.calls.last.request
+    assert "x-tenant" not in plain.headers
+    assert "beta" not in plain.url.params
+
+
+async def test_every_method_takes_extra_arguments(
+    ca: AsyncCreatorAudit, api: respx.MockRouter
+) -> None:
+    route = api.get(f"/videos/{VIDEO}").mock(return_value=_video_reply())
+    video = await ca.videos.get(  # type: ignore[call-arg]  # added at run time
+        VIDEO, extra_headers={"X-Trace": "t1"}, extra_query={"x": "y"}
+    )
+    assert video.id == VIDEO
+    sent = route.calls.last.request
+    assert sent.headers["x-trace"] == "t1"
+    assert sent.url.params["x"] == "y"
+
+
+@pytest.mark.parametrize(
+    ("options", "match"),
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"deadline": -1}, "deadline"),
+        ({"headers": {"Authorization": "Bearer other"}}, "Authorization"),
+        ({"headers": {"X-Evil": "a\r\nb"}}, "X-Evil"),
+    ],
+)
+def test_bad_options_are_refused_before_the_network(
+    ca: AsyncCreatorAudit, options: dict[str, object], match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        ca.with_options(**options)  # type: ignore[arg-type]
+
+
+async def test_a_deadline_view_bounds_each_call(ca: AsyncCreatorAudit) -> None:
+    view = ca.with_options(deadline=2.0)
+    assert view.retry_policy.deadline == 2.0
+    assert ca.retry_policy.deadline is None
+
+
+async def test_a_deadline_ends_a_call_under_a_persistent_429(
+    api: respx.MockRouter, policy: RetryPolicy
+) -> None:
+    route = api.get("/overview").mock(
+        return_value=httpx.Response(
+            429, json={"status": 429, "code": "RATE_LIMITED"}, headers={"Retry-After": "50"}
+        )
+    )
+    async with AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, retry=policy) as ca:
+        with pytest.raises(errors.RateLimitError):
+            await ca.with_options(deadline=2.0).overview()
+    # Retry-After 50 s would pass the 2 s deadline: no wait at all, one attempt.
+    assert route.call_count == 1
+    assert policy.clock() - 1_800_000_000.0 < 2.0
+
+
+async def test_closing_a_view_leaves_the_client_open(ca: AsyncCreatorAudit) -> None:
+    async with ca.with_options(timeout=1.0):
+        pass
+    assert not ca._http.is_closed
+
+
+async def test_a_raw_response_carries_the_exchange_and_parses(
+    ca: AsyncCreatorAudit, api: respx.MockRouter
+) -> None:
+    api.get(f"/videos/{VIDEO}").mock(
+        side_effect=[
+            httpx.Response(503, json={"status": 503, "code": "SERVICE_UNAVAILABLE"}),
+            _video_reply(
+                **{
+                    "X-RateLimit-Limit": "600",
+                    "X-RateLimit-Remaining": "599",
+                    "X-RateLimit-Reset": "1800000060",
+                }
+            ),
+        ]
+    )
+    raw = await ca.with_raw_response.videos.get(VIDEO)
+    assert raw.status == 200
+    assert raw.request_id == "req_video"
+    assert raw.headers["x-request-id"] == "req_video"
+    assert raw.attempts == 2
+    assert raw.rate_limit is not None
+    assert raw.rate_limit.remaining == 599
+    assert raw.elapsed >= 0
+    assert raw.parse().id == VIDEO
+
+
+async def test_a_raw_fan_out_lists_every_chunk() -> None:
+    fake = FakeCreatorAudit(seed=0)
+    ids = [v["id"] for v in list(fake.store.account_videos.values())[:450]]
+    async with AsyncCreatorAudit(
+        api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
+    ) as ca:
+        raw = await ca.with_raw_response.videos.deltas(ids, windows=[7])
+    assert len(raw.exchanges) == 3
+    assert all(exchange.status == 200 for exchange in raw.exchanges)
+    assert raw.parse().get(ids[0], 7) is not None or ids[0] in raw.parse().not_found
+
+
+def test_listings_have_no_raw_response(ca: AsyncCreatorAudit) -> None:
+    with pytest.raises(AttributeError, match="raw"):
+        ca.with_raw_response.videos.list  # noqa: B018
+
+
+def test_the_sync_client_has_the_same_views() -> None:
+    fake = FakeCreatorAudit(seed=0)
+    with CreatorAudit(
+        api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
+    ) as ca:
+        video_id = next(iter(fake.store.videos))
+        raw = ca.with_raw_response.videos.get(video_id)
+        assert raw.status == 200
+        assert raw.parse().id == video_id
+        view = ca.with_options(headers={"X-Tenant": "acme"})
+        assert view.videos.get(video_id).id == video_id
+        view.close()
+        assert not ca.closed
+        assert ca.whoami().organization_id
+    assert fake.requests[-2].headers.get("x-tenant") == "acme"
