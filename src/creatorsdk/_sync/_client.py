@@ -11,6 +11,7 @@ import httpx
 from creatorsdk._engine.client import BaseClient, RequestStats
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.retry import RetryPolicy
+from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES
 from creatorsdk._sync._runner import Runner
 from creatorsdk._sync._wrap import Delegate, SyncResource, check_twins, sync
 
@@ -52,6 +53,7 @@ class SyncClient(Delegate, Generic[C]):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         runner: Runner[C] = Runner(
             self._mirrors,  # type: ignore[arg-type]  # mirrors is the C of this subclass
@@ -63,6 +65,7 @@ class SyncClient(Delegate, Generic[C]):
                 "retry": retry,
                 "transport": transport,
                 "requests_per_minute": requests_per_minute,
+                "max_response_bytes": max_response_bytes,
             },
         )
         super().__init__(runner, runner.client)
