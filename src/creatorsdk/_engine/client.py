@@ -339,6 +339,9 @@ def _checked_base_url(base_url: object) -> str:
         raise ValueError(f"base_url is not a valid URL: {error}") from None
     if not url.host:
         raise ValueError(f"base_url has no host: {base_url!r}")
+    if url.port is not None and not 0 < url.port < 65536:
+        # httpx accepts any number; the socket layer would fail with a bare OverflowError.
+        raise ValueError(f"base_url has a port out of range (1-65535): {url.port}")
     if url.scheme == "https":
         return base_url
     if url.scheme == "http" and _is_loopback(url.host):
