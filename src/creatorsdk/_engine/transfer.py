@@ -13,7 +13,7 @@ error.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import attrs
@@ -40,12 +40,6 @@ DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 #: Most bytes one inflate step may produce: bounds memory between two checks of the cap.
 _INFLATE_STEP = 64 * 1024
 
-#: Longest wait for a cut-off response to release its connection (httpcore closes at once).
-_CLOSE_GRACE = 1.0
-
-#: Statuses whose body is read; others (1xx, 204, 304) have none.
-_NO_BODY = frozenset({204, 304})
-
 
 def checked_max_response_bytes(value: object) -> int:
     """``value`` when it is a usable size cap (an integer >= 1), else a ``ValueError``."""
@@ -70,12 +64,13 @@ async def exchange(
 ) -> httpx.Response:
     """Send ``request`` and read its whole response within ``limits``.
 
-    Returns a response whose ``content`` is the decoded body (its ``Content-Encoding`` header
-    removed, as the body no longer has it). Raises :class:`~creatorsdk.errors.APITimeoutError`
-    when the attempt outlives ``limits.timeout`` (``bound="timeout"``),
-    :class:`~creatorsdk.errors.ResponseTooLargeError` past ``limits.max_bytes``,
-    :class:`~creatorsdk.errors.MalformedResponseError` for a body encoded in a way the SDK did
-    not ask for or that does not decode, and :class:`~creatorsdk.errors.APIConnectionError`
+    Returns the response with its body read: ``content`` is the decoded body (its
+    ``Content-Encoding`` header removed, as the body no longer has it). Raises
+    :class:`~creatorsdk.errors.APITimeoutError` when the attempt outlives ``limits.timeout``
+    (``bound="timeout"``), :class:`~creatorsdk.errors.ResponseTooLargeError` past
+    ``limits.max_bytes``, :class:`~creatorsdk.errors.MalformedResponseError` for a body
+    encoded in a way the SDK did not ask for or that does not decode, and
+    :class:`~creatorsdk.errors.APIConnectionError`
     for any transport failure. ``number`` is the attempt's number, for the error.
     """
     method, path = request.method, request.url.path
@@ -110,64 +105,101 @@ async def _send_and_read(
 ) -> httpx.Response:
     response = await http.send(request, stream=True)
     try:
-        body = await _read_body(response, limits.max_bytes, number)
-    finally:
-        with anyio.move_on_after(_CLOSE_GRACE, shield=True):
+        await _read_body(response, limits.max_bytes, number)
+    except BaseException:
+        # Cut off (timed out, too large, undecodable): drop the connection, whatever the
+        # cancellation in progress; a completely read body has closed its stream already.
+        with anyio.CancelScope(shield=True):
             await response.aclose()
-    return _decoded(response, body)
+        raise
+    return response
 
 
-async def _read_body(response: httpx.Response, max_bytes: int, number: int) -> bytes:
-    """The decoded body, or an error once it passes ``max_bytes``.
+async def _read_body(response: httpx.Response, max_bytes: int, number: int) -> None:
+    """Read the body into ``response.content``, decoded and counted against ``max_bytes``.
 
-    An error response's body only explains the status, so it never turns the error into
-    another one: past the cap it is cut there, and one the SDK cannot decode reads as empty.
+    httpx reads through :class:`_BoundedBody`, which inflates what the SDK asked for and
+    raises once the cap is passed; httpx's own decoding is switched off by removing the
+    ``Content-Encoding`` header, as the body no longer has it. An error response's body only
+    explains its status, so it never turns the error into another one: past the cap it is
+    cut there, and one the SDK cannot decode reads as empty.
     """
-    request = response.request
-    if request.method == "HEAD" or response.status_code in _NO_BODY:
-        return b""
-    keep_status = not response.is_success
     if response.is_stream_consumed:
         # A transport (httpx.MockTransport, a test double) handed over a response it had
         # already read and decoded: only the cap is left to apply.
-        body = response.content
-        if len(body) <= max_bytes:
-            return body
-        if keep_status:
-            return body[:max_bytes]
-        raise _too_large(response, max_bytes, number, f"{len(body):,} bytes")
+        if response.is_success and len(response.content) > max_bytes:
+            raise _too_large(response, max_bytes, number, f"{len(response.content):,} bytes")
+        return
+    keep_status = not response.is_success
+    headers = response.headers
     try:
-        inflater = _inflater_for(response.headers)
+        inflater = _inflater_for(headers)
     except httpx.DecodingError as error:
-        if keep_status:
-            return b""
-        raise _malformed(response, number, error) from error
-    declared = _declared_length(response.headers)
-    if not keep_status and declared is not None and declared > max_bytes:
-        raise _too_large(response, max_bytes, number, f"it declared {declared:,} bytes")
-    pieces: list[bytes] = []
-    size = 0
-    received = 0
-    try:
-        async for chunk in response.aiter_raw():
-            received += len(chunk)
-            if received > max_bytes:  # even compressed, more than the cap
-                raise _too_large(response, max_bytes, number, "before decompression")
-            for piece in inflater.feed(chunk):
-                size += len(piece)
-                if size > max_bytes:
-                    raise _too_large(response, max_bytes, number, "after decompression")
-                pieces.append(piece)
-        inflater.finish()
-    except errors.ResponseTooLargeError:
         if not keep_status:
-            raise
-        # Cut at the cap: the status says what went wrong, the start of the body explains it.
-    except httpx.DecodingError as error:
-        if keep_status:
-            return b""
-        raise _malformed(response, number, error) from error
-    return b"".join(pieces)
+            raise _malformed(response, number, error) from error
+        inflater = None
+    if not keep_status:
+        declared = _declared_length(headers)
+        if declared is not None and declared > max_bytes:
+            raise _too_large(response, max_bytes, number, f"it declared {declared:,} bytes")
+    if "content-encoding" in headers:
+        del headers["content-encoding"]
+        headers.pop("content-length", None)
+    response.stream = _BoundedBody(response, inflater, max_bytes, number)
+    await response.aread()
+
+
+class _BoundedBody(httpx.AsyncByteStream):
+    """The body of ``response`` as it arrives: inflated in bounded pieces and counted.
+
+    ``inflater=None`` reads nothing (a body the SDK cannot decode, on an error response).
+    """
+
+    def __init__(
+        self,
+        response: httpx.Response,
+        inflater: _Identity | _Inflater | None,
+        max_bytes: int,
+        number: int,
+    ) -> None:
+        self._response = response
+        self._raw = response.stream
+        self._inflater = inflater
+        self._max_bytes = max_bytes
+        self._number = number
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        inflater = self._inflater
+        if inflater is None:
+            return
+        assert isinstance(self._raw, httpx.AsyncByteStream)
+        max_bytes = self._max_bytes
+        received = size = 0
+        try:
+            async for chunk in self._raw:
+                received += len(chunk)
+                if received > max_bytes:  # even compressed, more than the cap
+                    raise self._too_large("before decompression")
+                for piece in inflater.feed(chunk):
+                    size += len(piece)
+                    if size > max_bytes:
+                        raise self._too_large("after decompression")
+                    yield piece
+            inflater.finish()
+        except errors.ResponseTooLargeError:
+            if self._response.is_success:
+                raise
+            # Cut at the cap: the status says what went wrong, the start explains it.
+        except httpx.DecodingError as error:
+            if self._response.is_success:
+                raise _malformed(self._response, self._number, error) from error
+
+    def _too_large(self, how: str) -> errors.ResponseTooLargeError:
+        return _too_large(self._response, self._max_bytes, self._number, how)
+
+    async def aclose(self) -> None:
+        if isinstance(self._raw, httpx.AsyncByteStream):
+            await self._raw.aclose()
 
 
 def _malformed(
@@ -202,27 +234,6 @@ def _too_large(
         path=request.url.path,
         request_id=response.headers.get("x-request-id"),
         attempts=number,
-    )
-
-
-def _decoded(response: httpx.Response, body: bytes) -> httpx.Response:
-    """A complete response holding the decoded ``body``, with headers that say so."""
-    headers = response.headers
-    if "content-encoding" in headers:
-        # Raw bytes, as received: a server's non-ASCII header value must survive the copy.
-        headers = httpx.Headers(
-            [
-                (name, value)
-                for name, value in headers.raw
-                if name.lower() not in (b"content-encoding", b"content-length")
-            ]
-        )
-    return httpx.Response(
-        response.status_code,
-        headers=headers,
-        content=body,
-        request=response.request,
-        extensions=response.extensions,
     )
 
 
