@@ -32,6 +32,7 @@ __all__ = [
     "DailyQuotaExceededError",
     "DecodeError",
     "FieldError",
+    "ForkedClientError",
     "GoneError",
     "InsufficientScopeError",
     "LimitReachedError",
@@ -390,3 +391,11 @@ def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return ()
+
+
+class ForkedClientError(CreatorSDKError, RuntimeError):
+    """A sync client was used in a process forked after the client was created.
+
+    Its event-loop thread exists only in the parent and its connections are the parent's:
+    create a new client in the child.
+    """

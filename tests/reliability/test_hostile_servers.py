@@ -141,6 +141,26 @@ async def test_a_timed_out_attempt_frees_its_concurrency_slot_at_once(anyio_back
     assert served.paths() == ["/v2/slow", "/v2/fast"]
 
 
+@pytest.mark.slow
+async def test_the_deadline_cuts_the_attempt_in_progress() -> None:
+    """Each attempt dies at ``timeout=1``, with no backoff: the third one starts at 2 s, under
+    ``deadline=2.5``, and is cut at 2.5 s (it used to run on to 3 s)."""
+    deadline = 2.5
+    policy = RetryPolicy(max_attempts=10, deadline=deadline, random=lambda: 0.0)
+    scripts = {"/slow": servers.trickled_body(JSON_15_BYTES, every=0.1)}
+    async with (
+        raw_server(scripts) as served,
+        AsyncCreatorAudit(api_key=KEY, base_url=served.base_url, timeout=1, retry=policy) as ca,
+    ):
+        started = time.perf_counter()
+        with anyio.fail_after(10), pytest.raises(errors.APITimeoutError) as caught:
+            await ca.request("GET", "/slow")
+        elapsed = time.perf_counter() - started
+    assert caught.value.bound == "deadline"
+    assert "deadline of 2.5 s" in str(caught.value)
+    assert elapsed <= deadline + 0.3
+
+
 # -- bodies bounded in size -------------------------------------------------------------------
 
 HUGE: dict[str, Callable[[], Script]] = {

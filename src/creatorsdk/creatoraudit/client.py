@@ -51,6 +51,7 @@ class AsyncCreatorAudit(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        app_info: str | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -61,6 +62,7 @@ class AsyncCreatorAudit(BaseClient):
             transport=transport,
             requests_per_minute=requests_per_minute,
             max_response_bytes=max_response_bytes,
+            app_info=app_info,
         )
         #: Tracked accounts.
         self.accounts = Accounts(self)

@@ -53,6 +53,7 @@ class AsyncTrackAGoat(BaseClient):
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        app_info: str | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -63,6 +64,7 @@ class AsyncTrackAGoat(BaseClient):
             transport=transport,
             requests_per_minute=requests_per_minute,
             max_response_bytes=max_response_bytes,
+            app_info=app_info,
         )
         self.projects = Projects(self)
         self.creators = Creators(self)

@@ -11,10 +11,10 @@ from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._faults import FaultPlan
 from creatorsdk.testing._harness import FakeServer
 from creatorsdk.testing.trackagoat.app import PREFIX, build_app
+from creatorsdk.testing.trackagoat.context import ApiKey, ApiState
 from creatorsdk.testing.trackagoat.generator import populate
-from creatorsdk.testing.trackagoat.idempotency import IdempotencyCache
+from creatorsdk.testing.trackagoat.idempotency import idempotency_cache
 from creatorsdk.testing.trackagoat.plans import DailyCounter, SlidingWindow, plan_limits
-from creatorsdk.testing.trackagoat.state import ApiKey, ApiState
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = ["FakeTrackAGoat"]
@@ -94,7 +94,7 @@ class FakeTrackAGoat(FakeServer):
             else SlidingWindow(rate_limit, rate_window, self.clock),
             api_requests=DailyCounter(self.clock),
             manual_scrapes=DailyCounter(self.clock),
-            idempotency=IdempotencyCache(self.clock),
+            idempotency=idempotency_cache(self.clock),
         )
         self._mount(build_app(self._state))
 

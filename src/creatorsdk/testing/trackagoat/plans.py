@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Final
 
 from creatorsdk.testing._clock import Clock
+from creatorsdk.testing._dates import DAY, day_of
 
 __all__ = ["PLANS", "DailyCounter", "SlidingWindow", "plan_limits", "seconds_to_midnight"]
 
-DAY: Final = 86_400
 
 #: The tier table of the limits guide. ``None`` is unlimited; the limits the guide gives no
 #: number for (videos, campaigns, campaign items) are unlimited unless a test sets them.
@@ -106,7 +106,7 @@ class DailyCounter:
 
     def current(self) -> int:
         """Today's count."""
-        day = int(self._clock() // DAY)
+        day = day_of(self._clock())
         if day != self._day:
             self._day, self.count = day, 0
         return self.count

@@ -11,7 +11,7 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.creatoraudit.history import day_of
+from creatorsdk.testing._dates import date_of_day, day_of, day_of_date
 from creatorsdk.testing.trackagoat.analytics import (
     DERIVED,
     NOT_FOR_VIDEOS,
@@ -21,10 +21,10 @@ from creatorsdk.testing.trackagoat.analytics import (
     bucket_series,
     resolve,
 )
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_query, not_found, ok
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_query, not_found
 from creatorsdk.testing.trackagoat.params import query_date, query_uuid
-from creatorsdk.testing.trackagoat.records import date_of_day, day_of_date
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["query"]
 

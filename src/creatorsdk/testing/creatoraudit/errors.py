@@ -1,4 +1,4 @@
-"""CreatorAudit errors as RFC 9457 problem documents (``application/problem+json``)."""
+"""CreatorAudit errors, rendered as RFC 9457 problem documents (``application/problem+json``)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import json
 from collections.abc import Mapping, Sequence
 
 from starlette.responses import Response
+
+from creatorsdk.testing._gateway import BaseApiError
 
 __all__ = ["ApiError", "FieldError", "conflict", "not_found", "problem_response", "validation"]
 
@@ -30,7 +32,7 @@ TITLES: Mapping[int, str] = {
 FieldError = tuple[str, str]
 
 
-class ApiError(Exception):
+class ApiError(BaseApiError):
     """Raised anywhere in a request to answer with a problem response."""
 
     def __init__(
@@ -42,12 +44,9 @@ class ApiError(Exception):
         errors: Sequence[FieldError] = (),
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
+        super().__init__(status, code, detail, headers=headers)
         self.detail = detail
         self.errors = list(errors)
-        self.headers = dict(headers or {})
 
 
 def validation(errors: Sequence[FieldError], detail: str | None = None) -> ApiError:

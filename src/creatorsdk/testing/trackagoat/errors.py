@@ -1,42 +1,19 @@
-"""The ``{data, error, meta}`` envelope: success bodies, and errors carrying ``meta.code``."""
+"""trackagoat errors, rendered as the ``{data: null, error, meta: {code, ...}}`` envelope."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from starlette.responses import Response
 
-__all__ = [
-    "ApiError",
-    "bad_body",
-    "bad_query",
-    "dump",
-    "limit_reached",
-    "not_found",
-    "ok",
-]
+from creatorsdk.testing._gateway import BaseApiError
+from creatorsdk.testing._json import dump
+
+__all__ = ["ApiError", "bad_body", "bad_query", "limit_reached", "not_found"]
 
 
-def dump(payload: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def ok(
-    data: Any,
-    *,
-    status: int = 200,
-    meta: Mapping[str, Any] | None = None,
-    headers: Mapping[str, str] | None = None,
-) -> Response:
-    """A success envelope; single objects have ``meta: null`` (section 11)."""
-    body = {"data": data, "error": None, "meta": None if meta is None else dict(meta)}
-    return Response(dump(body), status, headers=headers, media_type="application/json")
-
-
-class ApiError(Exception):
+class ApiError(BaseApiError):
     """Raised anywhere in a request to answer ``{data: null, error: message, meta: {code, ...}}``.
 
     ``meta`` holds the structured detail next to the code (``limitKey``, ``required``, ...).
@@ -51,12 +28,9 @@ class ApiError(Exception):
         meta: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
+        super().__init__(status, code, message, headers=headers)
         self.message = message
         self.meta = dict(meta or {})
-        self.headers = dict(headers or {})
 
     def response(self) -> Response:
         """The error envelope."""

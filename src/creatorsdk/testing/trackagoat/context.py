@@ -1,23 +1,19 @@
-"""What the routes share: the fake's state, and each request's context."""
+"""What a route reaches through its request: the request's context, and through it the fake's
+state (keys, plan limits and counters, idempotency, the store)."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
-from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import Response
 
-from creatorsdk.testing._faults import FaultTicket
-from creatorsdk.testing.trackagoat.idempotency import IdempotencyCache
+from creatorsdk.testing import _gateway
+from creatorsdk.testing._gateway import CONTEXT_KEY
+from creatorsdk.testing._idempotency import IdempotencyCache
 from creatorsdk.testing.trackagoat.plans import DailyCounter, SlidingWindow
 from creatorsdk.testing.trackagoat.store import Store
 
-__all__ = ["CONTEXT_KEY", "ApiKey", "ApiState", "RequestContext", "context", "idempotent"]
-
-#: The ASGI scope key holding each request's :class:`RequestContext`.
-CONTEXT_KEY = "trackagoat.context"
+__all__ = ["ApiKey", "ApiState", "RequestContext", "context"]
 
 
 @dataclasses.dataclass
@@ -50,25 +46,11 @@ class ApiState:
 
 
 @dataclasses.dataclass
-class RequestContext:
+class RequestContext(_gateway.RequestContext[ApiState, ApiKey]):
     """One request as the gateway admitted it."""
-
-    request_id: str
-    state: ApiState
-    key: ApiKey | None = None
-    body: Any = None
-    fault: FaultTicket | None = None
 
 
 def context(request: Request) -> RequestContext:
     """The context the gateway attached to ``request``."""
     ctx: RequestContext = request.scope[CONTEXT_KEY]
     return ctx
-
-
-def idempotent(request: Request, create: Callable[[], Response]) -> Response:
-    """Run a create under the request's ``Idempotency-Key``, scoped to its API key and route."""
-    ctx = context(request)
-    owner = ctx.key.secret if ctx.key is not None else ""
-    key = request.headers.get("idempotency-key")
-    return ctx.state.idempotency.run(owner, key, (request.method, request.url.path), create)

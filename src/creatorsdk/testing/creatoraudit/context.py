@@ -1,22 +1,20 @@
-"""What the routes share: the fake's state, and each request's context."""
+"""What a route reaches through its request: the request's context, and through it the fake's
+state (keys, limits, idempotency, the store)."""
 
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from starlette.requests import Request
 
-from creatorsdk.testing._faults import FaultTicket
+from creatorsdk.testing import _gateway
+from creatorsdk.testing._gateway import CONTEXT_KEY
+from creatorsdk.testing._idempotency import IdempotencyCache
 from creatorsdk.testing._ratelimit import FixedWindowLimiter
-from creatorsdk.testing.creatoraudit.idempotency import IdempotencyCache
 from creatorsdk.testing.creatoraudit.paging import Lister
 from creatorsdk.testing.creatoraudit.store import Store
 
-__all__ = ["CONTEXT_KEY", "ApiKey", "ApiState", "RequestContext", "context"]
-
-#: The ASGI scope key holding each request's :class:`RequestContext`.
-CONTEXT_KEY = "creatoraudit.context"
+__all__ = ["ApiKey", "ApiState", "RequestContext", "context"]
 
 
 @dataclasses.dataclass
@@ -43,14 +41,9 @@ class ApiState:
 
 
 @dataclasses.dataclass
-class RequestContext:
-    """One request as the gateway admitted it."""
+class RequestContext(_gateway.RequestContext[ApiState, ApiKey]):
+    """One request as the gateway admitted it, with the rate-limit headers of its answer."""
 
-    request_id: str
-    state: ApiState
-    key: ApiKey | None = None
-    body: Any = None
-    fault: FaultTicket | None = None
     rate_headers: dict[str, str] = dataclasses.field(default_factory=dict)
 
 

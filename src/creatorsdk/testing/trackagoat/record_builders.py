@@ -1,4 +1,5 @@
-"""The JSON objects the fake serves, field for field as the seed page and section 4 list them.
+"""Builders of the JSON records the fake serves, field for field as the seed page and section 4
+list them.
 
 Counts that change with time (views, followers) are not stored here: the store fills them in
 from the history when it serves a record.
@@ -6,49 +7,14 @@ from the history when it serves a record.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-import time
-from typing import Any, Final
+from typing import Any
 
 __all__ = [
-    "HANDLE",
     "campaign_record",
     "creator_record",
-    "date_of_day",
-    "day_of_date",
-    "iso",
-    "normalise_handle",
     "project_record",
     "video_record",
 ]
-
-#: The documented handle rule: 1-30 letters, digits, ``.``, ``_`` or ``-``.
-HANDLE: Final = re.compile(r"[A-Za-z0-9._-]{1,30}")
-_EPOCH: Final = dt.date(1970, 1, 1)
-
-
-def iso(epoch_seconds: float) -> str:
-    """``2026-06-14T09:30:00Z``: ISO 8601 in UTC, whole seconds."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_seconds))
-
-
-def date_of_day(day: int) -> dt.date:
-    """The date of a day number (days since 1970-01-01)."""
-    return _EPOCH + dt.timedelta(days=day)
-
-
-def day_of_date(value: dt.date) -> int:
-    """The day number of a date."""
-    return (value - _EPOCH).days
-
-
-def normalise_handle(value: object) -> str | None:
-    """A handle as stored (leading ``@`` stripped), or ``None`` when it breaks the rule."""
-    if not isinstance(value, str):
-        return None
-    handle = value.strip().removeprefix("@")
-    return handle if HANDLE.fullmatch(handle) else None
 
 
 def project_record(

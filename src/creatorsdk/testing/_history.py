@@ -1,6 +1,6 @@
-"""Snapshot history kept compactly: each video's views as a seeded curve over days.
+"""Both fakes' snapshot history, kept compactly: each video's views as a seeded curve over days.
 
-A day is an integer count of days since the Unix epoch (UTC). A video has one snapshot per day
+Days are day numbers (see :mod:`creatorsdk.testing._dates`). A video has one snapshot per day
 from ``first_day`` (when tracking began) to ``last_day`` (its last scrape); before the first
 snapshot nothing is known, after the last one the last value stands. Likes, comments, shares,
 saves and plays are fixed ratios of views, so every metric comes from the same curve.
@@ -12,14 +12,7 @@ import dataclasses
 import math
 from typing import Any
 
-__all__ = ["DAY", "FollowerCurve", "ViewCurve", "day_of"]
-
-DAY = 86_400
-
-
-def day_of(epoch_seconds: float) -> int:
-    """The UTC day number (days since 1970-01-01) of an instant."""
-    return int(epoch_seconds // DAY)
+__all__ = ["FollowerCurve", "ViewCurve"]
 
 
 @dataclasses.dataclass(slots=True)

@@ -1,32 +1,27 @@
-"""Helpers every route module uses: lists, creates with idempotency, lookups."""
+"""Helpers the route modules share: list pages, ``201 Created``, lookups, batch ``meta``."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing._dates import date_of_day
+from creatorsdk.testing._paging import empties_page
+from creatorsdk.testing.creatoraudit.context import context
+from creatorsdk.testing.creatoraudit.errors import not_found
 from creatorsdk.testing.creatoraudit.paging import ListSpec, parse_list_query
-from creatorsdk.testing.creatoraudit.params import date_of_day
-from creatorsdk.testing.creatoraudit.problems import not_found
 from creatorsdk.testing.creatoraudit.responses import json_response
-from creatorsdk.testing.creatoraudit.state import context
 
-__all__ = ["batch_meta", "created", "find", "idempotent_create", "serve_list"]
+__all__ = ["batch_meta", "created", "find", "serve_list"]
 
 
 def serve_list(request: Request, spec: ListSpec) -> Response:
     """A collection envelope ``{data, pagination, filters}`` with its ``Link`` header."""
     ctx = context(request)
     query = parse_list_query(spec, request.query_params)
-    fault, empty = ctx.fault, False
-    # A page right after an injected empty one is always served, so a listing always advances.
-    if fault is not None and fault.kind == "empty_page" and not query.was_emptied:
-        fault.applied()
-        empty = True
+    empty = empties_page(ctx.fault, was_emptied=query.was_emptied)
     page = ctx.state.lister.page(spec, query, empty=empty)
     pagination: dict[str, Any] = {
         "next_cursor": page.next_cursor,
@@ -40,16 +35,6 @@ def serve_list(request: Request, spec: ListSpec) -> Response:
         links.append(f'<{request.url.include_query_params(cursor=page.next_cursor)}>; rel="next"')
     payload = {"data": page.items, "pagination": pagination, "filters": query.echo()}
     return json_response(request, payload, headers={"Link": ", ".join(links)})
-
-
-def idempotent_create(request: Request, create: Callable[[], Response]) -> Response:
-    """Run a create under the request's ``Idempotency-Key`` (if it has one)."""
-    ctx = context(request)
-    body = json.dumps(ctx.body, sort_keys=True, separators=(",", ":")).encode()
-    fingerprint = (request.method, request.url.path, body)
-    owner = ctx.key.secret if ctx.key is not None else ""
-    key = request.headers.get("idempotency-key")
-    return ctx.state.idempotency.run(owner, key, fingerprint, create)
 
 
 def find(collection: dict[str, dict[str, Any]], kind: str, resource_id: str) -> dict[str, Any]:

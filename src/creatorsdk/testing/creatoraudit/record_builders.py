@@ -1,4 +1,4 @@
-"""The JSON objects the fake serves, with every documented field (and a few undocumented ones).
+"""Builders of the JSON records the fake serves, with every documented field (and a few more).
 
 Each builder starts from the documented defaults and applies the caller's overrides, so a
 record created through the API and one generated from the seed have the same keys in the same
@@ -8,7 +8,6 @@ clients must tolerate fields they do not know.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 __all__ = [
@@ -17,7 +16,6 @@ __all__ = [
     "ORG_POST_LOOKBACK_DAYS",
     "account_record",
     "creator_record",
-    "iso",
     "video_record",
 ]
 
@@ -26,11 +24,6 @@ ETL_VERSION = 3
 #: The organization's scraping defaults, which the ``effective_*`` account fields fall back to.
 ORG_MAX_RECENT_POSTS = 50
 ORG_POST_LOOKBACK_DAYS = 90
-
-
-def iso(epoch_seconds: float) -> str:
-    """``2026-06-14T09:30:00Z``: ISO 8601 in UTC, whole seconds."""
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch_seconds))
 
 
 def account_record(
