@@ -405,7 +405,7 @@ def test_the_key_lives_only_in_the_auth_object() -> None:
     assert isinstance(auth, BearerAuth)
     reachable = strings_reachable_from(ca, skip=auth)
     # The walk reached the client's default headers, where the key used to be kept.
-    assert b"creatorsdk/0.1 (+python; httpx)" in reachable
+    assert ca._http.headers["user-agent"].encode() in reachable
     assert not [s for s in reachable if key in (s if isinstance(s, str) else s.decode("latin-1"))]
     for text in (repr(auth), str(auth), repr(ca), repr(ca._http.headers), repr(vars(ca))):
         assert key not in text

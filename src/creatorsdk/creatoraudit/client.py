@@ -50,8 +50,8 @@ class AsyncCreatorAudit(BaseClient):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         app_info: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -61,8 +61,8 @@ class AsyncCreatorAudit(BaseClient):
             retry=retry,
             transport=transport,
             requests_per_minute=requests_per_minute,
-            max_response_bytes=max_response_bytes,
             app_info=app_info,
+            max_response_bytes=max_response_bytes,
         )
         #: Tracked accounts.
         self.accounts = Accounts(self)
