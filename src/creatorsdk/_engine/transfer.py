@@ -77,18 +77,18 @@ async def exchange(
     request.headers["Accept-Encoding"] = ACCEPT_ENCODING
     try:
         # The scope is left the moment the deadline passes: the attempt's connection is
-        # dropped and its concurrency slot is free for the next caller at once.
-        with anyio.fail_after(limits.timeout):
+        # dropped and its concurrency slot is free for the next caller at once. (A bare
+        # scope: anyio.fail_after is the same plus a generator-based wrapper per attempt.)
+        with anyio.CancelScope(deadline=anyio.current_time() + limits.timeout):
             return await _send_and_read(http, request, limits, number)
-    except TimeoutError as error:
-        raise errors.APITimeoutError(
+        raise errors.APITimeoutError(  # reached only when the deadline cancelled the attempt
             f"the attempt took longer than timeout={limits.timeout:g}s "
             "(connect, response headers and body together)",
             method=method,
             path=path,
             attempts=number,
             bound="timeout",
-        ) from error
+        )
     except httpx.TransportError as error:
         raise connection_error(error, method, path, number) from error
     except httpx.DecodingError as error:
@@ -132,17 +132,16 @@ async def _read_body(response: httpx.Response, max_bytes: int, number: int) -> N
         return
     keep_status = not response.is_success
     headers = response.headers
+    codings, declared = _framing(headers)
     try:
-        inflater = _inflater_for(headers)
+        inflater = _inflater_for(codings)
     except httpx.DecodingError as error:
         if not keep_status:
             raise _malformed(response, number, error) from error
         inflater = None
-    if not keep_status:
-        declared = _declared_length(headers)
-        if declared is not None and declared > max_bytes:
-            raise _too_large(response, max_bytes, number, f"it declared {declared:,} bytes")
-    if "content-encoding" in headers:
+    if not keep_status and declared is not None and declared > max_bytes:
+        raise _too_large(response, max_bytes, number, f"it declared {declared:,} bytes")
+    if codings:
         del headers["content-encoding"]
         headers.pop("content-length", None)
     response.stream = _BoundedBody(response, inflater, max_bytes, number)
@@ -213,11 +212,22 @@ def _malformed(
     )
 
 
-def _declared_length(headers: httpx.Headers) -> int | None:
-    value = headers.get("content-length")
-    if value is None or not value.strip().isdigit():
-        return None
-    return int(value)
+def _framing(headers: httpx.Headers) -> tuple[list[str], int | None]:
+    """The response's content codings (``identity`` left out) and its declared length.
+
+    One pass over the raw headers: ``Headers.get`` decodes every header on each lookup.
+    """
+    codings: list[str] = []
+    declared: int | None = None
+    for name, value in headers.raw:
+        lowered = name.lower()
+        if lowered == b"content-encoding":
+            for coding in value.decode("latin-1").lower().split(","):
+                if coding.strip() not in ("", "identity"):
+                    codings.append(coding.strip())
+        elif lowered == b"content-length" and value.strip().isdigit():
+            declared = int(value)
+    return codings, declared
 
 
 def _too_large(
@@ -308,13 +318,8 @@ class _Inflater:
             raise httpx.DecodingError(f"the {self._encoding} stream ended early")
 
 
-def _inflater_for(headers: httpx.Headers) -> _Identity | _Inflater:
-    """The decoder for the response's ``Content-Encoding``, refusing what was not asked for."""
-    codings = [
-        value.strip().lower()
-        for value in headers.get_list("content-encoding", split_commas=True)
-        if value.strip() and value.strip().lower() != "identity"
-    ]
+def _inflater_for(codings: list[str]) -> _Identity | _Inflater:
+    """The decoder for the response's content codings, refusing what was not asked for."""
     if not codings:
         return _Identity()
     if len(codings) > 1:
