@@ -159,6 +159,7 @@ async def test_the_deadline_cuts_the_attempt_in_progress() -> None:
     assert caught.value.bound == "deadline"
     assert "deadline of 2.5 s" in str(caught.value)
     assert elapsed <= deadline + 0.3
+    report(SUITE, f"timeout=1, deadline=2.5, every attempt too slow: cut after {elapsed:.2f} s")
 
 
 # -- bodies bounded in size -------------------------------------------------------------------
@@ -198,6 +199,7 @@ async def test_a_body_past_the_cap_is_refused_while_it_streams(path: str) -> Non
     assert served.paths() == ["/v2/small", f"/v2{path}"]  # not retried
     assert peak < 4 * cap
     assert elapsed < 2.0
+    report(SUITE, f"GET {path}, cap 1 MiB: traced peak {peak / MIB:.2f} MiB, {elapsed:.2f} s")
 
 
 @pytest.mark.slow
@@ -304,6 +306,27 @@ async def test_encodings_not_asked_for_or_broken_are_malformed_responses(name: s
     assert says in str(error)
     assert error.request_id == "req_enc"
     assert elapsed < 1.0
+
+
+@pytest.mark.parametrize("token", ["NaN", "Infinity", "-Infinity"])
+async def test_nan_and_infinity_are_not_json_and_not_retried(token: str) -> None:
+    body = b'{"data": {"organization_id": "o", "api_key_name": "k", "n": ' + token.encode() + b"}}"
+    sent: list[httpx.Request] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        headers = {"content-type": "application/json", "x-request-id": "req_nan"}
+        return httpx.Response(200, content=body, headers=headers)
+
+    vtime = VirtualTime()
+    policy = RetryPolicy(max_attempts=3, sleep=vtime.sleep, clock=vtime)
+    transport = httpx.MockTransport(respond)
+    async with client("https://api.example.test/v2", transport=transport, retry=policy) as ca:
+        with pytest.raises(errors.DecodeError, match=f"returned {token}, which JSON") as caught:
+            await ca.whoami()
+    assert not isinstance(caught.value, errors.MalformedResponseError)
+    assert caught.value.request_id == "req_nan"
+    assert len(sent) == 1
 
 
 # -- keys that cannot travel in a header ------------------------------------------------------

@@ -335,7 +335,14 @@ def _reply(
     text = ""
     if body and ("json" in content_type or not content_type):
         try:
-            data = json.loads(body)
+            data = json.loads(body, parse_constant=_not_json)
+        except _NotJSONNumber as error:
+            # Served whole, but not JSON: asking again gets the same body, so not retried.
+            raise errors.DecodeError(
+                f"{method} {path} returned {error.token}, which JSON does not allow "
+                "(numbers are finite)",
+                request_id=request_id,
+            ) from error
         except (ValueError, RecursionError) as error:
             raise errors.MalformedResponseError(
                 f"{method} {path} returned a body that is not valid JSON "
@@ -352,6 +359,17 @@ def _reply(
         text=text,
         request_id=request_id,
     )
+
+
+class _NotJSONNumber(ValueError):
+    def __init__(self, token: str) -> None:
+        self.token = token
+        super().__init__(token)
+
+
+def _not_json(token: str) -> Any:
+    """``json.loads`` would read ``NaN``, ``Infinity`` and ``-Infinity``; JSON has no such."""
+    raise _NotJSONNumber(token)
 
 
 def _text_of(response: httpx.Response) -> str:
