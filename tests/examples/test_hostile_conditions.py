@@ -45,6 +45,7 @@ async def run(fake: FakeCreatorAudit, db: Path, *flags: str) -> int:
     return await bulk_ingest.run(options, connector(fake), io.StringIO())
 
 
+@pytest.mark.slow  # three ingests: filling the disk, resuming, and the reference run
 async def test_a_full_disk_is_one_line_and_exit_1_and_resume_finishes(
     fake: FakeCreatorAudit,
     db: Path,
