@@ -110,6 +110,7 @@ async def test_a_trickling_server_cannot_stretch_an_attempt(anyio_backend: str, 
     assert isinstance(error, errors.APITimeoutError), error
     assert error.bound == "timeout"
     assert error.attempts == 1
+    assert isinstance(error.__cause__, TimeoutError)
     assert f"timeout={timeout:g}s" in str(error)
     assert elapsed <= timeout + 0.2
 

@@ -81,14 +81,16 @@ async def exchange(
         # scope: anyio.fail_after is the same plus a generator-based wrapper per attempt.)
         with anyio.CancelScope(deadline=anyio.current_time() + limits.timeout):
             return await _send_and_read(http, request, limits, number)
-        raise errors.APITimeoutError(  # reached only when the deadline cancelled the attempt
+        # Reached only when the deadline cancelled the attempt. The cause is what
+        # anyio.fail_after would raise: timeout errors always carry one.
+        raise errors.APITimeoutError(
             f"the attempt took longer than timeout={limits.timeout:g}s "
             "(connect, response headers and body together)",
             method=method,
             path=path,
             attempts=number,
             bound="timeout",
-        )
+        ) from TimeoutError(f"attempt deadline of {limits.timeout:g}s passed")
     except httpx.TransportError as error:
         raise connection_error(error, method, path, number) from error
     except httpx.DecodingError as error:
