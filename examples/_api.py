@@ -140,10 +140,11 @@ def _demo_fake(base_url: str | None, seed: int, options: dict[str, Any]) -> Fake
     return fake
 
 
-def _leaves(error: BaseException) -> Iterator[BaseException]:
+def leaves(error: BaseException) -> Iterator[BaseException]:
+    """The exceptions inside ``error``: itself, or every one its exception groups hold."""
     if isinstance(error, BaseExceptionGroup):
         for inner in error.exceptions:
-            yield from _leaves(inner)
+            yield from leaves(inner)
     else:
         yield error
 
@@ -154,9 +155,9 @@ def sdk_failure(error: BaseException) -> errors.CreatorSDKError | None:
     Task groups wrap what their tasks raise in exception groups; a group made only of SDK
     errors is an API failure (reported by its first error), anything else is a bug to show.
     """
-    leaves = list(_leaves(error))
-    if leaves and all(isinstance(e, errors.CreatorSDKError) for e in leaves):
-        first = leaves[0]
+    found = list(leaves(error))
+    if found and all(isinstance(e, errors.CreatorSDKError) for e in found):
+        first = found[0]
         assert isinstance(first, errors.CreatorSDKError)
         return first
     return None

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TextIO
 
 import anyio
-from _api import Connect, one_line, open_creatoraudit, sdk_failure
+from _api import Connect, leaves, one_line, open_creatoraudit, sdk_failure
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
@@ -619,8 +619,8 @@ async def run(
 ) -> int:
     """Run every stage and print the summary; returns the process exit code.
 
-    2: the ``--db`` file or the base URL cannot be used; 1: the API failed (the database
-    stays consistent and ``--resume`` continues); 0: done.
+    2: the ``--db`` file or the base URL cannot be used; 1: the API failed, or the database
+    could not be written (a full disk): it stays consistent and ``--resume`` continues; 0: done.
     """
     out = out or sys.stdout
     started = time.perf_counter()
@@ -644,6 +644,8 @@ async def run(
             except (ValueError, StoreError) as error:
                 print(f"bulk_ingest: {error}", file=sys.stderr)
                 return 2
+            except sqlite3.Error as error:
+                return storage_failed(options, error)
             print(f"bulk_ingest: using {source}", file=out, flush=True)
             if resumed:
                 print("bulk_ingest: resuming the interrupted run", file=out)
@@ -656,6 +658,8 @@ async def run(
             except Exception as error:
                 failure = sdk_failure(error)
                 if failure is None:
+                    if (storage := storage_failure(error)) is not None:
+                        return storage_failed(options, storage)
                     raise
                 print(
                     f"bulk_ingest: failed: {one_line(failure)}; the database is consistent, "
@@ -667,6 +671,28 @@ async def run(
             return 0
     finally:
         store.close()
+
+
+def storage_failure(error: BaseException) -> sqlite3.Error | None:
+    """The SQLite error behind ``error`` when that is all it is (a full disk, a lost file)."""
+    found = list(leaves(error))
+    if found and all(isinstance(e, sqlite3.Error) for e in found):
+        first = found[0]
+        assert isinstance(first, sqlite3.Error)
+        return first
+    return None
+
+
+def storage_failed(options: Options, error: sqlite3.Error) -> int:
+    """Say in one line that the database could not be written (exit code 1)."""
+    # Every page commits with its cursor in one transaction, so whatever was committed
+    # before the failure is whole, and --resume goes on from it.
+    print(
+        f"bulk_ingest: --db {options.db}: cannot write: {' '.join(str(error).split())}; "
+        "every page saved before it is kept: free space and rerun with --resume",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def main(argv: Sequence[str] | None = None, *, connect: Connect = open_creatoraudit) -> int:

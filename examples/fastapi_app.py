@@ -108,6 +108,10 @@ def upstream_problem(error: errors.CreatorSDKError) -> JSONResponse:
     )
 
 
+class InvalidArgument(Exception):
+    """A query parameter the SDK refused before sending it (too long, malformed): a 422."""
+
+
 def create_app(
     make_client: Callable[[], AsyncCreatorAudit] = client_from_env,
 ) -> FastAPI:
@@ -124,14 +128,17 @@ def create_app(
     @app.get("/accounts")
     async def list_accounts(
         ca: Client,
-        cursor: str | None = None,
+        cursor: Annotated[str | None, Query(min_length=1)] = None,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
         platform: Literal["instagram", "tiktok"] | None = None,
     ) -> dict[str, Any]:
         """One page of accounts; pass ``next_cursor`` back as ``cursor`` for the next."""
-        pager = ca.accounts.list(platform=platform, limit=limit, cursor=cursor)
-        async with contextlib.aclosing(pager.pages()) as pages:
-            page = await anext(pages)
+        try:
+            pager = ca.accounts.list(platform=platform, limit=limit, cursor=cursor)
+            async with contextlib.aclosing(pager.pages()) as pages:
+                page = await anext(pages)
+        except ValueError as error:  # the SDK refuses a bad argument before sending it
+            raise InvalidArgument(str(error)) from error
         return {
             "data": [as_json(a) for a in page.items],
             "next_cursor": page.next_cursor if page.has_next else None,
@@ -167,6 +174,10 @@ def create_app(
     @app.exception_handler(errors.CreatorSDKError)
     async def sdk_error(_: Request, error: errors.CreatorSDKError) -> JSONResponse:
         return upstream_problem(error)
+
+    @app.exception_handler(InvalidArgument)
+    async def invalid_argument(_: Request, error: InvalidArgument) -> JSONResponse:
+        return problem(422, "Invalid request", str(error))
 
     @app.exception_handler(RequestValidationError)
     async def bad_query(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -4,11 +4,17 @@ Everything the SDK raises on purpose derives from :class:`CreatorSDKError`. Erro
 from a server response are :class:`APIError` subclasses chosen by status (and by the API's own
 error code where callers branch on it); network failures are :class:`APIConnectionError`.
 No message, repr or attribute ever carries the API key.
+
+Every error pickles and unpickles with all its attributes (so one raised in a
+``ProcessPoolExecutor`` worker reaches the parent intact). ``__cause__`` is not carried
+across, as for any pickled exception; what it said is already in the message.
 """
 
 from __future__ import annotations
 
+import copyreg
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 import attrs
@@ -38,6 +44,7 @@ __all__ = [
     "PermissionDeniedError",
     "QuotaExceededError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "RetentionExceededError",
     "ServerError",
     "ServiceUnavailableError",
@@ -48,6 +55,35 @@ __all__ = [
 
 class CreatorSDKError(Exception):
     """Root of every exception the SDK raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The default rebuilds an exception by calling ``cls(*self.args)``, which fails for
+        # keyword-only constructors; restore the instance's state without calling __init__.
+        return (_unpickle, (type(self), self.args, self.__dict__))
+
+
+def _unpickle(
+    cls: type[CreatorSDKError], args: tuple[Any, ...], state: dict[str, Any]
+) -> CreatorSDKError:
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(state)
+    return error
+
+
+def _read_only(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
+    return MappingProxyType(items)
+
+
+def _pickle_read_only_mapping(
+    mapping: MappingProxyType[Any, Any],
+) -> tuple[Any, tuple[dict[Any, Any]]]:
+    return (_read_only, (dict(mapping),))
+
+
+# Models (and so the results a BatchError keeps) hold read-only MappingProxyType views, which
+# pickle refuses by default; a read-only copy of the same items is what they stand for.
+copyreg.pickle(MappingProxyType, _pickle_read_only_mapping)
 
 
 @attrs.frozen
@@ -256,7 +292,25 @@ class APIConnectionError(CreatorSDKError):
 
 
 class APITimeoutError(APIConnectionError):
-    """An attempt exceeded the client's timeout."""
+    """A call ran out of time; ``bound`` says which limit fired.
+
+    ``"timeout"``: one attempt (connect, headers and body together) took longer than the
+    client's ``timeout``; ``"deadline"``: the whole call, retries and waits included, reached
+    the retry policy's ``deadline``.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        method: str,
+        path: str,
+        attempts: int = 1,
+        sent: bool = True,
+        bound: str = "timeout",
+    ) -> None:
+        self.bound = bound
+        super().__init__(message, method=method, path=path, attempts=attempts, sent=sent)
 
 
 class DecodeError(CreatorSDKError):
@@ -285,6 +339,34 @@ class MalformedResponseError(DecodeError):
     """
 
     def __init__(self, message: str, *, request_id: str | None = None, attempts: int = 1):
+        self.attempts = attempts
+        super().__init__(message, request_id=request_id)
+
+
+class ResponseTooLargeError(DecodeError):
+    """A response body was larger than the client's ``max_response_bytes`` (``limit``).
+
+    Counted as the body arrives, after decompression, so neither a huge body, an endless one
+    nor a compression bomb is ever held whole. Never retried: asking again gets the same body.
+    It is a :class:`DecodeError` (the body could not be used) but not a
+    :class:`MalformedResponseError`, which retry policies repeat.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: int,
+        status: int,
+        method: str,
+        path: str,
+        request_id: str | None = None,
+        attempts: int = 1,
+    ) -> None:
+        self.limit = limit
+        self.status = status
+        self.method = method
+        self.path = path
         self.attempts = attempts
         super().__init__(message, request_id=request_id)
 

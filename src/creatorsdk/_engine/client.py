@@ -26,12 +26,15 @@ import httpx
 import tenacity
 
 from creatorsdk import errors
+from creatorsdk._engine.credentials import BearerAuth, checked_api_key
 from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.raw import Exchange, RawView, recording
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
+from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimits, exchange
+from creatorsdk._engine.urls import checked_query
 
 __all__ = ["BaseClient", "Reply"]
 
@@ -86,6 +89,7 @@ class BaseClient:
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
         app_info: str | None = None,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
@@ -96,6 +100,7 @@ class BaseClient:
             base_url or os.environ.get(self._env_base_url) or self._default_base_url
         )
         self.max_concurrency = max_concurrency
+        self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
         self.retry_policy = retry or RetryPolicy()
         self._limiter = anyio.CapacityLimiter(max_concurrency)
         self._pacer = Pacer(
@@ -108,8 +113,8 @@ class BaseClient:
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
+            auth=BearerAuth(key),
             headers={
-                "Authorization": f"Bearer {key}",
                 "User-Agent": user_agent(app_info),
                 "Accept": "application/json",
             },
@@ -277,6 +282,7 @@ class BaseClient:
             method=request.method,
             path=request.url.path,
             attempts=number,
+            bound="deadline",
         )
 
     async def _attempt(self, request: httpx.Request, number: int) -> Reply:
@@ -285,18 +291,11 @@ class BaseClient:
             await self._pacer.wait()
             began = time.perf_counter()
             try:
-                response = await self._http.send(request)
-            except httpx.TransportError as error:
+                # Bounded as a whole by the timeout, its body by max_response_bytes.
+                response = await exchange(self._http, request, self._attempt_limits, number)
+            except errors.CreatorSDKError:
                 self.stats.requests += 1
-                raise _connection_error(error, method, path, number) from error
-            except httpx.DecodingError as error:
-                # A body that is not compressed as its Content-Encoding says (a proxy mangled
-                # it, the stream was cut): served but unreadable, like a truncated body.
-                self.stats.requests += 1
-                raise errors.MalformedResponseError(
-                    f"{method} {path} returned a body that could not be decoded: {error}",
-                    attempts=number,
-                ) from error
+                raise
             finally:
                 self._pacer.finished()
         self.stats.requests += 1
@@ -514,7 +513,14 @@ def _reply(
     text = ""
     if body and ("json" in content_type or not content_type):
         try:
-            data = json.loads(body)
+            data = json.loads(body, parse_constant=_not_json)
+        except _NotJSONNumber as error:
+            # Served whole, but not JSON: asking again gets the same body, so not retried.
+            raise errors.DecodeError(
+                f"{method} {path} returned {error.token}, which JSON does not allow "
+                "(numbers are finite)",
+                request_id=request_id,
+            ) from error
         except (ValueError, RecursionError) as error:
             raise errors.MalformedResponseError(
                 f"{method} {path} returned a body that is not valid JSON "
@@ -533,6 +539,17 @@ def _reply(
     )
 
 
+class _NotJSONNumber(ValueError):
+    def __init__(self, token: str) -> None:
+        self.token = token
+        super().__init__(token)
+
+
+def _not_json(token: str) -> Any:
+    """``json.loads`` would read ``NaN``, ``Infinity`` and ``-Infinity``; JSON has no such."""
+    raise _NotJSONNumber(token)
+
+
 def _text_of(response: httpx.Response) -> str:
     """The body as text; a charset the body does not match must not raise ``UnicodeError``."""
     try:
@@ -541,22 +558,8 @@ def _text_of(response: httpx.Response) -> str:
         return response.content.decode("utf-8", "replace")
 
 
-def _connection_error(
-    error: httpx.TransportError, method: str, path: str, number: int
-) -> errors.APIConnectionError:
-    # Nothing left the machine when connecting failed, so even a keyless POST may repeat.
-    sent = not isinstance(error, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
-    cls = (
-        errors.APITimeoutError
-        if isinstance(error, httpx.TimeoutException)
-        else (errors.APIConnectionError)
-    )
-    reason = str(error) or type(error).__name__
-    return cls(reason, method=method, path=path, attempts=number, sent=sent)
-
-
-def _query(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """Drop ``None`` values and spell booleans as the API does."""
+def _query(params: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
+    """Drop ``None`` values and spell booleans as the API does; refuse what no URL can hold."""
     if not params:
         return None
     query: dict[str, Any] = {}
@@ -564,22 +567,30 @@ def _query(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
         if value is None:
             continue
         query[name] = ("true" if value else "false") if isinstance(value, bool) else value
-    return query
+    return checked_query(query)
 
 
 def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
     key = api_key if api_key is not None else os.environ.get(env_name)
-    if key is None or not key.strip():
+    if key is None or (isinstance(key, str) and not key.strip()):
         raise ValueError(
             f"no {api_name} API key: pass api_key= or set the {env_name} environment variable"
         )
-    if key != key.strip() or any(ch in key for ch in "\r\n\t"):
-        raise ValueError("api_key must not contain whitespace or line breaks")
-    return key
+    return checked_api_key(key, name="api_key" if api_key is not None else env_name)
 
 
-def _checked_base_url(base_url: str) -> str:
-    url = httpx.URL(base_url)
+def _checked_base_url(base_url: object) -> str:
+    if not isinstance(base_url, str):
+        raise ValueError(f"base_url must be a str, got {type(base_url).__name__}")
+    try:
+        url = httpx.URL(base_url)
+    except httpx.InvalidURL as error:
+        raise ValueError(f"base_url is not a valid URL: {error}") from None
+    if not url.host:
+        raise ValueError(f"base_url has no host: {base_url!r}")
+    if url.port is not None and not 0 < url.port < 65536:
+        # httpx accepts any number; the socket layer would fail with a bare OverflowError.
+        raise ValueError(f"base_url has a port out of range (1-65535): {url.port}")
     if url.scheme == "https":
         return base_url
     if url.scheme == "http" and _is_loopback(url.host):

@@ -1,17 +1,21 @@
 """Cursor pagination as async iteration.
 
 A listing ends only when the server says so (``has_next`` false), never on an empty page: an
-empty page with ``has_next`` true is a gap, not the end. Each page is fetched outside any task
-group or cancel scope, so breaking out of ``async for`` early leaves nothing running.
+empty page with ``has_next`` true is a gap, not the end. A server that leads a listing back to
+a cursor it already gave (a cycle of any length) or hands out a cursor no URL can carry ends it
+with a ``DecodeError`` instead of paging forever. Each page is fetched outside any task group
+or cancel scope, so breaking out of ``async for`` early leaves nothing running.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from typing import Generic, TypeVar
 
 import attrs
 
+from creatorsdk._engine.urls import QueryTooLongError
 from creatorsdk.errors import DecodeError
 
 __all__ = ["AsyncPager", "Page"]
@@ -48,8 +52,11 @@ class AsyncPager(Generic[T]):
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Yield each page in order, following ``next_cursor`` while ``has_next`` is true."""
         cursor = self._cursor
+        seen = _SeenCursors(cursor)
+        pages = 0
         while True:
-            page = await self._fetch_page(cursor)
+            page = await self._fetch(cursor, from_server=pages > 0)
+            pages += 1
             yield page
             if not page.has_next:
                 return
@@ -60,7 +67,25 @@ class AsyncPager(Generic[T]):
                     field="pagination.next_cursor",
                     request_id=page.request_id,
                 )
+            if not seen.add(page.next_cursor):
+                raise DecodeError(
+                    f"the server led the listing back to a cursor it gave before, after "
+                    f"{pages} pages; stopping rather than serving the same pages forever",
+                    field="pagination.next_cursor",
+                    request_id=page.request_id,
+                )
             cursor = page.next_cursor
+
+    async def _fetch(self, cursor: str | None, *, from_server: bool) -> Page[T]:
+        try:
+            return await self._fetch_page(cursor)
+        except QueryTooLongError as error:
+            if not from_server:
+                raise  # the caller's own cursor: a ValueError, before the network
+            raise DecodeError(
+                f"the server gave a next_cursor too long to send back ({error})",
+                field="pagination.next_cursor",
+            ) from error
 
     async def __aiter__(self) -> AsyncIterator[T]:
         pages = self.pages()
@@ -74,3 +99,21 @@ class AsyncPager(Generic[T]):
     async def to_list(self) -> list[T]:
         """Fetch every page and return all items in order."""
         return [item async for item in self]
+
+
+class _SeenCursors:
+    """Every cursor of one listing, as a 16-byte digest: memory per page stays small however
+    long the server's cursors are."""
+
+    def __init__(self, first: str | None) -> None:
+        self._digests: set[bytes] = set()
+        if first is not None:
+            self.add(first)
+
+    def add(self, cursor: str) -> bool:
+        """Remember ``cursor``; false when it was seen before."""
+        digest = hashlib.blake2b(cursor.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+        if digest in self._digests:
+            return False
+        self._digests.add(digest)
+        return True
