@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 import httpx
 import pytest
 import respx
@@ -166,3 +167,17 @@ def test_the_sync_client_has_the_same_views() -> None:
         assert not ca.closed
         assert ca.whoami().organization_id
     assert fake.requests[-2].headers.get("x-tenant") == "acme"
+
+
+async def test_a_view_timeout_bounds_each_attempt_as_a_whole() -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep(5)
+        return _video_reply()
+
+    transport = httpx.MockTransport(slow)
+    policy = RetryPolicy(max_attempts=1)
+    async with AsyncCreatorAudit(
+        api_key=API_KEY, base_url=BASE_URL, transport=transport, retry=policy
+    ) as ca:
+        with anyio.fail_after(3), pytest.raises(errors.APITimeoutError):
+            await ca.with_options(timeout=0.05).videos.get(VIDEO)

@@ -192,6 +192,8 @@ class BaseClient:
             del view.__dict__[name]
         view.retry_policy = policy
         view._overrides = overrides
+        if overrides.timeout is not None:
+            view._attempt_limits = attrs.evolve(self._attempt_limits, timeout=overrides.timeout)
         view._view_of = self._view_of or self
         return view
 
