@@ -22,6 +22,7 @@ the rendered page does not show:
 from __future__ import annotations
 
 import ast
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -163,10 +164,26 @@ def test_block_runs(
         request.getfixturevalue("trackagoat_env")
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(EXAMPLES))
+    _restore_logging_afterwards(request)
     namespace = _namespace_for(block)
     if block.setup:
         exec(compile(block.setup, f"{block.name} (setup)", "exec"), namespace)
     exec(compile(block.code, block.name, "exec"), namespace)
+
+
+def _restore_logging_afterwards(request: pytest.FixtureRequest) -> None:
+    """A block may configure logging as a program does; the next test must not inherit it."""
+    root, sdk = logging.getLogger(), logging.getLogger("creatorsdk")
+    handlers, root_level, sdk_level = list(root.handlers), root.level, sdk.level
+
+    def restore() -> None:
+        for handler in root.handlers[:]:
+            if handler not in handlers:
+                root.removeHandler(handler)
+        root.setLevel(root_level)
+        sdk.setLevel(sdk_level)
+
+    request.addfinalizer(restore)
 
 
 def _namespace_for(block: Block) -> dict[str, Any]:
