@@ -13,8 +13,9 @@ pytest session (strict asyncio mode, as a new project has it) and every test in 
 What a block needs beyond what it shows is declared in an HTML comment just above it, which
 the rendered page does not show:
 
-- ``<!-- docs-test: continue -->`` runs the block in the namespace of the file's previous
-  block (a page that builds one example over several blocks);
+- ``<!-- docs-test: chain NAME -->`` runs the block after the file's earlier blocks of the
+  same chain, in one namespace (a page that builds one example over several blocks, perhaps
+  interleaved with another example's);
 - ``<!-- docs-test: setup ... -->`` runs the code after ``setup`` first, in the same
   namespace (say, the list of handles a snippet receives from its caller).
 """
@@ -35,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 
 _FENCE = re.compile(r"^(?P<indent> *)```(?P<lang>[\w+-]*)[^\n]*$")
-_DIRECTIVE = re.compile(r"<!--\s*docs-test:\s*(?P<kind>continue|setup)\b(?P<body>.*?)-->", re.S)
+_DIRECTIVE = re.compile(r"<!--\s*docs-test:\s*(?P<kind>chain|setup)\b(?P<body>.*?)-->", re.S)
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class Block:
     line: int
     code: str
     setup: str = ""
-    continues: bool = False
+    chain: str | None = None
 
     @property
     def name(self) -> str:
@@ -94,7 +95,9 @@ def blocks_of(path: Path) -> Iterator[Block]:
             setup=_dedented(directive["body"])
             if directive and directive["kind"] == "setup"
             else "",
-            continues=bool(directive and directive["kind"] == "continue"),
+            chain=directive["body"].strip() or None
+            if directive and directive["kind"] == "chain"
+            else None,
         )
 
 
@@ -132,7 +135,8 @@ def test_the_docs_have_examples() -> None:
 def test_blocks_are_found_with_their_directives(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
-        "# t\n\n```python\nx = 1\n```\n\n<!-- docs-test: continue -->\n\n"
+        "# t\n\n<!-- docs-test: chain a -->\n```python\nx = 1\n```\n\n"
+        "<!-- docs-test: chain a -->\n\n"
         "```python\nprint(x)\n```\n\n<!-- docs-test: setup\n    y = 2\n-->\n"
         "```python\nprint(y)\n```\n\n```bash\nls\n```\n\n- item\n\n    ```python\n"
         "    z = 3\n    ```\n",
@@ -141,11 +145,11 @@ def test_blocks_are_found_with_their_directives(tmp_path: Path) -> None:
 
     found = list(blocks_of(page))
 
-    assert [(b.line, b.code, b.setup, b.continues) for b in found] == [
-        (3, "x = 1\n", "", False),
-        (9, "print(x)\n", "", True),
-        (16, "print(y)\n", "y = 2\n", False),
-        (26, "z = 3\n", "", False),
+    assert [(b.line, b.code, b.setup, b.chain) for b in found] == [
+        (4, "x = 1\n", "", "a"),
+        (10, "print(x)\n", "", "a"),
+        (17, "print(y)\n", "y = 2\n", None),
+        (27, "z = 3\n", "", None),
     ]
 
 
@@ -187,22 +191,16 @@ def _restore_logging_afterwards(request: pytest.FixtureRequest) -> None:
 
 
 def _namespace_for(block: Block) -> dict[str, Any]:
-    """A fresh namespace; for a block that continues others, after running them again in it
-    (each test stands alone, whatever ran before it)."""
+    """A fresh namespace; for a block of a chain, after running the chain's earlier blocks
+    in it again (each test stands alone, whatever ran before it)."""
     namespace: dict[str, Any] = {"__name__": "__main__"}
-    if block.continues:
-        earlier = [b for b in BLOCKS if b.path == block.path and b.line < block.line]
-        for previous in earlier[_chain_start(earlier) :]:
-            exec(compile(previous.setup + previous.code, previous.name, "exec"), namespace)
+    if block.chain is not None:
+        for earlier in BLOCKS:
+            if (earlier.path, earlier.chain) == (block.path, block.chain) and (
+                earlier.line < block.line
+            ):
+                exec(compile(earlier.setup + earlier.code, earlier.name, "exec"), namespace)
     return namespace
-
-
-def _chain_start(earlier: list[Block]) -> int:
-    """The index of the block the chain ending at ``earlier[-1]`` starts with."""
-    start = len(earlier) - 1
-    while start > 0 and earlier[start].continues:
-        start -= 1
-    return start
 
 
 def _run_as_test_module(block: Block, pytester: pytest.Pytester) -> None:
