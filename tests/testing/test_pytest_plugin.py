@@ -8,6 +8,8 @@ mode, a bad marker).
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import textwrap
 
 import pytest
@@ -20,7 +22,7 @@ from creatorsdk import (
     TrackAGoat,
     errors,
 )
-from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat, FaultPlan
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat, FaultPlan, pytest_plugin
 
 
 async def test_async_client_talks_to_the_fake(
@@ -189,3 +191,20 @@ def test_a_user_suite_in_strict_mode(pytester: pytest.Pytester) -> None:
     result.assert_outcomes(passed=3, errors=2)
     result.stdout.fnmatch_lines(["*creatorsdk_faults takes one FaultPlan*"])
     result.stdout.fnmatch_lines(["*creatoraudit_fake takes keyword arguments only*"])
+
+
+def test_the_plugin_loads_without_the_testing_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pytest loads the plugin wherever creatorsdk is installed, so importing it must not
+    need Starlette or uvicorn (only a fixture asking for a fake does)."""
+    for name in ("starlette", "uvicorn"):
+        monkeypatch.setitem(sys.modules, name, None)  # ``import starlette`` now fails
+    spec = importlib.util.spec_from_file_location("plugin_copy", pytest_plugin.__file__)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+
+    spec.loader.exec_module(module)
+
+    assert callable(module.pytest_configure)
+    with pytest.raises(ImportError):
+        import starlette  # noqa: F401
