@@ -25,6 +25,7 @@ __all__ = [
     "CreatorSDKError",
     "DailyQuotaExceededError",
     "DecodeError",
+    "DefaultPayoutMethodError",
     "FieldError",
     "ForkedClientError",
     "GoneError",
@@ -184,6 +185,16 @@ class NotAcceptableError(APIError):
 
 class ConflictError(APIError):
     """409: a duplicate, or a state conflict such as an account owned by another creator."""
+
+
+class DefaultPayoutMethodError(ConflictError):
+    """409 ``default_method``: Venmo, Cash App and PayPal are seeded defaults and cannot be
+    deleted; disable one instead with ``payout_methods.update(method_id, is_active=False)``."""
+
+    def _message(self) -> str:
+        hint = "disable it instead: payout_methods.update(method_id, is_active=False)"
+        text = super()._message()
+        return text if "is_active" in text else f"{text} ({hint})"
 
 
 class GoneError(APIError):

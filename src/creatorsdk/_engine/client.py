@@ -31,7 +31,7 @@ from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 
-__all__ = ["BaseClient", "Reply", "mint_idempotency_key"]
+__all__ = ["BaseClient", "Reply"]
 
 logger = logging.getLogger("creatorsdk")
 
@@ -39,11 +39,6 @@ _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
 #: Failures the retry policy may repeat; anything else leaves the loop at once.
 _RETRYABLE = (errors.APIError, errors.APIConnectionError, errors.MalformedResponseError)
-
-
-def mint_idempotency_key() -> str:
-    """A fresh key for one logical create call, reused by every attempt of it."""
-    return str(uuid.uuid4())
 
 
 @attrs.frozen
@@ -180,13 +175,16 @@ class BaseClient:
         json: Any = None,
         idempotent: bool | None = None,
         idempotency_key: str | None = None,
+        create: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
         ``idempotent`` says whether repeating the request after an ambiguous failure (a 500,
         a dropped connection) is safe; it defaults to true for GET, PUT and DELETE and for
-        any request carrying an ``idempotency_key``.
+        any request carrying an ``idempotency_key``. ``create=True`` marks a call that
+        creates something: without the caller's own ``idempotency_key`` one is minted here
+        for this logical call, and every attempt sends the same key.
 
         One loop makes every attempt. Tenacity is consulted only after a failure: the
         failure is recorded in its state and tenacity says how long to wait or re-raises it
@@ -194,6 +192,8 @@ class BaseClient:
         wait out: it holds every sender of the client at once, this one included.
         """
         extra_headers = dict(headers or {})
+        if create and idempotency_key is None:
+            idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:
             extra_headers["Idempotency-Key"] = idempotency_key
         request = self._http.build_request(

@@ -23,6 +23,7 @@ from creatorsdk.testing._middleware import read_body
 from creatorsdk.testing._routing import UUID, Handler, method_route
 from creatorsdk.testing.creatoraudit import routes_accounts as accounts
 from creatorsdk.testing.creatoraudit import routes_creators as creators
+from creatorsdk.testing.creatoraudit import routes_deltas_query as deltas_query
 from creatorsdk.testing.creatoraudit import routes_org as org
 from creatorsdk.testing.creatoraudit import routes_videos as videos
 from creatorsdk.testing.creatoraudit.context import ApiKey, ApiState, RequestContext
@@ -72,7 +73,7 @@ def _routes() -> list[Route]:
         _route("/account-videos", GET=videos.list_account_videos),
         _route("/account-videos/metrics", POST=videos.account_videos_metrics),
         _route("/videos", GET=videos.list_videos, POST=videos.create_video),
-        _route("/videos/deltas", POST=videos.video_deltas),
+        _route("/videos/deltas", GET=deltas_query.video_deltas_query, POST=videos.video_deltas),
         _route("/videos/metrics", POST=videos.videos_metrics),
         _route(
             f"/videos/{one}",

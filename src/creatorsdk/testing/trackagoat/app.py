@@ -29,6 +29,8 @@ from creatorsdk.testing.trackagoat import routes_videos as videos
 from creatorsdk.testing.trackagoat.context import ApiKey, ApiState, RequestContext
 from creatorsdk.testing.trackagoat.errors import ApiError, bad_body
 from creatorsdk.testing.trackagoat.plans import seconds_to_midnight
+from creatorsdk.testing.trackagoat.routes_payouts import payout_routes
+from creatorsdk.testing.trackagoat.routes_reporting import reporting_routes
 
 __all__ = ["PREFIX", "TrackAGoatGateway", "build_app"]
 
@@ -74,6 +76,8 @@ def _routes() -> list[Route]:
         ),
         _route(f"/campaigns/{one}/items", POST=campaigns.add_item, DELETE=campaigns.remove_item),
         _route("/analytics", GET=analytics.query),
+        *payout_routes(_route),
+        *reporting_routes(_route),
         *(
             _route(f"/{kind}/{one}/stats", GET=org.removed_stats)
             for kind in ("creators", "campaigns", "videos")

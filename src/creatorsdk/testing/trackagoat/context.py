@@ -10,6 +10,8 @@ from starlette.requests import Request
 from creatorsdk.testing import _gateway
 from creatorsdk.testing._gateway import CONTEXT_KEY
 from creatorsdk.testing._idempotency import IdempotencyCache
+from creatorsdk.testing.trackagoat.annotations import AnnotationBook
+from creatorsdk.testing.trackagoat.payouts import PayoutLedger
 from creatorsdk.testing.trackagoat.plans import DailyCounter, SlidingWindow
 from creatorsdk.testing.trackagoat.store import Store
 
@@ -39,6 +41,8 @@ class ApiState:
     api_requests: DailyCounter
     manual_scrapes: DailyCounter
     idempotency: IdempotencyCache
+    payouts: PayoutLedger
+    annotations: AnnotationBook
 
     def limit(self, key: str) -> int | None:
         """A plan limit; ``None`` is unlimited."""

@@ -35,14 +35,21 @@ def serve_list(
     filters: Mapping[str, Any],
     records: Iterable[dict[str, Any]],
     serve: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+    *,
+    rank: Callable[[str], int] | None = None,
 ) -> Response:
-    """One page of ``records`` (already filtered) in insertion order, as an envelope."""
+    """One page of ``records`` (already filtered) in insertion order, as an envelope.
+
+    ``rank`` gives a record's insertion rank by id (default: the store's order).
+    """
     ctx = context(request)
-    store = ctx.state.store
+    order = ctx.state.store.order if rank is None else rank
     limit = _limit(request.query_params.get("limit"))
     fingerprint = listing_fingerprint(name, filters, digest_size=6)
     after, emptied = _decode(request.query_params.get("cursor"), fingerprint)
-    ranked = sorted((store.order(r["id"]), r) for r in records if store.order(r["id"]) > after)
+    ranked = sorted(
+        ((order(r["id"]), r) for r in records if order(r["id"]) > after), key=lambda p: p[0]
+    )
     if empties_page(ctx.fault, was_emptied=emptied):
         same_place = _encode(fingerprint, after, emptied=True)
         return ok([], meta={"nextCursor": same_place, "hasMore": True})

@@ -1,38 +1,33 @@
-"""CreatorAudit's response envelopes, and cursor listings built on them.
+"""CreatorAudit's reply envelope, and the listing pages read through it.
 
 A single resource is ``{"data": {...}}``; a collection page is ``{"data": [...],
 "pagination": {"next_cursor", "has_next", "limit", "total_count"?}, "filters": {...}}``.
 A listing goes on while ``has_next`` is true, whatever the page holds; the pager refuses a
-``has_next`` without a new cursor rather than looping or stopping early.
+``has_next`` without a new cursor rather than looping or stopping early. Decoding one object
+and building the pager are shared with trackagoat (:mod:`creatorsdk._resources.envelope`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 
-from creatorsdk._engine.client import BaseClient, Reply
+from creatorsdk._engine.client import Reply
 from creatorsdk._engine.decoding import Model, decode
-from creatorsdk._engine.paging import AsyncPager, Page
-from creatorsdk.creatoraudit._arguments import LIST_LIMIT, boolean, cursor_arg, limit_arg
+from creatorsdk._engine.paging import Page
+from creatorsdk._resources.envelope import Envelope
+from creatorsdk.creatoraudit._arguments import LIST_LIMIT
 from creatorsdk.errors import DecodeError
 
-__all__ = ["Resource", "decode_data", "envelope", "list_page", "pager", "unwrap"]
+__all__ = ["ENVELOPE", "envelope", "list_page"]
 
 M = TypeVar("M", bound=Model)
 
 
-class Resource:
-    """Base of the resource namespaces (``ca.accounts``, ...): they share the client."""
-
-    def __init__(self, client: BaseClient) -> None:
-        self._client = client
-
-
 def envelope(reply: Reply) -> Mapping[str, Any]:
-    """The body as a JSON object, or ``DecodeError`` when it is anything else."""
+    """The body as a JSON object with ``data``, or ``DecodeError`` when it is anything else."""
     body = reply.data
     if not isinstance(body, Mapping) or "data" not in body:
         raise DecodeError(
@@ -41,17 +36,6 @@ def envelope(reply: Reply) -> Mapping[str, Any]:
             request_id=reply.request_id,
         )
     return body
-
-
-def unwrap(reply: Reply) -> Any:
-    """The envelope's ``data``."""
-    return envelope(reply)["data"]
-
-
-def decode_data(reply: Reply, model: type[M]) -> M:
-    """The envelope's ``data`` decoded as one ``model``."""
-    result: M = decode(unwrap(reply), model, request_id=reply.request_id)
-    return result
 
 
 @attrs.frozen
@@ -83,29 +67,15 @@ def list_page(reply: Reply, model: type[M]) -> Page[M]:
     )
 
 
-def pager(
-    client: BaseClient,
-    path: str,
-    model: type[M],
-    *,
-    params: Mapping[str, Any],
-    limit: int,
-    cursor: str | None,
-    include_total: bool = False,
-) -> AsyncPager[M]:
-    """An :class:`AsyncPager` over ``GET path``; ``params`` (filters, sort) fixed on every page.
+class _CreatorAuditEnvelope(Envelope):
+    max_page_size = LIST_LIMIT
 
-    Arguments are checked here, when the pager is built; nothing is sent until iteration.
-    """
-    fixed = {
-        **params,
-        "limit": limit_arg(limit, LIST_LIMIT),
-        "include_total": True if boolean("include_total", include_total) else None,
-    }
-    start = cursor_arg(cursor)
+    def unwrap(self, reply: Reply) -> Any:
+        return envelope(reply)["data"]
 
-    async def fetch(page_cursor: str | None) -> Page[M]:
-        reply = await client.request("GET", path, params={**fixed, "cursor": page_cursor})
+    def page(self, reply: Reply, model: type[M]) -> Page[M]:
         return list_page(reply, model)
 
-    return AsyncPager(fetch, cursor=start)
+
+#: How every CreatorAudit resource reads its replies.
+ENVELOPE: Final[Envelope] = _CreatorAuditEnvelope()

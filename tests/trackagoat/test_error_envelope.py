@@ -10,7 +10,7 @@ import pytest
 
 from creatorsdk import errors
 from creatorsdk._engine.problems import error_from_problem
-from creatorsdk.trackagoat._problems import parse_problem
+from creatorsdk.trackagoat._error_envelope import parse_problem
 
 
 def body(error: str | None, meta: dict[str, Any] | None = None) -> bytes:

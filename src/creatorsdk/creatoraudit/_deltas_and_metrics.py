@@ -1,4 +1,4 @@
-"""The read-only batch endpoints: deltas and windowed metrics, chunked and merged.
+"""The replies of the read-only batch endpoints, deltas and windowed metrics, and their fetch.
 
 Each chunk is one ``POST`` marked idempotent (the endpoints are documented read-only, so a
 retry after a 500 or a dropped connection is safe). Chunks run through the engine's fan-out
@@ -17,10 +17,10 @@ from typing import Any, Final
 
 import attrs
 
-from creatorsdk._engine.batching import fan_out
 from creatorsdk._engine.client import BaseClient, Reply
 from creatorsdk._engine.decoding import Id, Model, decode
-from creatorsdk.creatoraudit._listing import envelope
+from creatorsdk._engine.fan_out import fan_out
+from creatorsdk.creatoraudit._envelope import envelope
 from creatorsdk.creatoraudit.models import Deltas, Metrics, MetricValues
 from creatorsdk.errors import DecodeError
 

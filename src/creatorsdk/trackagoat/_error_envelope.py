@@ -1,7 +1,8 @@
-"""trackagoat error bodies → :class:`~creatorsdk._engine.problems.Problem`.
+"""trackagoat's error envelope → :class:`~creatorsdk._engine.problems.Problem`.
 
 Every trackagoat error is the envelope ``{"data": null, "error": "<message>", "meta": {...}}``
-with the machine code in ``meta.code``. Three things need more than reading that code:
+with the machine code in ``meta.code`` (not RFC 9457 problem JSON, which CreatorAudit sends
+and the engine reads). Three things need more than reading that code:
 
 * the creator-rename 409s (``handle_taken``, ``creator_banned``, ``invalid_handle``,
   ``no_change``) are documented as error *messages*, so they are looked for in ``meta.code``
