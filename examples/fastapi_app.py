@@ -33,9 +33,15 @@ def client_from_env() -> AsyncCreatorAudit:
     if os.environ.get("CREATORAUDIT_API_KEY"):
         return AsyncCreatorAudit()
     if os.environ.get("CREATORSDK_USE_FAKE") == "1":
+        from _api import DemoClock
+
         from creatorsdk.testing import FakeCreatorAudit
 
-        fake = FakeCreatorAudit(seed=1, accounts=60, tracked_videos=40)
+        # As in the other examples, the organization is generated as of today 00:00 UTC, so
+        # every run on one day answers alike (the README's sample output reproduces).
+        clock = DemoClock()
+        fake = FakeCreatorAudit(seed=1, accounts=60, tracked_videos=40, clock=clock)
+        clock.start()
         return AsyncCreatorAudit(
             api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi import FastAPI
 from creatorsdk import AsyncCreatorAudit
 from creatorsdk.testing import FakeCreatorAudit, FaultPlan
 
-from .conftest import Tap, client_for, expected_ranking
+from .conftest import EXAMPLES, Tap, client_for, expected_ranking
 
 
 class Served:
@@ -222,3 +223,17 @@ async def test_the_module_app_serves_the_fake_when_told_to(monkeypatch: pytest.M
         body = response.json()
         assert len(body["data"]) == 50
         assert body["has_next"] is True
+
+
+async def test_the_readmes_sample_output_reproduces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The embedded fake is generated as of today 00:00 UTC, as in the other examples, so
+    the README's ``/breakouts`` answer is what the app serves, whatever the day or hour."""
+    readme = (EXAMPLES.parent / "README.md").read_text(encoding="utf-8").splitlines()
+    command = readme.index("$ curl -s 'localhost:8000/breakouts?window=7&top=2'")
+    monkeypatch.setenv("CREATORSDK_USE_FAKE", "1")
+
+    async with serve(fastapi_app.app) as running:
+        response = await running.http.get("/breakouts", params={"window": 7, "top": 2})
+
+    assert response.status_code == 200
+    assert response.json() == json.loads(readme[command + 1])

@@ -91,6 +91,29 @@ class BaseClient:
         app_info: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
     ) -> None:
+        """Build a client; nothing is sent until the first call. Every argument is a keyword.
+
+        - ``api_key``: the API key, sent as a bearer token. Default: the API's environment
+          variable (``CREATORAUDIT_API_KEY`` or ``TRACKAGOAT_API_KEY``); none at all raises
+          ``ValueError`` here, before any request.
+        - ``base_url``: where the API lives. Default: ``CREATORAUDIT_BASE_URL`` /
+          ``TRACKAGOAT_BASE_URL``, else the API's public URL. Plain ``http://`` is refused
+          (``ValueError``) unless the host is loopback, so the key never travels unencrypted.
+        - ``timeout``: seconds one attempt may take (default ``30.0``); retries get their own.
+        - ``max_concurrency``: requests in flight at once for the whole client, shared by every
+          task and batch call using it (default ``8``); the connection pool is sized to it.
+        - ``retry``: a :class:`~creatorsdk.RetryPolicy`. Default ``RetryPolicy()``: 5 attempts,
+          full-jitter backoff from 0.5 s capped at 10 s, ``Retry-After`` honoured up to 60 s,
+          no total deadline. Its ``sleep`` and ``clock`` are also the rate pacer's.
+        - ``transport``: an ``httpx.AsyncBaseTransport`` to send through (a fake's
+          ``transport()``, an aiohttp transport, or one with your own TLS settings). Default:
+          httpx's, with TLS verification on.
+        - ``requests_per_minute``: the pace to keep when the API sends no rate-limit headers.
+          Default: ``None`` for CreatorAudit (its headers set the pace), 60 for trackagoat
+          (its documented per-key budget).
+        - ``app_info``: your application's product token(s), e.g. ``"my-app/1.2"``, put first
+          in the ``User-Agent`` (default: none).
+        """
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
         if not (isinstance(timeout, int | float) and timeout > 0):

@@ -136,6 +136,26 @@ class TrackAGoat(SyncClient[AsyncTrackAGoat], mirrors=AsyncTrackAGoat):
     Takes the same arguments as :class:`~creatorsdk.AsyncTrackAGoat` and offers the same
     resources, methods, models and errors without ``await``; listings are plain iterators
     fetched page by page. The async client runs on the client's own event-loop thread.
+    ``close()`` (or leaving the ``with`` block) closes it.
+
+    Resources: ``projects``, ``creators`` (with ``create_many``, ``bulk_remove`` and
+    ``bulk_reenable``), ``videos``, ``campaigns``, ``analytics``, ``aggregate``,
+    ``annotations``, and for payouts ``payout_methods``, ``payout_structures``,
+    ``payout_accruals`` and ``payout_payments``; calls on the client: ``schema()``,
+    ``openapi()`` and ``goal_compliance(project_id)``; ``retry_policy`` and ``stats`` as on
+    the async client.
+
+    Arguments (keywords only; the ``__init__`` docstring says more):
+
+    - ``api_key``: default ``$TRACKAGOAT_API_KEY``; missing: ``ValueError`` at once.
+    - ``base_url``: default ``$TRACKAGOAT_BASE_URL``, else ``https://www.trackagoat.com/api/v1``.
+    - ``timeout``: seconds per attempt (default ``30.0``).
+    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
+    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
+      ``Retry-After`` up to 60 s, no deadline).
+    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
+    - ``requests_per_minute``: a fixed pace (default ``60``, the API's documented per-key budget).
+    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     projects: Projects

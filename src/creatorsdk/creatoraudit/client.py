@@ -28,10 +28,33 @@ SEARCH_MAX_CHARS = 128
 class AsyncCreatorAudit(BaseClient):
     """Async client of the CreatorAudit v2 API.
 
-    ``api_key`` defaults to ``$CREATORAUDIT_API_KEY`` and ``base_url`` to
-    ``$CREATORAUDIT_BASE_URL``, else ``https://api.creatoraudit.com/v2``. Use it as
-    ``async with AsyncCreatorAudit() as ca:`` (or ``await ca.aclose()``) and share one client:
-    its concurrency limit and rate pacer cover every call made through it.
+    Use it as ``async with AsyncCreatorAudit() as ca:`` (or ``await ca.aclose()``) and share
+    one client: its concurrency limit and rate pacer cover every call made through it.
+
+    Resources:
+
+    - ``accounts``: tracked accounts (list, get, create, update, delete, metrics).
+    - ``account_videos``: videos found in tracked accounts' feeds (list, metrics).
+    - ``videos``: individually tracked videos (list, get, create, update, delete), and
+      ``deltas``, ``iter_deltas`` and ``metrics`` for any number of video ids.
+    - ``creators``: creators (list, get, create, update, delete), their linked accounts
+      (``link_account``, ``unlink_account``), the leaderboard (``top``) and ``analytics``.
+
+    Calls on the client itself: ``whoami()``, ``meta()``, ``health()``, ``overview()`` and
+    ``search()``; ``rate_limit`` is the latest rate-limit state the server reported,
+    ``retry_policy`` the policy in force and ``stats`` the request counters.
+
+    Arguments (keywords only; the ``__init__`` docstring says more):
+
+    - ``api_key``: default ``$CREATORAUDIT_API_KEY``; missing: ``ValueError`` at once.
+    - ``base_url``: default ``$CREATORAUDIT_BASE_URL``, else ``https://api.creatoraudit.com/v2``.
+    - ``timeout``: seconds per attempt (default ``30.0``).
+    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
+    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
+      ``Retry-After`` up to 60 s, no deadline).
+    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
+    - ``requests_per_minute``: a fixed pace (default ``None``: the rate-limit headers set it).
+    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     _api_name = "CreatorAudit"

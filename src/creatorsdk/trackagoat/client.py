@@ -32,12 +32,42 @@ GOAL_PERIODS: Final = frozenset({"daily", "weekly", "monthly", "all"})
 
 
 class AsyncTrackAGoat(BaseClient):
-    """The trackagoat v1 API: projects, creators, videos, campaigns, analytics and payouts.
+    """Async client of the trackagoat v1 API.
 
-    The key comes from ``api_key`` or ``TRACKAGOAT_API_KEY``, the base URL from ``base_url``,
-    ``TRACKAGOAT_BASE_URL`` or ``https://www.trackagoat.com/api/v1``. The API sends no
-    rate-limit headers, so requests are spaced to the documented 60 per minute per key
-    (``requests_per_minute=`` changes it), shared by every task using this client.
+    Use it as ``async with AsyncTrackAGoat() as tg:`` (or ``await tg.aclose()``) and share one
+    client. The API sends no rate-limit headers, so requests are spaced to the documented 60
+    per minute per key (``requests_per_minute=`` changes it), shared by every task using it.
+
+    Resources:
+
+    - ``projects``: the organization's projects (list).
+    - ``creators``: tracked TikTok creators (list, create, update, delete, scrape), in bulk
+      with ``create_many`` (chunks of 50), ``bulk_remove`` and ``bulk_reenable``.
+    - ``videos``: tracked posts (list, create, update, delete, scrape, disable_tracking).
+    - ``campaigns``: campaigns and their members (list, create, update, delete, add_item,
+      remove_item).
+    - ``analytics``: time series of creators, videos, campaigns or projects (``query``).
+    - ``aggregate``: project summaries (leaderboards, heatmap, outliers and the rest).
+    - ``annotations``: dated notes on the analytics charts.
+    - ``payout_methods``, ``payout_structures``, ``payout_accruals``, ``payout_payments``:
+      paying creators, in integer cents (methods, earning rules and who is on them, what
+      each creator earned per period, payments recorded).
+
+    Calls on the client itself: ``schema()``, ``openapi()`` and
+    ``goal_compliance(project_id)``; ``retry_policy`` is the policy in force and ``stats``
+    the request counters.
+
+    Arguments (keywords only; the ``__init__`` docstring says more):
+
+    - ``api_key``: default ``$TRACKAGOAT_API_KEY``; missing: ``ValueError`` at once.
+    - ``base_url``: default ``$TRACKAGOAT_BASE_URL``, else ``https://www.trackagoat.com/api/v1``.
+    - ``timeout``: seconds per attempt (default ``30.0``).
+    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
+    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
+      ``Retry-After`` up to 60 s, no deadline).
+    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
+    - ``requests_per_minute``: a fixed pace (default ``60``, the API's documented per-key budget).
+    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     _api_name: ClassVar[str] = "trackagoat"
