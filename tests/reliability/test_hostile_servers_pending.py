@@ -96,7 +96,6 @@ CONSTRUCTION_FAILURES: dict[str, tuple[dict[str, Any], str]] = {
 }
 
 
-@pending
 @pytest.mark.parametrize("cls", [AsyncCreatorAudit, AsyncTrackAGoat, CreatorAudit, TrackAGoat])
 @pytest.mark.parametrize("case", sorted(CONSTRUCTION_FAILURES))
 def test_a_failed_construction_leaves_the_key_in_no_frame_local(cls: type[Any], case: str) -> None:
@@ -105,7 +104,12 @@ def test_a_failed_construction_leaves_the_key_in_no_frame_local(cls: type[Any], 
     with pytest.raises(ValueError, match=names) as caught:
         cls(**options)
     # What Sentry and friends record; on Python 3.11 this also reprs the half-built client.
-    recorded = traceback.TracebackException.from_exception(caught.value, capture_locals=True)
+    # The SDK's frames only: this test's own frame holds the key it passed in.
+    error = caught.value
+    assert error.__traceback__ is not None
+    recorded = traceback.TracebackException(
+        type(error), error, error.__traceback__.tb_next, capture_locals=True
+    )
     assert not leaks("".join(recorded.format()))
 
 
@@ -125,7 +129,6 @@ def proxied_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[[int], None
     return point_at
 
 
-@pending
 async def test_a_loopback_http_base_url_never_goes_through_a_proxy(
     proxied_environment: Callable[[int], None],
 ) -> None:
@@ -153,7 +156,6 @@ def tls_logging_quiet() -> Iterator[None]:
         logger.disabled = False
 
 
-@pending
 async def test_ssl_cert_file_cannot_change_tls_trust(
     monkeypatch: pytest.MonkeyPatch, tls_logging_quiet: None
 ) -> None:

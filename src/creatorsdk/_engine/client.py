@@ -10,10 +10,14 @@ attempts and waits are counted exactly as if it had run every attempt.
 from __future__ import annotations
 
 import copy
+import functools
+import inspect
 import ipaddress
 import json
 import logging
 import os
+import ssl
+import textwrap
 import time
 import uuid
 from collections.abc import Mapping
@@ -22,11 +26,12 @@ from typing import Any, ClassVar, Self
 
 import anyio
 import attrs
+import certifi
 import httpx
 import tenacity
 
 from creatorsdk import errors
-from creatorsdk._engine.credentials import BearerAuth, checked_api_key
+from creatorsdk._engine.credentials import BearerAuth, checked_api_key, sealed
 from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
@@ -78,6 +83,10 @@ class BaseClient:
     #: The API's documented per-key request rate, when it sends no rate-limit headers.
     _default_requests_per_minute: ClassVar[float | None] = None
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__doc__ = document_options(cls.__doc__)
+
     def __init__(
         self,
         *,
@@ -90,6 +99,8 @@ class BaseClient:
         requests_per_minute: float | None = None,
         app_info: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
+        verify: str | ssl.SSLContext | None = None,
+        proxy: str | httpx.Proxy | None = None,
     ) -> None:
         """Build a client; nothing is sent until the first call. Every argument is a keyword.
 
@@ -113,7 +124,16 @@ class BaseClient:
           (its documented per-key budget).
         - ``app_info``: your application's product token(s), e.g. ``"my-app/1.2"``, put first
           in the ``User-Agent`` (default: none).
+        - ``max_response_bytes``: the largest body read, counted after decompression (default
+          32 MiB); a larger one raises :class:`~creatorsdk.errors.ResponseTooLargeError`.
+        - ``verify``: the TLS trust: a CA bundle path or an ``ssl.SSLContext`` (default: the
+          certifi bundle httpx ships with). Verification cannot be turned off, and the
+          environment (``SSL_CERT_FILE``, ``SSL_CERT_DIR``) does not change it.
+        - ``proxy``: an HTTP(S) proxy URL or ``httpx.Proxy`` (default: the environment's
+          ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``). A loopback ``http://`` base URL never
+          goes through a proxy: the key would travel in cleartext.
         """
+        api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
         if not (isinstance(timeout, int | float) and timeout > 0):
@@ -122,6 +142,13 @@ class BaseClient:
         self.base_url = _checked_base_url(
             base_url or os.environ.get(self._env_base_url) or self._default_base_url
         )
+        plain_loopback = self.base_url.startswith("http://")
+        if plain_loopback and proxy is not None:
+            raise ValueError(
+                "proxy cannot be used with a plain http:// base URL: the key would cross "
+                "it in cleartext"
+            )
+        tls = _tls_context(verify)
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
         self.retry_policy = retry or RetryPolicy()
@@ -147,13 +174,20 @@ class BaseClient:
             ),
             transport=transport,
             follow_redirects=False,
+            verify=tls,
+            proxy=proxy,
+            # The environment may name proxies, never for plain loopback http; with ``verify``
+            # always explicit it cannot change TLS trust (SSL_CERT_FILE is read only by
+            # httpx's default context).
+            trust_env=not plain_loopback,
         )
         self.stats = RequestStats()
         self._overrides = _Overrides()
         self._view_of: BaseClient | None = None
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # getattr: a constructor that failed half-way must still repr (error trackers do).
+        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
 
     @property
     def rate_limit(self) -> RateLimit | None:
@@ -529,6 +563,18 @@ class _Retries:
         return max(0.0, self._started + deadline - self._policy.clock())
 
 
+def document_options(doc: str | None) -> str:
+    """``doc`` with the constructor's arguments appended, as ``__init__`` documents them.
+
+    The options are documented once, on :meth:`BaseClient.__init__`; every client class
+    (async and sync) shows them in its own docstring, so ``help()`` lists them all.
+    """
+    init_doc = inspect.cleandoc(BaseClient.__init__.__doc__ or "")
+    _, _, bullets = init_doc.partition("\n\n")
+    indented = textwrap.indent(bullets, "    ")
+    return f"{(doc or '').rstrip()}\n\n    Arguments (keywords only):\n\n{indented}\n"
+
+
 def _reply(
     response: httpx.Response, request_id: str | None, method: str, path: str, number: int
 ) -> Reply:
@@ -595,8 +641,34 @@ def _query(params: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
     return checked_query(query)
 
 
+@functools.cache
+def certifi_context() -> ssl.SSLContext:
+    """certifi's trust, loaded once per process (it takes about 0.1 s) and shared."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
+def _tls_context(verify: object) -> ssl.SSLContext:
+    """The trust ``verify`` names: a context as given, a CA bundle path, or certifi's."""
+    if isinstance(verify, ssl.SSLContext):
+        return verify
+    if verify is None:
+        return certifi_context()
+    if isinstance(verify, str | os.PathLike) and not isinstance(verify, bool):
+        path = os.fspath(verify)
+        if os.path.isdir(path):
+            return ssl.create_default_context(capath=path)
+        try:
+            return ssl.create_default_context(cafile=path)
+        except (OSError, ssl.SSLError) as error:
+            raise ValueError(f"verify: cannot load CA bundle {path!r}: {error}") from None
+    raise ValueError(
+        "verify must be a CA bundle path or an ssl.SSLContext (TLS verification cannot be "
+        f"turned off), got {verify!r}"
+    )
+
+
 def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
-    key = api_key if api_key is not None else os.environ.get(env_name)
+    key = api_key if api_key is not None else sealed(os.environ.get(env_name))
     if key is None or (isinstance(key, str) and not key.strip()):
         raise ValueError(
             f"no {api_name} API key: pass api_key= or set the {env_name} environment variable"
@@ -607,10 +679,16 @@ def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
 def _checked_base_url(base_url: object) -> str:
     if not isinstance(base_url, str):
         raise ValueError(f"base_url must be a str, got {type(base_url).__name__}")
+    url: httpx.URL | None = None
+    problem = ""
     try:
         url = httpx.URL(base_url)
     except httpx.InvalidURL as error:
-        raise ValueError(f"base_url is not a valid URL: {error}") from None
+        problem = str(error)
+    if url is None:
+        # Raised outside the except block: httpx's half-built URL in the context's frames
+        # cannot be repr'd, which crashes error trackers that record locals.
+        raise ValueError(f"base_url is not a valid URL: {problem}")
     if not url.host:
         raise ValueError(f"base_url has no host: {base_url!r}")
     if url.port is not None and not 0 < url.port < 65536:

@@ -14,7 +14,7 @@ from typing import NoReturn
 
 import httpx
 
-__all__ = ["BearerAuth", "checked_api_key"]
+__all__ = ["BearerAuth", "SealedKey", "checked_api_key", "sealed"]
 
 #: What a key may hold: visible ASCII (a bearer token is letters, digits and ``-._~+/=``).
 _FIRST_VISIBLE, _LAST_VISIBLE = "\x21", "\x7e"
@@ -23,6 +23,28 @@ _RULE = (
     "an API key is visible ASCII only (no spaces, tabs, line breaks, control characters "
     "or non-ASCII characters such as a zero-width or non-breaking space pasted with it)"
 )
+
+
+class SealedKey(str):
+    """A key as a ``str`` whose repr is redacted, from the moment it enters the SDK.
+
+    Error trackers that record frame locals (Sentry, ``TracebackException(...,
+    capture_locals=True)``) show each local's repr: a constructor that fails on another
+    argument must not hand them the key. The text is still the key where a header needs it.
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted API key>'"
+
+    def __reduce_ex__(self, protocol: object) -> NoReturn:
+        raise TypeError("an API key cannot be pickled or copied")
+
+
+def sealed(key: object) -> object:
+    """``key`` as a :class:`SealedKey` when it is a string; anything else as it is."""
+    return SealedKey(key) if isinstance(key, str) and not isinstance(key, SealedKey) else key
 
 
 def checked_api_key(key: object, *, name: str = "api_key") -> str:

@@ -8,7 +8,13 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
-from creatorsdk._engine.client import BaseClient, RequestStats
+from creatorsdk._engine.client import (
+    BaseClient,
+    RequestStats,
+    certifi_context,
+    document_options,
+)
+from creatorsdk._engine.credentials import sealed
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.raw import RawView
 from creatorsdk._engine.retry import RetryPolicy
@@ -62,6 +68,7 @@ class SyncClient(Delegate, Generic[C]):
         super().__init_subclass__(**kwargs)
         cls._mirrors = mirrors
         check_twins(cls, mirrors)
+        cls.__doc__ = document_options(cls.__doc__)
         # Resources are the annotations naming a SyncResource (``videos: Videos``).
         cls._resource_types = {
             name: hint
@@ -71,6 +78,9 @@ class SyncClient(Delegate, Generic[C]):
 
     @_takes_options_of(BaseClient.__init__)
     def __init__(self, **options: Any) -> None:
+        # The key's repr is redacted in every frame it passes through from here on.
+        options = {**options, "api_key": sealed(options.get("api_key"))}
+        certifi_context()  # loaded here, not as a 0.1 s stall of the client's event loop
         runner: Runner[C] = Runner(self._mirrors, options)  # type: ignore[arg-type]
         self._attach(runner, runner.client)
         self._is_view = False
@@ -95,7 +105,10 @@ class SyncClient(Delegate, Generic[C]):
         return _SyncRawView(self._runner, RawView(self._target))
 
     def __repr__(self) -> str:
-        state = " closed" if self._runner.closed else ""
+        runner = getattr(self, "_runner", None)  # a constructor that failed must still repr
+        if runner is None:
+            return f"{type(self).__name__}(<not built>)"
+        state = " closed" if runner.closed else ""
         return f"{type(self).__name__}(base_url={self.base_url!r}){state}"
 
     def __enter__(self) -> Self:

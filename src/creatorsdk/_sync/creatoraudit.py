@@ -65,17 +65,6 @@ class CreatorAudit(SyncClient[aio.AsyncCreatorAudit], mirrors=aio.AsyncCreatorAu
     ``meta()``, ``health()``, ``overview()`` and ``search()``; ``rate_limit``,
     ``retry_policy`` and ``stats`` as on the async client.
 
-    Arguments (keywords only; the ``__init__`` docstring says more):
-
-    - ``api_key``: default ``$CREATORAUDIT_API_KEY``; missing: ``ValueError`` at once.
-    - ``base_url``: default ``$CREATORAUDIT_BASE_URL``, else ``https://api.creatoraudit.com/v2``.
-    - ``timeout``: seconds per attempt (default ``30.0``).
-    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
-    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
-      ``Retry-After`` up to 60 s, no deadline).
-    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
-    - ``requests_per_minute``: a fixed pace (default ``None``: the rate-limit headers set it).
-    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     #: Tracked accounts.

@@ -145,17 +145,6 @@ class TrackAGoat(SyncClient[AsyncTrackAGoat], mirrors=AsyncTrackAGoat):
     ``openapi()`` and ``goal_compliance(project_id)``; ``retry_policy`` and ``stats`` as on
     the async client.
 
-    Arguments (keywords only; the ``__init__`` docstring says more):
-
-    - ``api_key``: default ``$TRACKAGOAT_API_KEY``; missing: ``ValueError`` at once.
-    - ``base_url``: default ``$TRACKAGOAT_BASE_URL``, else ``https://www.trackagoat.com/api/v1``.
-    - ``timeout``: seconds per attempt (default ``30.0``).
-    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
-    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
-      ``Retry-After`` up to 60 s, no deadline).
-    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
-    - ``requests_per_minute``: a fixed pace (default ``60``, the API's documented per-key budget).
-    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     projects: Projects

@@ -44,17 +44,6 @@ class AsyncCreatorAudit(BaseClient):
     ``search()``; ``rate_limit`` is the latest rate-limit state the server reported,
     ``retry_policy`` the policy in force and ``stats`` the request counters.
 
-    Arguments (keywords only; the ``__init__`` docstring says more):
-
-    - ``api_key``: default ``$CREATORAUDIT_API_KEY``; missing: ``ValueError`` at once.
-    - ``base_url``: default ``$CREATORAUDIT_BASE_URL``, else ``https://api.creatoraudit.com/v2``.
-    - ``timeout``: seconds per attempt (default ``30.0``).
-    - ``max_concurrency``: requests in flight for the whole client (default ``8``).
-    - ``retry``: a :class:`~creatorsdk.RetryPolicy` (default: 5 attempts, backoff 0.5–10 s,
-      ``Retry-After`` up to 60 s, no deadline).
-    - ``transport``: an httpx async transport, e.g. a fake's ``transport()`` (default httpx's).
-    - ``requests_per_minute``: a fixed pace (default ``None``: the rate-limit headers set it).
-    - ``app_info``: product tokens put first in the ``User-Agent`` (default none).
     """
 
     _api_name = "CreatorAudit"
