@@ -19,7 +19,7 @@ import pytest
 from creatorsdk import CreatorAudit
 from creatorsdk.testing import FakeCreatorAudit
 
-from .conftest import sync_client
+from ..conftest import sync_client_on
 
 
 def portal_threads() -> list[threading.Thread]:
@@ -37,7 +37,7 @@ async def test_works_inside_a_running_event_loop(fake: FakeCreatorAudit) -> None
     with pytest.raises(RuntimeError, match="running event loop"):
         asyncio.run(probe)
     probe.close()
-    with sync_client(fake) as ca:
+    with sync_client_on(fake) as ca:
         assert ca.whoami().organization_id == fake.organization_id
         assert len(ca.accounts.list(limit=10).to_list()) == len(fake.store.accounts)
         assert len(list(ca.videos.list(limit=10))) == len(fake.store.videos)
@@ -51,7 +51,7 @@ async def test_works_inside_a_running_event_loop(fake: FakeCreatorAudit) -> None
 
 
 def test_close_stops_the_thread_and_closes_the_pool(fake: FakeCreatorAudit) -> None:
-    ca = sync_client(fake)
+    ca = sync_client_on(fake)
     thread = ca._runner.thread
     http = ca._runner.client._http
     assert thread.is_alive()
@@ -66,7 +66,7 @@ def test_close_stops_the_thread_and_closes_the_pool(fake: FakeCreatorAudit) -> N
 
 
 def test_with_block_closes(fake: FakeCreatorAudit) -> None:
-    with sync_client(fake) as ca:
+    with sync_client_on(fake) as ca:
         thread = ca._runner.thread
         ca.whoami()
     assert not thread.is_alive()
@@ -84,7 +84,7 @@ def test_a_refused_construction_leaves_no_thread(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_dropped_client_is_closed_when_collected(fake: FakeCreatorAudit) -> None:
-    ca = sync_client(fake)
+    ca = sync_client_on(fake)
     thread = ca._runner.thread
     http = ca._runner.client._http
     ca.whoami()
@@ -96,7 +96,7 @@ def test_a_dropped_client_is_closed_when_collected(fake: FakeCreatorAudit) -> No
 
 
 def test_a_pager_keeps_its_client_open(fake: FakeCreatorAudit) -> None:
-    pager = sync_client(fake).accounts.list(limit=5)
+    pager = sync_client_on(fake).accounts.list(limit=5)
     gc.collect()
     assert len(list(pager)) == len(fake.store.accounts)
 
