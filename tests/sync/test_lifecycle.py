@@ -178,14 +178,25 @@ def sigint_raises_keyboard_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous)
 
 
+def waiting(thread_id: int, timeout: float) -> bool:
+    """Whether the thread settles into a blocking wait (a ``Condition.wait``) in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread_id)
+        if frame is not None and frame.f_code is threading.Condition.wait.__code__:
+            return True
+        time.sleep(0.001)
+    return False
+
+
 def ctrl_c_when(ready: threading.Event) -> threading.Thread:
-    """Send SIGINT to the main thread (as a terminal's Ctrl-C would) once ``ready`` is set."""
+    """Send SIGINT to the main thread (as a terminal's Ctrl-C would) once ``ready`` is set
+    and the main thread is waiting for the call's result."""
     main = threading.main_thread().ident
     assert main is not None
 
     def press() -> None:
-        if ready.wait(timeout=2):
-            time.sleep(0.02)  # let the caller settle into its wait
+        if ready.wait(timeout=2) and waiting(main, timeout=2):
             signal.pthread_kill(main, signal.SIGINT)
 
     presser = threading.Thread(target=press, name="ctrl-c")
