@@ -348,6 +348,7 @@ def test_the_reporter_draws_rich_bars_on_a_terminal() -> None:
     assert "━" in drawn  # the bar itself
 
 
+@pytest.mark.slow
 def test_the_command_runs_end_to_end_on_the_embedded_fake(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREATORAUDIT_")}

@@ -15,11 +15,14 @@ from collections import Counter
 
 import anyio
 import httpx
+import pytest
 
 from creatorsdk import AsyncCreatorAudit, errors
 from creatorsdk.testing import FakeCreatorAudit
 
 from .conftest import Figures
+
+pytestmark = pytest.mark.slow  # every test here takes seconds
 
 CALLS = 10_000
 LOOPBACK_CALLS = 1_000

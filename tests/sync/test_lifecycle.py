@@ -101,6 +101,7 @@ def test_a_pager_keeps_its_client_open(fake: FakeCreatorAudit) -> None:
     assert len(list(pager)) == len(fake.store.accounts)
 
 
+@pytest.mark.slow
 def test_a_client_left_open_is_closed_at_exit_without_warnings() -> None:
     script = textwrap.dedent(
         """

@@ -67,16 +67,19 @@ def test_records_are_consistent() -> None:
     assert len(set(internal)) == len(internal)
 
 
+# CPU time, not wall time: other work on a busy machine must not fail these.
+
+
 def test_default_construction_is_fast() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     FakeCreatorAudit()
-    assert time.perf_counter() - started < 0.2
+    assert time.process_time() - started < 0.2
 
 
 def test_demo_sized_organization_builds_under_a_second() -> None:
-    started = time.perf_counter()
+    started = time.process_time()
     fake = FakeCreatorAudit(accounts=300, videos_per_account=33, tracked_videos=300)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(fake.store.account_videos) > 9_000
     assert elapsed < 1.0
 
