@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import dataclasses
+import signal
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, overload
@@ -187,6 +188,17 @@ def loopback_url(fake: FakeCreatorAudit | FakeTrackAGoat) -> Iterator[str]:
         portal.wrap_async_context_manager(fake.serve()) as base_url,
     ):
         yield base_url
+
+
+@pytest.fixture
+def sigint_raises_keyboard_interrupt() -> Iterator[None]:
+    """Ctrl-C (SIGINT) raises KeyboardInterrupt during the test, as in a terminal, even when
+    the test run was started with SIGINT ignored (a shell's background job)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def on_each_event_loop(scenario: Callable[[str], Awaitable[None]]) -> Callable[[str], None]:

@@ -258,6 +258,7 @@ async def test_a_failed_deltas_chunk_exits_1_keeping_the_other_chunks_and_resume
     assert sorted(asked) == sorted(pending)
 
 
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
 def test_ctrl_c_mid_stage_then_resume_finishes_identically(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

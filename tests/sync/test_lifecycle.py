@@ -10,7 +10,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 
 import anyio
 import httpx
@@ -168,15 +167,6 @@ class HangingDeltas(httpx.AsyncBaseTransport):
         finally:
             self.in_flight -= 1
         raise AssertionError("the request was not cancelled")
-
-
-@pytest.fixture
-def sigint_raises_keyboard_interrupt() -> Iterator[None]:
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
 
 
 def waiting(thread_id: int, timeout: float) -> bool:
