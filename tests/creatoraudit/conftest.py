@@ -1,36 +1,18 @@
-"""Shared factories for the CreatorAudit client tests: ids, resources, envelopes, fake handlers."""
+"""Factories for the CreatorAudit client tests: ids, resources, envelopes, fake handlers.
+
+The ``ca`` client and the ``api`` routes it answers from are in the root conftest."""
 
 from __future__ import annotations
 
 import json
-import ssl
 import uuid
-from collections.abc import AsyncIterator, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import httpx
-import pytest
 import respx
 
-from creatorsdk import AsyncCreatorAudit, RetryPolicy
-
-from ..conftest import API_KEY, BASE_URL
-
 REQUEST_ID = "req-0001"
-
-#: Building an SSL context costs ~20 ms; one for the whole session keeps the suite fast.
-_TLS = ssl.create_default_context()
-
-
-@pytest.fixture
-async def ca(api: respx.MockRouter, policy: RetryPolicy) -> AsyncIterator[AsyncCreatorAudit]:
-    """The shared ``ca`` fixture, on a transport that reuses one TLS context (respx still
-    answers every request: it mocks the connection pool under the transport)."""
-    transport = httpx.AsyncHTTPTransport(verify=_TLS)
-    async with AsyncCreatorAudit(
-        api_key=API_KEY, base_url=BASE_URL, retry=policy, transport=transport
-    ) as client:
-        yield client
 
 
 def uid(n: int) -> str:

@@ -8,57 +8,29 @@ no duplicate write when a retry follows a dropped connection.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
 import pytest
-from anyio.from_thread import start_blocking_portal
 
 from creatorsdk import AsyncCreatorAudit, RetryPolicy, errors
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
+
+from ..conftest import Endpoint, client_on
 
 UNKNOWN_ID = "00000000-0000-4000-8000-00000000dead"
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def fake(fake_clock: FakeClock) -> FakeCreatorAudit:
+def fake(clock: FakeClock) -> FakeCreatorAudit:
     return FakeCreatorAudit(
-        seed=3, accounts=24, videos_per_account=(3, 12), tracked_videos=260, clock=fake_clock
+        seed=3, accounts=24, videos_per_account=(3, 12), tracked_videos=260, clock=clock
     )
 
 
-@pytest.fixture
-def served(fake: FakeCreatorAudit) -> Iterator[str]:
-    """The fake on 127.0.0.1, served from its own event-loop thread for the whole test.
-
-    (An async fixture cannot hold the server's task group: pytest-asyncio tears fixtures
-    down in another task than the one that set them up.)
-    """
-    with (
-        start_blocking_portal() as portal,
-        portal.wrap_async_context_manager(fake.serve()) as base_url,
-    ):
-        yield base_url
-
-
 @pytest.fixture(params=["in-process", "loopback"])
-async def ca(
-    request: pytest.FixtureRequest, fake: FakeCreatorAudit, fake_clock: FakeClock
-) -> AsyncIterator[AsyncCreatorAudit]:
-    """The SDK on the fake; retries and pacing wait on the fake's clock, never for real."""
-    policy = RetryPolicy(sleep=fake_clock.sleep, clock=fake_clock)
+def ca_endpoint(request: pytest.FixtureRequest, fake: FakeCreatorAudit) -> Endpoint:
+    """The fake, in-process and over loopback HTTP: ``ca`` waits on its clock, never for real."""
     if request.param == "in-process":
-        base_url, transport = fake.base_url, fake.transport()
-    else:
-        base_url, transport = request.getfixturevalue("served"), None
-    async with AsyncCreatorAudit(
-        api_key=fake.api_key, base_url=base_url, transport=transport, retry=policy
-    ) as client:
-        yield client
+        return Endpoint.of(fake)
+    return Endpoint(fake.api_key, request.getfixturevalue("loopback_url"))
 
 
 def active(records: dict[str, dict[str, object]]) -> set[str]:
@@ -257,14 +229,8 @@ async def test_server_errors_arrive_typed_with_the_servers_request_id(
         await ca.accounts.create(platform="tiktok", username="over.quota")
 
 
-async def test_a_read_only_key_cannot_write(fake: FakeCreatorAudit, fake_clock: FakeClock) -> None:
-    policy = RetryPolicy(sleep=fake_clock.sleep, clock=fake_clock)
-    async with AsyncCreatorAudit(
-        api_key=fake.read_only_api_key,
-        base_url=fake.base_url,
-        transport=fake.transport(),
-        retry=policy,
-    ) as reader:
+async def test_a_read_only_key_cannot_write(fake: FakeCreatorAudit) -> None:
+    async with client_on(fake, api_key=fake.read_only_api_key) as reader:
         assert (await reader.whoami()).organization_id == fake.organization_id
         with pytest.raises(errors.InsufficientScopeError) as denied:
             await reader.creators.create("Nope")
@@ -293,14 +259,11 @@ async def test_bad_input_fails_before_the_network(
     assert fake.requests == []
 
 
-async def test_a_rate_limited_run_paces_instead_of_hammering(fake_clock: FakeClock) -> None:
+async def test_a_rate_limited_run_paces_instead_of_hammering(clock: FakeClock) -> None:
     fake = FakeCreatorAudit(
-        seed=5, accounts=60, videos_per_account=2, rate_limit=10, rate_window=1.0, clock=fake_clock
+        seed=5, accounts=60, videos_per_account=2, rate_limit=10, rate_window=1.0, clock=clock
     )
-    policy = RetryPolicy(sleep=fake_clock.sleep, clock=fake_clock)
-    async with AsyncCreatorAudit(
-        api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport(), retry=policy
-    ) as ca:
+    async with client_on(fake) as ca:
         accounts = await ca.accounts.list(limit=2).to_list()
     assert len(accounts) == 60
     assert ca.stats.rate_limited <= 1

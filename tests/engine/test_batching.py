@@ -22,16 +22,27 @@ def test_chunked_splits_in_order() -> None:
 async def test_chunks_run_in_parallel_and_results_keep_order() -> None:
     running = 0
     peak = 0
+    all_running = anyio.Event()
+    others_done = anyio.Event()
+    done = 0
 
     async def call(chunk: tuple[str, ...]) -> int:
-        nonlocal running, peak
+        nonlocal running, peak, done
         running += 1
         peak = max(peak, running)
-        await anyio.sleep(0.01 if chunk[0] == "id0" else 0)
+        if running == 12:
+            all_running.set()
+        await all_running.wait()  # only chunks running side by side get past this
+        if chunk[0] == "id0":
+            await others_done.wait()  # the first chunk finishes last
         running -= 1
+        done += 1
+        if done == 11:
+            others_done.set()
         return len(chunk)
 
-    results = await fan_out(chunked(IDS, 200), call)
+    with anyio.fail_after(5):
+        results = await fan_out(chunked(IDS, 200), call)
     assert results == [200] * 11 + [145]
     assert peak == 12
 
@@ -62,22 +73,43 @@ async def test_single_chunk_failure_is_a_batch_error_too() -> None:
 
 
 async def test_cancelling_the_caller_cancels_every_chunk() -> None:
+    started = 0
+    all_started = anyio.Event()
     finished: list[int] = []
 
     async def call(chunk: tuple[str, ...]) -> int:
+        nonlocal started
+        started += 1
+        if started == 12:
+            all_started.set()
         await anyio.sleep(10)
         finished.append(1)
         return 1
 
-    with anyio.move_on_after(0.05):
-        await fan_out(chunked(IDS, 200), call)
-    await anyio.sleep(0.02)
+    async def give_up_once_every_chunk_runs() -> None:
+        await all_started.wait()
+        caller.cancel()
+
+    with anyio.fail_after(5), anyio.CancelScope() as caller:
+        async with anyio.create_task_group() as group:
+            group.start_soon(give_up_once_every_chunk_runs)
+            await fan_out(chunked(IDS, 200), call)
+    assert caller.cancelled_caught
+    assert started == 12
     assert finished == []
 
 
 async def test_stream_yields_as_chunks_complete() -> None:
+    others_done = anyio.Event()
+    done = 0
+
     async def call(chunk: tuple[str, ...]) -> str:
-        await anyio.sleep(0.02 if chunk[0] == "id0" else 0)
+        nonlocal done
+        if chunk[0] == "id0":
+            await others_done.wait()  # the first chunk completes last
+        done += 1
+        if done == 11:
+            others_done.set()
         return chunk[0]
 
     async with stream_fan_out(chunked(IDS, 200), call) as results:

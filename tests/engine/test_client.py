@@ -9,15 +9,16 @@ import pytest
 import respx
 
 from creatorsdk import RetryPolicy, errors
+from creatorsdk.testing import FakeClock
 
-from ..conftest import API_KEY, BASE_URL, ManualClock
+from ..conftest import API_KEY, BASE_URL, START
 from .conftest import EngineClient
 
 PROBLEM_503 = {"status": 503, "code": "SERVICE_UNAVAILABLE", "title": "Unavailable"}
 RATE_HEADERS = {
     "X-RateLimit-Limit": "600",
     "X-RateLimit-Remaining": "599",
-    "X-RateLimit-Reset": "1800000060",
+    "X-RateLimit-Reset": f"{START + 60:.0f}",
 }
 
 
@@ -107,7 +108,7 @@ async def test_success_sends_auth_and_records_rate_limit(
 
 
 async def test_503_is_retried_with_backoff(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     api.post("/things").mock(
         side_effect=[
@@ -126,7 +127,7 @@ async def test_503_is_retried_with_backoff(
 
 
 async def test_retry_after_is_honoured_and_pauses_the_client(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     api.get("/things").mock(
         side_effect=[problem(429, "RATE_LIMITED", **{"Retry-After": "7"}), ok()]
@@ -137,7 +138,7 @@ async def test_retry_after_is_honoured_and_pauses_the_client(
 
 
 async def test_retry_after_over_the_cap_raises_at_once(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     route = api.get("/things").mock(
         return_value=problem(429, "RATE_LIMITED", **{"Retry-After": "120", **RATE_HEADERS})
@@ -154,12 +155,12 @@ async def test_retry_after_over_the_cap_raises_at_once(
 
 
 async def test_http_date_retry_after(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
-    clock.now = 1_800_000_000.0  # Fri, 15 Jan 2027 08:00:00 GMT
+    assert clock.now() == START  # Sun, 14 Jun 2026 09:30:00 GMT
     api.get("/things").mock(
         side_effect=[
-            problem(429, "RATE_LIMITED", **{"Retry-After": "Fri, 15 Jan 2027 08:00:09 GMT"}),
+            problem(429, "RATE_LIMITED", **{"Retry-After": "Sun, 14 Jun 2026 09:30:09 GMT"}),
             ok(),
         ]
     )
@@ -168,7 +169,7 @@ async def test_http_date_retry_after(
 
 
 async def test_garbage_retry_after_falls_back_to_backoff(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     api.get("/things").mock(
         side_effect=[problem(429, "RATE_LIMITED", **{"Retry-After": "-inf"}), ok()]
@@ -179,7 +180,7 @@ async def test_garbage_retry_after_falls_back_to_backoff(
 
 
 async def test_gives_up_after_max_attempts_with_the_last_error(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     route = api.get("/things").mock(return_value=problem(500, "INTERNAL_ERROR"))
     with pytest.raises(errors.ServerError) as caught:
@@ -191,7 +192,7 @@ async def test_gives_up_after_max_attempts_with_the_last_error(
     assert all(0 <= s <= min(10.0, 0.5 * 2**i) for i, s in enumerate(clock.sleeps))
 
 
-async def test_deadline_stops_retrying(api: respx.MockRouter, clock: ManualClock) -> None:
+async def test_deadline_stops_retrying(api: respx.MockRouter, clock: FakeClock) -> None:
     policy = RetryPolicy(
         max_attempts=100, deadline=20.0, sleep=clock.sleep, clock=clock, random=lambda: 1.0
     )

@@ -9,8 +9,9 @@ import respx
 
 from creatorsdk import RetryPolicy, errors
 from creatorsdk._engine import client as engine_client
+from creatorsdk.testing import FakeClock
 
-from ..conftest import API_KEY, ManualClock
+from ..conftest import API_KEY
 from .conftest import EngineClient
 from .test_client import ok, problem
 
@@ -50,7 +51,7 @@ async def test_the_last_error_carries_the_attempts_the_wire_saw(
 
 
 async def test_a_429_waits_once_through_the_pacer_not_twice(
-    engine: EngineClient, api: respx.MockRouter, clock: ManualClock
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
 ) -> None:
     api.get("/things").mock(
         side_effect=[problem(429, "RATE_LIMITED", **{"Retry-After": "3"}), ok()]
@@ -61,7 +62,7 @@ async def test_a_429_waits_once_through_the_pacer_not_twice(
 
 
 async def test_a_headerless_429_holds_every_sender_for_one_backoff(
-    api: respx.MockRouter, clock: ManualClock
+    api: respx.MockRouter, clock: FakeClock
 ) -> None:
     policy = RetryPolicy(sleep=clock.sleep, clock=clock, random=lambda: 1.0)
     sent_at: list[float] = []

@@ -21,6 +21,8 @@ import pytest
 from creatorsdk import AsyncCreatorAudit, CreatorAudit, RetryPolicy
 from creatorsdk.testing import FakeClock, FakeCreatorAudit
 
+from ..conftest import client_on, sync_client_on
+
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 if str(EXAMPLES) not in sys.path:
     sys.path.insert(0, str(EXAMPLES))
@@ -95,20 +97,20 @@ class Tap(httpx.AsyncBaseTransport):
 def client_for(
     fake: FakeCreatorAudit, tap: Tap | None = None, attempts: int = 5, concurrency: int = 8
 ) -> AsyncCreatorAudit:
-    """A client on the fake's in-process transport, on the fake's clock.
-
-    Retry backoff and rate pacing sleep by advancing the fake's :class:`FakeClock`, so a 429's
-    ``Retry-After`` costs no real time and the fake sees that time pass.
-    """
-    clock = fake.clock
-    assert isinstance(clock, FakeClock)
-    return AsyncCreatorAudit(
-        api_key=fake.api_key,
-        base_url=fake.base_url,
+    """A client on the fake's in-process transport (through ``tap`` when given), on the fake's
+    clock: a 429's ``Retry-After`` costs no real time and the fake sees that time pass."""
+    return client_on(
+        fake,
         transport=tap if tap is not None else fake.transport(),
         max_concurrency=concurrency,
-        retry=RetryPolicy(max_attempts=attempts, sleep=clock.sleep, clock=clock),
+        retry=_policy(fake, attempts),
     )
+
+
+def _policy(fake: FakeCreatorAudit, attempts: int) -> RetryPolicy:
+    clock = fake.clock
+    assert isinstance(clock, FakeClock)
+    return RetryPolicy(max_attempts=attempts, sleep=clock.sleep, clock=clock)
 
 
 def connector(
@@ -137,18 +139,11 @@ def connector_sync(
     fake: FakeCreatorAudit, *, attempts: int = 5
 ) -> Callable[..., contextlib.AbstractContextManager[tuple[CreatorAudit, str]]]:
     """A ``connect`` for the examples' blocking variants: a ``CreatorAudit`` on ``fake``."""
-    clock = fake.clock
-    assert isinstance(clock, FakeClock)
 
     @contextlib.contextmanager
     def connect(*, max_concurrency: int = 8, **_: Any) -> Iterator[tuple[CreatorAudit, str]]:
-        with CreatorAudit(
-            api_key=fake.api_key,
-            base_url=fake.base_url,
-            transport=fake.transport(),
-            max_concurrency=max_concurrency,
-            retry=RetryPolicy(max_attempts=attempts, sleep=clock.sleep, clock=clock),
-        ) as client:
+        policy = _policy(fake, attempts)
+        with sync_client_on(fake, max_concurrency=max_concurrency, retry=policy) as client:
             yield client, "the test fake"
 
     return connect

@@ -258,6 +258,7 @@ async def test_a_failed_deltas_chunk_exits_1_keeping_the_other_chunks_and_resume
     assert sorted(asked) == sorted(pending)
 
 
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
 def test_ctrl_c_mid_stage_then_resume_finishes_identically(
     db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -348,6 +349,7 @@ def test_the_reporter_draws_rich_bars_on_a_terminal() -> None:
     assert "━" in drawn  # the bar itself
 
 
+@pytest.mark.slow
 def test_the_command_runs_end_to_end_on_the_embedded_fake(tmp_path: Path) -> None:
     db = tmp_path / "cli.db"
     env = {k: v for k, v in os.environ.items() if not k.startswith("CREATORAUDIT_")}

@@ -1,24 +1,20 @@
-"""Reliability fixtures: both event loops, a virtual clock, hypothesis profiles, the figures.
+"""Reliability fixtures: hypothesis profiles and the figures each suite reports.
 
-pytest-asyncio runs this repository in auto mode, which claims every coroutine test for
-asyncio, ``@pytest.mark.anyio`` ones included (their trio variant would then run on an asyncio
-loop and crash, or worse, pass without trio ever running). The hook below hands tests marked
-``anyio`` back to anyio's pytest plugin, which runs them once per ``anyio_backend``. Those tests
-use only synchronous fixtures, so no fixture is ever set up on the wrong loop.
+Every test records what it measured into the session's ``figures`` fixture (and never reads
+it back); the terminal summary prints them under "reliability figures", where RELIABILITY.md
+quotes them from. Totals are summed when they are printed, so they cover the tests that ran,
+in whatever order they ran.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from hypothesis import HealthCheck, settings
-
-from creatorsdk import RetryPolicy
-from creatorsdk.testing import FakeClock
 
 # Hypothesis: a small profile for CI, a larger one with CREATORSDK_HYPOTHESIS_PROFILE=thorough.
 PROFILE = os.environ.get("CREATORSDK_HYPOTHESIS_PROFILE", "ci")
@@ -43,88 +39,60 @@ def examples(ci: int) -> int:
     return ci * 25 if PROFILE == "thorough" else ci
 
 
-#: Figures each suite reports, printed in the terminal summary (and quoted in RELIABILITY.md).
-FIGURES: dict[str, list[str]] = {}
-
-
-def report(suite: str, line: str) -> None:
-    """Record one line of figures for the terminal summary."""
-    FIGURES.setdefault(suite, []).append(line)
-
-
-@pytest.hookimpl(hookwrapper=True)
-def pytest_pycollect_makeitem(
-    collector: pytest.Module | pytest.Class, name: str, obj: object
-) -> Generator[None, Any, None]:
-    """Give ``@pytest.mark.anyio`` tests back to anyio's plugin (see the module docstring)."""
-    outcome = yield
-    result = outcome.get_result()
-    if not result:
-        return
-    items = result if isinstance(result, list) else [result]
-    handed_back: list[Any] = []
-    for item in items:
-        if (
-            isinstance(item, pytest.Function)
-            and type(item) is not pytest.Function  # pytest-asyncio's subclass took it
-            and item.get_closest_marker("anyio") is not None
-        ):
-            plain = pytest.Function.from_parent(
-                item.parent,
-                name=item.name,
-                callspec=getattr(item, "callspec", None),
-                callobj=item.obj,
-                fixtureinfo=item._fixtureinfo,
-                keywords=item.keywords,
-                originalname=item.originalname,
-            )
-            plain.own_markers = [m for m in item.own_markers if m.name != "asyncio"]
-            item = plain
-        handed_back.append(item)
-    outcome.force_result(handed_back)
-
-
-@pytest.fixture(params=["asyncio", "trio"])
-def anyio_backend(request: pytest.FixtureRequest) -> str:
-    """Every ``anyio``-marked test runs on asyncio and on trio."""
-    return str(request.param)
-
-
-class VirtualTime(FakeClock):
-    """A fake clock shared by a fake and a client: sleeping advances it, and yields once.
-
-    The yield matters: a sleep that never reaches a checkpoint would let a retry loop hog
-    the event loop and could never be cancelled.
-    """
+class Figures:
+    """What the reliability suites measured: lines of figures and counts summed by name."""
 
     def __init__(self) -> None:
-        super().__init__()
-        self.sleeps: list[float] = []
+        self._lines: defaultdict[str, list[str]] = defaultdict(list)
+        self._counts: defaultdict[str, Counter[str]] = defaultdict(Counter)
 
-    async def sleep(self, seconds: float) -> None:
-        # Wake at an absolute time: sleepers that overlap move the clock to the latest of
-        # their deadlines, not by the sum of their sleeps, as on a real clock.
-        self.sleeps.append(seconds)
-        wake_at = self() + max(seconds, 0.0)
-        await anyio.lowlevel.checkpoint()
-        self.advance(max(wake_at - self(), 0.0))
+    def line(self, suite: str, text: str) -> None:
+        """Record one line of figures for ``suite``."""
+        self._lines[suite].append(text)
+
+    def count(self, suite: str, name: str, amount: int = 1) -> None:
+        """Add ``amount`` to ``suite``'s count called ``name`` (printed as a session total)."""
+        self._counts[suite][name] += amount
+
+    def render(self) -> list[str]:
+        """Every suite's lines, then its totals; sorted, so the test order does not show."""
+        rendered = []
+        for suite in sorted(self._lines.keys() | self._counts.keys()):
+            rendered += [f"{suite}: {text}" for text in sorted(self._lines[suite])]
+            counts = self._counts[suite]
+            if counts:
+                totals = ", ".join(f"{name}={counts[name]}" for name in sorted(counts))
+                rendered.append(f"{suite}: totals: {totals}")
+        return rendered
 
 
-@pytest.fixture
-def vtime() -> VirtualTime:
-    return VirtualTime()
+_FIGURES = pytest.StashKey[Figures]()
 
 
-@pytest.fixture
-def vpolicy(vtime: VirtualTime) -> RetryPolicy:
-    """The default retry policy on virtual time."""
-    return RetryPolicy(sleep=vtime.sleep, clock=vtime)
+@pytest.fixture(scope="session")
+def figures(pytestconfig: pytest.Config) -> Figures:
+    """The session's figures; record into it, never read from it."""
+    return pytestconfig.stash.setdefault(_FIGURES, Figures())
 
 
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    if not FIGURES:
+def _passed_per_event_loop(terminalreporter: Any) -> Counter[str]:
+    """Reliability tests that passed on each event loop (``on_each_event_loop`` marks them)."""
+    passed: Counter[str] = Counter()
+    for report in terminalreporter.stats.get("passed", []):
+        loop = dict(report.user_properties).get("event_loop")
+        if report.when == "call" and loop and "reliability" in Path(report.fspath).parts:
+            passed[loop] += 1
+    return passed
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    figures = config.stash.get(_FIGURES, Figures())
+    lines = figures.render()
+    passed = _passed_per_event_loop(terminalreporter)
+    if passed:
+        lines.append(f"event loops: tests passed: {dict(sorted(passed.items()))}")
+    if not lines:
         return
     terminalreporter.section("reliability figures")
-    for suite, lines in FIGURES.items():
-        for line in lines:
-            terminalreporter.write_line(f"{suite}: {line}")
+    for line in lines:
+        terminalreporter.write_line(line)

@@ -24,15 +24,14 @@ import pytest
 
 import creatorsdk
 from creatorsdk import AsyncCreatorAudit, RetryPolicy, errors
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
-from .conftest import VirtualTime, report
+from .conftest import Figures
 
 pytestmark = pytest.mark.filterwarnings("error")
 
 _SDK = str(Path(creatorsdk.__file__).parent)
 _FAKES = str(Path(creatorsdk.__file__).parent / "testing")
-LEAKS: dict[str, int] = {}
 ALWAYS_503 = FaultPlan(error_503=1.0, paths={"/whoami"})
 
 
@@ -75,19 +74,20 @@ def pool_requests(ca: AsyncCreatorAudit) -> int:
     return len(ca._http._transport._pool._requests)  # type: ignore[attr-defined]
 
 
-async def assert_quiet(ca: AsyncCreatorAudit, scenario: str) -> None:
+async def assert_quiet(ca: AsyncCreatorAudit, scenario: str, figures: Figures) -> None:
     """Nothing of the cancelled work is left, and the client still answers."""
     await anyio.lowlevel.checkpoint()  # let cancelled tasks finish unwinding
     leaks = open_connections(ca) + pool_requests(ca)
     tasks = sdk_tasks()
-    assert leaks == 0, f"{leaks} connection(s) or pool request(s) left open"
-    assert tasks == [], f"SDK tasks still running: {tasks}"
+    assert leaks == 0, f"{scenario}: {leaks} connection(s) or pool request(s) left open"
+    assert tasks == [], f"{scenario}: SDK tasks still running: {tasks}"
     assert ca._limiter.borrowed_tokens == 0
     assert ca._pacer._in_flight == 0
     me = await ca.whoami()
     assert me.organization_id
     assert open_connections(ca) == 0
-    LEAKS[scenario] = leaks + len(tasks)
+    figures.count("cancellation", "scenarios")
+    figures.count("cancellation", "leaks", leaks + len(tasks))
 
 
 @asynccontextmanager
@@ -124,7 +124,7 @@ def in_flight(fake: FakeCreatorAudit) -> int:
     return fake._recorder.in_flight
 
 
-async def test_cancelling_a_pager_mid_page_leaks_nothing() -> None:
+async def test_cancelling_a_pager_mid_page_leaks_nothing(figures: Figures) -> None:
     fake = FakeCreatorAudit(0, accounts=30, latency=0.03, rate_limit=None)
     async with served(fake) as ca:
         seen: list[str] = []
@@ -138,10 +138,10 @@ async def test_cancelling_a_pager_mid_page_leaks_nothing() -> None:
         cancelled = await cancel_when(list_all, second_page_sent)
         assert cancelled
         assert len(seen) == 5
-        await assert_quiet(ca, "pager mid-page")
+        await assert_quiet(ca, "pager mid-page", figures)
 
 
-async def test_cancelling_a_deltas_fan_out_mid_flight_leaks_nothing() -> None:
+async def test_cancelling_a_deltas_fan_out_mid_flight_leaks_nothing(figures: Figures) -> None:
     fake = FakeCreatorAudit(0, accounts=2, latency=0.03, rate_limit=None)
     ids = [str(uuid.UUID(int=i, version=4)) for i in range(1, 1201)]  # 6 chunks of 200
     async with served(fake, max_concurrency=3) as ca:
@@ -160,10 +160,10 @@ async def test_cancelling_a_deltas_fan_out_mid_flight_leaks_nothing() -> None:
         assert connections == requests == 3
         assert tasks >= 6  # the caller plus one task per chunk
         assert len(fake.requests) < 6, "every chunk was sent before the cancellation"
-        await assert_quiet(ca, "deltas fan-out mid-flight")
+        await assert_quiet(ca, "deltas fan-out mid-flight", figures)
 
 
-async def test_leaving_iter_deltas_early_cancels_the_rest() -> None:
+async def test_leaving_iter_deltas_early_cancels_the_rest(figures: Figures) -> None:
     fake = FakeCreatorAudit(0, accounts=2, latency=0.03, rate_limit=None)
     ids = [str(uuid.UUID(int=i, version=4)) for i in range(1, 1201)]
     async with served(fake, max_concurrency=2) as ca:
@@ -172,10 +172,10 @@ async def test_leaving_iter_deltas_early_cancels_the_rest() -> None:
                 assert len(part.not_found) == 200
                 break
         assert len(fake.requests) < 6
-        await assert_quiet(ca, "iter_deltas left early")
+        await assert_quiet(ca, "iter_deltas left early", figures)
 
 
-async def test_cancelling_a_retry_mid_sleep_leaks_nothing() -> None:
+async def test_cancelling_a_retry_mid_sleep_leaks_nothing(figures: Figures) -> None:
     sleeping = anyio.Event()
 
     async def sleep_until_cancelled(seconds: float) -> None:
@@ -189,21 +189,21 @@ async def test_cancelling_a_retry_mid_sleep_leaks_nothing() -> None:
         assert cancelled
         assert fake.faults_injected["error_503"] == 1
         fake.faults = FaultPlan()
-        await assert_quiet(ca, "retry mid-sleep")
+        await assert_quiet(ca, "retry mid-sleep", figures)
 
 
-async def test_exhausted_retries_leave_no_pool_slot_behind() -> None:
-    vtime = VirtualTime()
+async def test_exhausted_retries_leave_no_pool_slot_behind(figures: Figures) -> None:
+    clock = FakeClock()
     fake = FakeCreatorAudit(0, accounts=2, rate_limit=None, faults=ALWAYS_503)
-    async with served(fake, retry=RetryPolicy(sleep=vtime.sleep, clock=vtime)) as ca:
+    async with served(fake, retry=RetryPolicy(sleep=clock.sleep, clock=clock)) as ca:
         with pytest.raises(errors.ServiceUnavailableError) as caught:
             await ca.whoami()
         assert caught.value.attempts == 5
         fake.faults = FaultPlan()
-        await assert_quiet(ca, "exhausted retries")
+        await assert_quiet(ca, "exhausted retries", figures)
 
 
-async def test_breaking_out_of_async_for_closes_the_pager_at_once() -> None:
+async def test_breaking_out_of_async_for_closes_the_pager_at_once(figures: Figures) -> None:
     fake = FakeCreatorAudit(0, accounts=30, latency=0.005, rate_limit=None)
     async with served(fake) as ca:
         pager = ca.accounts.list(limit=5)
@@ -212,7 +212,7 @@ async def test_breaking_out_of_async_for_closes_the_pager_at_once() -> None:
                 break
         # Closed at the block's end: the second page was never asked for.
         assert len(fake.requests) == 1
-        await assert_quiet(ca, "break with aclosing")
+        await assert_quiet(ca, "break with aclosing", figures)
 
         # Without aclosing the generator is finalized by the event loop's hooks; that must
         # be just as clean (warnings are errors in this module).
@@ -221,7 +221,7 @@ async def test_breaking_out_of_async_for_closes_the_pager_at_once() -> None:
         gc.collect()
         await anyio.lowlevel.checkpoint()
         assert len(fake.requests) == 3  # one page, the whoami above, one page
-        await assert_quiet(ca, "break without aclosing")
+        await assert_quiet(ca, "break without aclosing", figures)
 
         # And pages() broken out of mid-listing, resumed from its saved cursor, loses nothing.
         first = None
@@ -234,13 +234,3 @@ async def test_breaking_out_of_async_for_closes_the_pager_at_once() -> None:
         rest = await ca.accounts.list(limit=5, cursor=first.next_cursor).to_list()
         ids = [a.id for a in first.items] + [a.id for a in rest]
         assert sorted(ids) == sorted(fake.store.accounts)
-
-
-def test_zz_report_cancellation_figures() -> None:
-    """Runs last in this module: the figures of the scenarios above."""
-    assert LEAKS, "the cancellation scenarios did not run"
-    report(
-        "cancellation",
-        f"scenarios={len(LEAKS)} leaks={sum(LEAKS.values())} "
-        f"({', '.join(f'{k}: {v}' for k, v in LEAKS.items())})",
-    )

@@ -41,9 +41,10 @@ from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.problems import error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import parse_retry_after
+from creatorsdk.testing import FakeClock
 from creatorsdk.trackagoat._error_envelope import parse_problem as parse_trackagoat_problem
 
-from .conftest import VirtualTime, examples, report
+from .conftest import Figures, examples
 
 CA_URL = "https://api.creatoraudit.test/v2"
 TG_URL = "https://www.trackagoat.test/api/v1"
@@ -234,25 +235,25 @@ TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Awaitable[Any]]] = {
 }
 
 ACCEPTED = (errors.DecodeError, errors.APIError)
-RESULTS: dict[str, int] = {"calls": 0, "models": 0, "decode_errors": 0, "api_errors": 0}
+SUITE = "hostile input"
 
 
-def judge(outcome: object) -> None:
+def judge(outcome: object, figures: Figures) -> None:
     """A result, or an error of the accepted kinds (inside a BatchError for batch calls)."""
     if isinstance(outcome, errors.BatchError):
         assert outcome.failures
         for failure in outcome.failures:
-            judge(failure.error)
+            judge(failure.error, figures)
         return
     if isinstance(outcome, BaseException):
         if not isinstance(outcome, ACCEPTED):
             raise AssertionError(f"hostile response raised {outcome!r}") from outcome
-        key = "decode_errors" if isinstance(outcome, errors.DecodeError) else "api_errors"
-        RESULTS[key] += 1
+        key = "DecodeError" if isinstance(outcome, errors.DecodeError) else "APIError"
+        figures.count(SUITE, f"responses ending in {key}")
         if isinstance(outcome, errors.APIError):
             str(outcome), repr(outcome)  # building the message must not fail either
         return
-    RESULTS["models"] += 1
+    figures.count(SUITE, "responses ending in a result")
 
 
 def serving(reply: tuple[int, dict[str, str], bytes]) -> httpx.MockTransport:
@@ -263,17 +264,19 @@ def serving(reply: tuple[int, dict[str, str], bytes]) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(status, headers=raw, content=body))
 
 
-async def call_with(make: Callable[[], Any], call: Callable[[Any], Awaitable[Any]]) -> None:
+async def call_with(
+    make: Callable[[], Any], call: Callable[[Any], Awaitable[Any]], figures: Figures
+) -> None:
     async with make() as client:
         started = time.perf_counter()
         try:
             await call(client)
         except Exception as error:
-            judge(error)
+            judge(error, figures)
         else:
-            judge(None)
+            judge(None, figures)
         assert time.perf_counter() - started < 2.0
-    RESULTS["calls"] += 1
+    figures.count(SUITE, "fuzzed responses")
 
 
 #: Examples per public method (each method gets its own run of the response fuzzer).
@@ -284,35 +287,35 @@ SWEEP = examples(8)
 @settings(max_examples=SWEEP)
 @given(reply=responses())
 async def test_creatoraudit_survives_any_response(
-    name: str, reply: tuple[int, dict[str, str], bytes]
+    name: str, reply: tuple[int, dict[str, str], bytes], figures: Figures
 ) -> None:
-    vtime = VirtualTime()
-    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    clock = FakeClock()
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, clock=clock)
 
     def make() -> AsyncCreatorAudit:
         return AsyncCreatorAudit(
             api_key=KEY, base_url=CA_URL, transport=serving(reply), retry=policy
         )
 
-    await call_with(make, CA_CALLS[name])
-    assert all(0 <= wait <= policy.max_retry_after for wait in vtime.sleeps), vtime.sleeps
+    await call_with(make, CA_CALLS[name], figures)
+    assert all(0 <= wait <= policy.max_retry_after for wait in clock.sleeps), clock.sleeps
 
 
 @pytest.mark.parametrize("name", sorted(TG_CALLS))
 @settings(max_examples=SWEEP)
 @given(reply=responses())
 async def test_trackagoat_survives_any_response(
-    name: str, reply: tuple[int, dict[str, str], bytes]
+    name: str, reply: tuple[int, dict[str, str], bytes], figures: Figures
 ) -> None:
-    vtime = VirtualTime()
-    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    clock = FakeClock()
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, clock=clock)
 
     def make() -> AsyncTrackAGoat:
         return AsyncTrackAGoat(api_key=KEY, base_url=TG_URL, transport=serving(reply), retry=policy)
 
-    await call_with(make, TG_CALLS[name])
+    await call_with(make, TG_CALLS[name], figures)
     # trackagoat spaces requests 1 s apart by itself; anything longer must be the policy's.
-    assert all(0 <= wait <= policy.max_retry_after for wait in vtime.sleeps), vtime.sleeps
+    assert all(0 <= wait <= policy.max_retry_after for wait in clock.sleeps), clock.sleeps
 
 
 # -- decoders and parsers directly ---------------------------------------------------------------
@@ -323,7 +326,10 @@ async def test_trackagoat_survives_any_response(
 )
 @settings(max_examples=examples(15))
 @given(data=shaped | json_values)
-def test_every_model_decodes_or_raises_decode_error(model: type[Model], data: Any) -> None:
+def test_every_model_decodes_or_raises_decode_error(
+    model: type[Model], data: Any, figures: Figures
+) -> None:
+    figures.count(SUITE, "model decodings")
     try:
         decoded = decode(data, model)
     except errors.DecodeError as error:
@@ -378,15 +384,15 @@ async def test_rate_limit_headers_never_make_a_long_or_negative_wait(
     if reading is not None:
         assert reading.remaining >= 0
         assert math.isfinite(reading.reset_at)
-    vtime = VirtualTime()
-    policy = RetryPolicy(sleep=vtime.sleep, clock=vtime)
-    pacer = Pacer(clock=vtime, sleep=vtime.sleep, max_wait=policy.max_retry_after)
+    clock = FakeClock()
+    policy = RetryPolicy(sleep=clock.sleep, clock=clock)
+    pacer = Pacer(clock=clock, sleep=clock.sleep, max_wait=policy.max_retry_after)
     if reading is not None:
         pacer.observe(reading)
     for _ in range(3):
         await pacer.wait()
         pacer.finished()
-    assert all(0 <= wait <= policy.max_retry_after for wait in vtime.sleeps), vtime.sleeps
+    assert all(0 <= wait <= policy.max_retry_after for wait in clock.sleeps), clock.sleeps
 
 
 async def test_a_far_reset_never_means_a_silent_hour_long_sleep() -> None:
@@ -394,8 +400,8 @@ async def test_a_far_reset_never_means_a_silent_hour_long_sleep() -> None:
     server clock, an hourly window) made the pacer sleep until the reset, silently, however
     long. Now no single wait is longer than the policy honours; the server's 429 then says
     how long, and a wait that long is raised at once."""
-    vtime = VirtualTime()
-    reset = str(int(vtime() + 3600))
+    clock = FakeClock()
+    reset = str(int(clock() + 3600))
     answers = iter(
         [
             httpx.Response(
@@ -411,7 +417,7 @@ async def test_a_far_reset_never_means_a_silent_hour_long_sleep() -> None:
         ]
     )
     transport = httpx.MockTransport(lambda request: next(answers))
-    policy = RetryPolicy(sleep=vtime.sleep, clock=vtime)
+    policy = RetryPolicy(sleep=clock.sleep, clock=clock)
     async with AsyncCreatorAudit(
         api_key=KEY, base_url=CA_URL, transport=transport, retry=policy
     ) as ca:
@@ -420,7 +426,7 @@ async def test_a_far_reset_never_means_a_silent_hour_long_sleep() -> None:
             await ca.whoami()
     assert caught.value.retry_after == 3599
     assert caught.value.attempts == 1
-    assert vtime.sleeps == [policy.max_retry_after]
+    assert clock.sleeps == [policy.max_retry_after]
 
 
 async def test_a_body_that_does_not_match_its_charset_is_not_a_unicode_error() -> None:
@@ -446,8 +452,8 @@ async def test_a_body_not_encoded_as_it_says_is_a_malformed_response() -> None:
         headers = {"content-type": "application/json", "content-encoding": "gzip"}
         return httpx.Response(200, headers=headers, content=b'{"data": {}}')
 
-    vtime = VirtualTime()
-    policy = RetryPolicy(max_attempts=3, sleep=vtime.sleep, clock=vtime)
+    clock = FakeClock()
+    policy = RetryPolicy(max_attempts=3, sleep=clock.sleep, clock=clock)
     transport = httpx.MockTransport(mangled)
     async with AsyncCreatorAudit(
         api_key=KEY, base_url=CA_URL, transport=transport, retry=policy
@@ -490,8 +496,8 @@ async def test_every_transport_failure_maps_to_an_sdk_error(
         calls.append(request.method)
         raise raised("boom", request=request)  # type: ignore[call-arg]
 
-    vtime = VirtualTime()
-    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    clock = FakeClock()
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, clock=clock)
     transport = httpx.MockTransport(fail)
     async with AsyncCreatorAudit(
         api_key=KEY, base_url=CA_URL, transport=transport, retry=policy
@@ -727,21 +733,25 @@ async def _expect_value_error(call: Callable[[Any], Any], client: Any, names: st
 
 
 @pytest.mark.parametrize("name", sorted(BAD_CA_CALLS))
-async def test_creatoraudit_rejects_bad_arguments_before_the_network(name: str) -> None:
+async def test_creatoraudit_rejects_bad_arguments_before_the_network(
+    name: str, figures: Figures
+) -> None:
     transport, sent = _refusing()
     async with AsyncCreatorAudit(api_key=KEY, base_url=CA_URL, transport=transport) as ca:
         await _expect_value_error(BAD_CA_CALLS[name], ca, BAD_CA_NAMES[name])
     assert sent == []
-    RESULTS["bad_arguments"] = RESULTS.get("bad_arguments", 0) + 1
+    figures.count(SUITE, "bad-argument calls refused before the network")
 
 
 @pytest.mark.parametrize("name", sorted(BAD_TG_CALLS))
-async def test_trackagoat_rejects_bad_arguments_before_the_network(name: str) -> None:
+async def test_trackagoat_rejects_bad_arguments_before_the_network(
+    name: str, figures: Figures
+) -> None:
     transport, sent = _refusing()
     async with AsyncTrackAGoat(api_key=KEY, base_url=TG_URL, transport=transport) as tg:
         await _expect_value_error(BAD_TG_CALLS[name], tg, BAD_TG_NAMES[name])
     assert sent == []
-    RESULTS["bad_arguments"] = RESULTS.get("bad_arguments", 0) + 1
+    figures.count(SUITE, "bad-argument calls refused before the network")
 
 
 #: A valid value for every required parameter of every public method, by name.
@@ -825,7 +835,7 @@ async def _exercise(result: Any) -> None:
 @settings(max_examples=examples(150))
 @given(data=st.data())
 async def test_any_argument_to_any_method_is_refused_cleanly_or_sent(
-    api: str, data: st.DataObject
+    api: str, data: st.DataObject, figures: Figures
 ) -> None:
     """Arbitrary values in any parameter of any public method: a ``ValueError`` with no
     request sent, or a request (answered 500 here); never a ``TypeError`` or the like."""
@@ -848,7 +858,7 @@ async def test_any_argument_to_any_method_is_refused_cleanly_or_sent(
             refusal = error
         except (errors.APIError, errors.DecodeError, errors.BatchError):
             assert sent, f"{name} failed without sending"
-            RESULTS["arguments_sent"] = RESULTS.get("arguments_sent", 0) + 1
+            figures.count(SUITE, "fuzzed arguments sent")
     if refusal is not None:
         assert sent == [], f"{name} sent a request before refusing {arguments!r}"
         assert not isinstance(refusal, UnicodeError), f"{name}: {refusal!r}"
@@ -856,17 +866,4 @@ async def test_any_argument_to_any_method_is_refused_cleanly_or_sent(
         named = [p for p in inspect.signature(method).parameters if p in message]
         # "update needs at least one field to change" is about the call, not one argument.
         assert named or "at least one" in message, f"{name} refused {arguments!r}: {message}"
-        RESULTS["argument_refusals"] = RESULTS.get("argument_refusals", 0) + 1
-
-
-def test_zz_report_hostile_figures() -> None:
-    """Runs last in this module: what the fuzzing above went through."""
-    report(
-        "hostile input",
-        f"fuzzed responses={RESULTS['calls']} (models={RESULTS['models']}, "
-        f"DecodeError={RESULTS['decode_errors']}, APIError={RESULTS['api_errors']}, other=0); "
-        f"model decoders={len(MODELS)}; bad-argument calls refused before the network="
-        f"{RESULTS.get('bad_arguments', 0)} (requests sent 0); fuzzed arguments: "
-        f"{RESULTS.get('argument_refusals', 0)} refused before the network, "
-        f"{RESULTS.get('arguments_sent', 0)} sent, 0 other",
-    )
+        figures.count(SUITE, "fuzzed arguments refused before the network")

@@ -44,10 +44,10 @@ from creatorsdk import (
 )
 from creatorsdk._engine.credentials import BearerAuth, checked_api_key
 from creatorsdk._engine.paging import AsyncPager, Page
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
 from . import servers
-from .conftest import VirtualTime, report
+from .conftest import Figures
 from .servers import JSON_15_BYTES, Script, answer, raw_server
 
 KEY = "ca_live_hostile_5f0c2d9e8b7a6f5e4d3c"
@@ -77,7 +77,7 @@ async def timed(call: Awaitable[Any]) -> tuple[BaseException | None, float]:
 
 
 @pytest.mark.slow
-async def test_a_body_trickled_a_byte_a_second_fails_within_the_timeout() -> None:
+async def test_a_body_trickled_a_byte_a_second_fails_within_the_timeout(figures: Figures) -> None:
     """The issue's figure: a 15-byte body at 1 byte/s with ``timeout=2`` took 14 s."""
     scripts = {"/whoami": servers.trickled_body(JSON_15_BYTES, every=1.0)}
     async with raw_server(scripts) as served, client(served.base_url, timeout=2) as ca:
@@ -87,7 +87,9 @@ async def test_a_body_trickled_a_byte_a_second_fails_within_the_timeout() -> Non
     assert "timeout=2s" in str(error)
     assert "connect, response headers and body together" in str(error)
     assert elapsed <= 2.5
-    report(SUITE, f"15-byte body at 1 byte/s, timeout=2: APITimeoutError after {elapsed:.2f} s")
+    figures.line(
+        SUITE, f"15-byte body at 1 byte/s, timeout=2: APITimeoutError after {elapsed:.2f} s"
+    )
 
 
 TRICKLES: dict[str, Callable[[], Script]] = {
@@ -96,9 +98,8 @@ TRICKLES: dict[str, Callable[[], Script]] = {
 }
 
 
-@pytest.mark.anyio
 @pytest.mark.parametrize("what", sorted(TRICKLES))
-async def test_a_trickling_server_cannot_stretch_an_attempt(anyio_backend: str, what: str) -> None:
+async def test_a_trickling_server_cannot_stretch_an_attempt(what: str) -> None:
     # Every byte arrives well within httpx's per-read timeout; only the whole-attempt bound
     # can stop it (the trickled body alone would take 0.75 s, the header line 500 s).
     timeout = 0.25
@@ -115,8 +116,7 @@ async def test_a_trickling_server_cannot_stretch_an_attempt(anyio_backend: str, 
     assert elapsed <= timeout + 0.2
 
 
-@pytest.mark.anyio
-async def test_a_timed_out_attempt_frees_its_concurrency_slot_at_once(anyio_backend: str) -> None:
+async def test_a_timed_out_attempt_frees_its_concurrency_slot_at_once() -> None:
     timeout = 0.25
     scripts = {"/slow": servers.trickled_body(JSON_15_BYTES, 0.05), "/fast": answer(b"{}")}
     finished: dict[str, float] = {}
@@ -143,7 +143,7 @@ async def test_a_timed_out_attempt_frees_its_concurrency_slot_at_once(anyio_back
 
 
 @pytest.mark.slow
-async def test_the_deadline_cuts_the_attempt_in_progress() -> None:
+async def test_the_deadline_cuts_the_attempt_in_progress(figures: Figures) -> None:
     """Each attempt dies at ``timeout=1``, with no backoff: the third one starts at 2 s, under
     ``deadline=2.5``, and is cut at 2.5 s (it used to run on to 3 s)."""
     deadline = 2.5
@@ -158,9 +158,10 @@ async def test_the_deadline_cuts_the_attempt_in_progress() -> None:
             await ca.request("GET", "/slow")
         elapsed = time.perf_counter() - started
     assert caught.value.bound == "deadline"
-    assert "deadline of 2.5 s" in str(caught.value)
     assert elapsed <= deadline + 0.3
-    report(SUITE, f"timeout=1, deadline=2.5, every attempt too slow: cut after {elapsed:.2f} s")
+    figures.line(
+        SUITE, f"timeout=1, deadline=2.5, every attempt too slow: cut after {elapsed:.2f} s"
+    )
 
 
 # -- bodies bounded in size -------------------------------------------------------------------
@@ -177,9 +178,9 @@ def huge_scripts() -> dict[str, Script]:
 
 
 @pytest.mark.parametrize("path", sorted(HUGE))
-async def test_a_body_past_the_cap_is_refused_while_it_streams(path: str) -> None:
+async def test_a_body_past_the_cap_is_refused_while_it_streams(figures: Figures, path: str) -> None:
     cap = MIB
-    vtime = VirtualTime()
+    vtime = FakeClock()
     policy = RetryPolicy(max_attempts=3, sleep=vtime.sleep, clock=vtime)
     async with (
         raw_server(huge_scripts()) as served,
@@ -200,24 +201,26 @@ async def test_a_body_past_the_cap_is_refused_while_it_streams(path: str) -> Non
     assert served.paths() == ["/v2/small", f"/v2{path}"]  # not retried
     assert peak < 4 * cap
     assert elapsed < 2.0
-    report(SUITE, f"GET {path}, cap 1 MiB: traced peak {peak / MIB:.2f} MiB, {elapsed:.2f} s")
+    figures.line(SUITE, f"GET {path}, cap 1 MiB: traced peak {peak / MIB:.2f} MiB, {elapsed:.2f} s")
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(HUGE))
-async def test_peak_rss_grows_less_than_100_mib_at_the_default_cap(path: str) -> None:
+async def test_peak_rss_grows_less_than_100_mib_at_the_default_cap(
+    figures: Figures, path: str
+) -> None:
     """The issue's figures, in a fresh process: 2 GB body 4.9 GB RSS, endless body until
     killed, gzip bomb 4.1 GB. Now the default 32 MiB cap stops each one."""
     async with raw_server(huge_scripts()) as served:
         done = await anyio.run_process([sys.executable, str(PROBE), served.base_url, path])
-    figures = json.loads(done.stdout)
-    growth = (figures["peak_kib"] - figures["before_kib"]) / 1024
-    assert figures["error"] == "ResponseTooLargeError", figures
-    assert "max_response_bytes=33,554,432" in figures["message"]
+    probe = json.loads(done.stdout)
+    growth = (probe["peak_kib"] - probe["before_kib"]) / 1024
+    assert probe["error"] == "ResponseTooLargeError", probe
+    assert "max_response_bytes=33,554,432" in probe["message"]
     assert growth < 100
-    report(
+    figures.line(
         SUITE,
-        f"GET {path}: {figures['error']} after {figures['elapsed']:.2f} s, "
+        f"GET {path}: {probe['error']} after {probe['elapsed']:.2f} s, "
         f"peak RSS growth {growth:.1f} MiB",
     )
 
@@ -319,7 +322,7 @@ async def test_nan_and_infinity_are_not_json_and_not_retried(token: str) -> None
         headers = {"content-type": "application/json", "x-request-id": "req_nan"}
         return httpx.Response(200, content=body, headers=headers)
 
-    vtime = VirtualTime()
+    vtime = FakeClock()
     policy = RetryPolicy(max_attempts=3, sleep=vtime.sleep, clock=vtime)
     transport = httpx.MockTransport(respond)
     async with client("https://api.example.test/v2", transport=transport, retry=policy) as ca:
@@ -592,7 +595,7 @@ def test_a_bad_base_url_is_a_value_error(cls: type[Any], base_url: object) -> No
 
 async def real_batch_error() -> errors.BatchError:
     """A BatchError from a real deltas fan-out: some chunks failed, some kept their results."""
-    vtime = VirtualTime()
+    vtime = FakeClock()
     fake = FakeCreatorAudit(
         0, accounts=2, clock=vtime, faults=FaultPlan(seed=1, error_503=0.4, paths={"/videos/*"})
     )
@@ -667,7 +670,7 @@ def state_of(value: Any) -> Any:
     return value
 
 
-async def test_every_error_pickles_with_every_attribute() -> None:
+async def test_every_error_pickles_with_every_attribute(figures: Figures) -> None:
     built = every_error(await real_batch_error())
     exceptions = {
         name
@@ -683,7 +686,7 @@ async def test_every_error_pickles_with_every_attribute() -> None:
     assert batch.failures
     assert batch.results
     assert any(isinstance(r.data, MappingProxyType) for r in batch.results)
-    report(SUITE, f"{len(built)} error classes pickle and unpickle with every attribute")
+    figures.line(SUITE, f"{len(built)} error classes pickle and unpickle with every attribute")
 
 
 @pytest.mark.slow

@@ -34,8 +34,8 @@ from creatorsdk import (
     TrackAGoat,
     errors,
 )
+from creatorsdk.testing import FakeClock
 
-from .conftest import VirtualTime
 from .servers import answer, raw_server
 
 pending = pytest.mark.xfail(strict=True, reason="engine: integrator")
@@ -58,7 +58,7 @@ def leaks(text: str) -> bool:
 async def test_a_pacer_wait_past_the_deadline_fails_at_once() -> None:
     """The budget is spent until a reset 50 s away; with ``deadline=5`` the next call must
     not sleep 50 s (today it sleeps them, then succeeds)."""
-    vtime = VirtualTime()
+    vtime = FakeClock()
     policy = RetryPolicy(deadline=5, sleep=vtime.sleep, clock=vtime)
 
     def respond(request: httpx.Request) -> httpx.Response:
@@ -202,7 +202,7 @@ class HonestServer:
     value to send instead (its other headers stay honest).
     """
 
-    def __init__(self, clock: VirtualTime, odd: dict[int, Callable[[float], str]]) -> None:
+    def __init__(self, clock: FakeClock, odd: dict[int, Callable[[float], str]]) -> None:
         self.clock = clock
         self.odd = odd
         self.calls = 0
@@ -231,7 +231,7 @@ class HonestServer:
         return httpx.Response(200, json={"data": {}}, headers=headers)
 
 
-async def paced_calls(server: HonestServer, vtime: VirtualTime, count: int) -> list[float]:
+async def paced_calls(server: HonestServer, vtime: FakeClock, count: int) -> list[float]:
     """Make ``count`` calls one after another; the virtual time each one took."""
     policy = RetryPolicy(sleep=vtime.sleep, clock=vtime)
     took: list[float] = []
@@ -252,7 +252,7 @@ async def paced_calls(server: HonestServer, vtime: VirtualTime, count: int) -> l
 async def test_one_reset_23_hours_away_does_not_outlive_its_window() -> None:
     """Today every call after it waits the longest wait the policy allows (60 s), because
     honest resets look like "an older window" next to it."""
-    vtime = VirtualTime()
+    vtime = FakeClock()
     server = HonestServer(vtime, odd={1: lambda reset: str(int(vtime()) + 23 * 3600)})
     took = await paced_calls(server, vtime, 40)
     assert server.refused == 0
@@ -265,7 +265,7 @@ async def test_one_reset_23_hours_away_does_not_outlive_its_window() -> None:
 async def test_one_reset_in_milliseconds_does_not_turn_pacing_off() -> None:
     """Today one reset in milliseconds (1.8e12) outranks every honest reset after it, and
     the client sends as if unpaced into the server's 429s."""
-    vtime = VirtualTime()
+    vtime = FakeClock()
     server = HonestServer(vtime, odd={3: lambda reset: str(int(reset * 1000))})
     await paced_calls(server, vtime, 3 * LIMIT)
     assert server.refused == 0

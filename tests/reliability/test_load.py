@@ -15,11 +15,14 @@ from collections import Counter
 
 import anyio
 import httpx
+import pytest
 
 from creatorsdk import AsyncCreatorAudit, errors
 from creatorsdk.testing import FakeCreatorAudit
 
-from .conftest import report
+from .conftest import Figures
+
+pytestmark = pytest.mark.slow  # every test here takes seconds
 
 CALLS = 10_000
 LOOPBACK_CALLS = 1_000
@@ -52,7 +55,9 @@ def live_objects() -> tuple[int, int]:
     return len(gc.get_objects()), sys.getallocatedblocks()
 
 
-async def test_ten_thousand_concurrent_calls_stay_within_the_limit_and_leak_nothing() -> None:
+async def test_ten_thousand_concurrent_calls_stay_within_the_limit_and_leak_nothing(
+    figures: Figures,
+) -> None:
     # A little real latency keeps every request in flight long enough to overlap.
     fake = FakeCreatorAudit(0, accounts=1, rate_limit=None, latency=0.0002)
     async with AsyncCreatorAudit(
@@ -103,7 +108,7 @@ async def test_ten_thousand_concurrent_calls_stay_within_the_limit_and_leak_noth
         held = traced_after - traced_before
         assert held < TRACED_HELD_LIMIT, f"{held} bytes still held after {2 * TRACED_CALLS} calls"
 
-    report(
+    figures.line(
         "load",
         f"in-process calls={CALLS} ok={outcomes['ok']} max_in_flight={peak} (limit {LIMIT}) "
         f"object_growth={object_growth} block_growth={block_growth} "
@@ -112,7 +117,7 @@ async def test_ten_thousand_concurrent_calls_stay_within_the_limit_and_leak_noth
     )
 
 
-async def test_the_real_pool_never_times_out_under_load() -> None:
+async def test_the_real_pool_never_times_out_under_load(figures: Figures) -> None:
     fake = FakeCreatorAudit(0, accounts=1, rate_limit=None, latency=0.0005)
     opened: list[int] = []
     async with (
@@ -130,7 +135,7 @@ async def test_the_real_pool_never_times_out_under_load() -> None:
     assert httpx.PoolTimeout.__name__ not in outcomes
     assert fake.max_in_flight <= LIMIT
     assert opened[0] <= LIMIT
-    report(
+    figures.line(
         "load",
         f"loopback calls={LOOPBACK_CALLS} ok={outcomes['ok']} pool_timeouts=0 "
         f"connections={opened[0]} max_in_flight={fake.max_in_flight}",

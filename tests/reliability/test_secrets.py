@@ -29,13 +29,12 @@ from anyio.abc import SocketAttribute
 from anyio.streams.tls import TLSListener
 
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
-from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat, FaultPlan
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat, FaultPlan
 
-from .conftest import VirtualTime, report
+from .conftest import Figures
 
 CERT = Path(__file__).parent / "data" / "selfsigned-127.0.0.1.pem"
 WRONG_KEY = "ca_live_WRONGKEY_5f0c2d9e8b7a6f5e4d3c2b1a"
-CHECKED: dict[str, int] = {}
 
 
 def secrets_in(text: str, *keys: str) -> list[str]:
@@ -90,9 +89,9 @@ def rendered_error(error: BaseException) -> str:
 
 async def real_errors(fake: FakeCreatorAudit, base_url: str) -> list[BaseException]:
     """One of each failure a user meets, made for real against the served fake."""
-    vtime = VirtualTime()
+    clock = FakeClock()
     caught: list[BaseException] = []
-    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, clock=clock)
 
     async def expect(call: Any) -> None:
         try:
@@ -131,8 +130,8 @@ async def real_errors(fake: FakeCreatorAudit, base_url: str) -> list[BaseExcepti
 
 async def trackagoat_errors(fake: FakeTrackAGoat, base_url: str) -> list[BaseException]:
     """The trackagoat client's share: a session with a bulk add, a 404, a 403 and a 401."""
-    vtime = VirtualTime()
-    policy = RetryPolicy(max_attempts=2, sleep=vtime.sleep, clock=vtime)
+    clock = FakeClock()
+    policy = RetryPolicy(max_attempts=2, sleep=clock.sleep, clock=clock)
     caught: list[BaseException] = []
     project = next(iter(fake.store.projects))
     options: dict[str, Any] = {"base_url": base_url, "retry": policy, "requests_per_minute": 6e4}
@@ -158,7 +157,7 @@ async def trackagoat_errors(fake: FakeTrackAGoat, base_url: str) -> list[BaseExc
 
 
 async def test_the_key_never_shows_in_debug_logs_reprs_errors_or_tracebacks(
-    debug_logs: Everything,
+    debug_logs: Everything, figures: Figures
 ) -> None:
     fake = FakeCreatorAudit(0, accounts=6, rate_limit=None)
     goat = FakeTrackAGoat(3, rate_limit=None)
@@ -196,10 +195,7 @@ async def test_the_key_never_shows_in_debug_logs_reprs_errors_or_tracebacks(
     assert any("creatorsdk" in line for line in debug_logs.rendered)
     assert any("httpcore" in line for line in debug_logs.rendered)
     assert secrets_in("\n".join(debug_logs.rendered), *keys) == []
-    CHECKED["log records"] = len(debug_logs.rendered)
-    CHECKED["errors (kinds)"] = len(caught)
-    CHECKED["reprs"] = len(reprs)
-    report(
+    figures.line(
         "secrets",
         f"debug log records={len(debug_logs.rendered)} errors={len(caught)} ({', '.join(kinds)}) "
         f"reprs={len(reprs)}: key found 0 times",
@@ -208,7 +204,9 @@ async def test_the_key_never_shows_in_debug_logs_reprs_errors_or_tracebacks(
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
 @pytest.mark.parametrize("client", ["creatoraudit", "trackagoat"])
-async def test_a_redirect_to_another_origin_is_never_followed(client: str, status: int) -> None:
+async def test_a_redirect_to_another_origin_is_never_followed(
+    client: str, status: int, figures: Figures
+) -> None:
     seen: list[httpx.Request] = []
 
     def handle(request: httpx.Request) -> httpx.Response:
@@ -224,6 +222,7 @@ async def test_a_redirect_to_another_origin_is_never_followed(client: str, statu
             await call
     assert caught.value.status == status
     assert [r.url.host for r in seen] == [httpx.URL(base).host]
+    figures.count("transport", "cross-origin redirects not followed")
 
 
 @pytest.mark.parametrize(
@@ -303,7 +302,9 @@ async def _tls_server() -> tuple[TLSListener[Any], int]:
     return TLSListener(listener, server_context, standard_compatible=False), port
 
 
-async def test_an_untrusted_certificate_is_refused_before_any_request_byte() -> None:
+async def test_an_untrusted_certificate_is_refused_before_any_request_byte(
+    figures: Figures,
+) -> None:
     body = b'{"data": {"type": "whoami", "organization_id": "org"}}'
     got: list[bytes] = []
 
@@ -343,7 +344,7 @@ async def test_an_untrusted_certificate_is_refused_before_any_request_byte() -> 
         logging.getLogger("anyio.streams.tls").disabled = False
     assert len(got) == 1
     assert b"authorization: bearer " + key.encode() in got[0].lower()
-    report("transport", "untrusted certificate refused before any byte; redirects never followed")
+    figures.line("transport", "untrusted certificate refused before any byte")
 
 
 def test_the_test_certificate_is_still_valid() -> None:

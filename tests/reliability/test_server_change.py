@@ -20,9 +20,10 @@ import creatorsdk.creatoraudit.models as ca_models
 import creatorsdk.trackagoat.models as tg_models
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
 from creatorsdk._engine.decoding import Model, decode
-from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat
 
-from .conftest import VirtualTime, report
+from ..conftest import client_on
+from .conftest import Figures
 
 NEW_FIELDS = {"brand_safety": {"score": 0.93, "labels": ["ok"]}, "shadowbanned": None}
 #: Values the enum-like fields could take tomorrow.
@@ -40,7 +41,7 @@ NEW_ENUMS = {
     "job_type": "comments",
 }
 REQUIRED = {"id": str(uuid.UUID(int=42, version=4)), "handle": "ada", "t": "2026-06-14"}
-CHANGES: dict[str, int] = {}
+SUITE = "server change"
 
 
 def models() -> list[type[Model]]:
@@ -50,7 +51,7 @@ def models() -> list[type[Model]]:
 
 @pytest.mark.parametrize("model", models(), ids=lambda m: f"{m.__module__}.{m.__name__}")
 def test_every_model_takes_missing_fields_new_fields_and_new_enum_values(
-    model: type[Model],
+    model: type[Model], figures: Figures
 ) -> None:
     fields = {f.name for f in attrs.fields(model)} - {"extra"}
     required = {f.name: REQUIRED[f.name] for f in attrs.fields(model) if f.default is attrs.NOTHING}
@@ -61,12 +62,11 @@ def test_every_model_takes_missing_fields_new_fields_and_new_enum_values(
     assert dict(grown.extra) == NEW_FIELDS
     for name, value in enums.items():
         assert getattr(grown, name) == value
-    CHANGES["models"] = CHANGES.get("models", 0) + 1
+    figures.count(SUITE, "models decoded after changes")
 
 
-async def test_creatoraudit_listings_survive_a_changed_server() -> None:
-    vtime = VirtualTime()
-    fake = FakeCreatorAudit(0, accounts=8, clock=vtime, rate_limit=None)
+async def test_creatoraudit_listings_survive_a_changed_server(figures: Figures) -> None:
+    fake = FakeCreatorAudit(0, accounts=8, clock=FakeClock(), rate_limit=None)
     store = fake.store
     account = next(iter(store.accounts.values()))
     account.update(platform="youtube", **NEW_FIELDS)
@@ -79,12 +79,7 @@ async def test_creatoraudit_listings_survive_a_changed_server() -> None:
     creator = next(iter(store.creators.values()))
     creator["accounts_summary"]["platforms"]["youtube"] = 3
 
-    async with AsyncCreatorAudit(
-        api_key=fake.api_key,
-        base_url=fake.base_url,
-        transport=fake.transport(),
-        retry=RetryPolicy(sleep=vtime.sleep, clock=vtime),
-    ) as ca:
+    async with client_on(fake) as ca:
         accounts = {a.id: a for a in await ca.accounts.list(limit=3).to_list()}
         videos = {v.id: v for v in await ca.videos.list().to_list()}
         creators = {c.id: c for c in await ca.creators.list().to_list()}
@@ -98,23 +93,16 @@ async def test_creatoraudit_listings_survive_a_changed_server() -> None:
     assert videos[video["id"]].duration is None
     assert videos[video["id"]].extra["brand_safety"] == NEW_FIELDS["brand_safety"]
     assert creators[creator["id"]].accounts_summary.platforms["youtube"] == 3
-    CHANGES["fake changes"] = CHANGES.get("fake changes", 0) + 5
+    figures.count(SUITE, "fake changes survived", 5)
 
 
-async def test_trackagoat_listings_survive_a_changed_server() -> None:
-    vtime = VirtualTime()
-    fake = FakeTrackAGoat(3, clock=vtime, rate_limit=None)
+async def test_trackagoat_listings_survive_a_changed_server(figures: Figures) -> None:
+    fake = FakeTrackAGoat(3, clock=FakeClock(), rate_limit=None)
     project = next(iter(fake.store.projects))
     changed = next(c for c in fake.store.creators.values() if c["project_id"] == project)
     changed.update(tracking_mode="hybrid", **NEW_FIELDS)
     changed.pop("display_name", None)
-    async with AsyncTrackAGoat(
-        api_key=fake.api_key,
-        base_url=fake.base_url,
-        transport=fake.transport(),
-        retry=RetryPolicy(sleep=vtime.sleep, clock=vtime),
-        requests_per_minute=60_000,
-    ) as tg:
+    async with client_on(fake, requests_per_minute=60_000) as tg:
         creators = {c.id: c for c in await tg.creators.list(project_id=project).to_list()}
         # A removed endpoint (the old per-entity stats) answers 410 with its replacement.
         with pytest.raises(errors.GoneError) as gone:
@@ -126,7 +114,7 @@ async def test_trackagoat_listings_survive_a_changed_server() -> None:
     assert gone.value.status == 410
     assert gone.value.request_id
     assert "analytics" in str(gone.value)
-    CHANGES["fake changes"] = CHANGES.get("fake changes", 0) + 3
+    figures.count(SUITE, "fake changes survived", 3)
 
 
 def _answer(status: int, body: Any, headers: dict[str, str]) -> httpx.MockTransport:
@@ -167,7 +155,12 @@ TG_ERRORS = [
 
 @pytest.mark.parametrize(("status", "body", "headers", "cls", "code"), CA_ERRORS)
 async def test_creatoraudit_maps_new_and_removed_errors(
-    status: int, body: Any, headers: dict[str, str], cls: type[errors.APIError], code: str
+    status: int,
+    body: Any,
+    headers: dict[str, str],
+    cls: type[errors.APIError],
+    code: str,
+    figures: Figures,
 ) -> None:
     async with AsyncCreatorAudit(
         api_key="k_" + "9" * 30,
@@ -181,12 +174,17 @@ async def test_creatoraudit_maps_new_and_removed_errors(
     assert (caught.value.status, caught.value.code) == (status, code)
     assert caught.value.request_id == "req_new"
     assert "req_new" in str(caught.value)
-    CHANGES["error shapes"] = CHANGES.get("error shapes", 0) + 1
+    figures.count(SUITE, "error shapes mapped")
 
 
 @pytest.mark.parametrize(("status", "body", "headers", "cls", "code"), TG_ERRORS)
 async def test_trackagoat_maps_new_and_removed_errors(
-    status: int, body: Any, headers: dict[str, str], cls: type[errors.APIError], code: str | None
+    status: int,
+    body: Any,
+    headers: dict[str, str],
+    cls: type[errors.APIError],
+    code: str | None,
+    figures: Figures,
 ) -> None:
     async with AsyncTrackAGoat(
         api_key="k_" + "9" * 30,
@@ -201,7 +199,7 @@ async def test_trackagoat_maps_new_and_removed_errors(
     if code is not None:
         assert caught.value.code == code
     assert caught.value.request_id == "req_new"
-    CHANGES["error shapes"] = CHANGES.get("error shapes", 0) + 1
+    figures.count(SUITE, "error shapes mapped")
 
 
 async def test_deltas_take_new_row_keys_and_meta() -> None:
@@ -222,12 +220,3 @@ async def test_deltas_take_new_row_keys_and_meta() -> None:
     assert deltas.get(video, 90) == 40  # a window nobody asked for is still a window
     assert deltas.extra["cache"] == "hit"
     assert deltas.extra["links"] == body["links"]
-
-
-def test_zz_report_server_change_figures() -> None:
-    """Runs last in this module."""
-    assert CHANGES
-    report(
-        "server change",
-        ", ".join(f"{name}={count}" for name, count in CHANGES.items()) + ": all decoded/mapped",
-    )

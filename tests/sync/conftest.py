@@ -1,31 +1,20 @@
-"""Sync-client fixtures: a FakeCreatorAudit reached in-process and a CreatorAudit on it."""
+"""Sync-client fixtures: ``sync_ca`` reaches a FakeCreatorAudit in-process (``sync_tg`` keeps
+the root conftest's respx routes)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from creatorsdk import CreatorAudit
-from creatorsdk.testing import FakeCreatorAudit
+from creatorsdk.testing import FakeClock, FakeCreatorAudit
+
+from ..conftest import Endpoint
 
 
 @pytest.fixture
-def fake() -> FakeCreatorAudit:
-    return FakeCreatorAudit(seed=0, rate_limit=None)
-
-
-def sync_client(fake: FakeCreatorAudit, **options: object) -> CreatorAudit:
-    """A CreatorAudit on the fake's in-process transport (no sockets)."""
-    return CreatorAudit(
-        api_key=fake.api_key,
-        base_url=fake.base_url,
-        transport=fake.transport(),
-        **options,  # type: ignore[arg-type]
-    )
+def fake(clock: FakeClock) -> FakeCreatorAudit:
+    return FakeCreatorAudit(seed=0, rate_limit=None, clock=clock)
 
 
 @pytest.fixture
-def ca(fake: FakeCreatorAudit) -> Iterator[CreatorAudit]:
-    with sync_client(fake) as client:
-        yield client
+def ca_endpoint(fake: FakeCreatorAudit) -> Endpoint:
+    return Endpoint.of(fake)

@@ -12,7 +12,7 @@ from creatorsdk import CreatorAudit, Page, RetryPolicy, SyncPager, errors
 from creatorsdk.creatoraudit import Account, Deltas, Video, Whoami
 from creatorsdk.testing import FakeCreatorAudit, FaultPlan
 
-from .conftest import sync_client
+from ..conftest import sync_client_on
 
 MISSING = "00000000-0000-4000-8000-000000000000"
 
@@ -21,16 +21,18 @@ def paths(fake: FakeCreatorAudit) -> list[str]:
     return [r.path for r in fake.requests]
 
 
-def test_calls_return_the_async_clients_models(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
-    me = ca.whoami()
+def test_calls_return_the_async_clients_models(
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
+) -> None:
+    me = sync_ca.whoami()
     assert isinstance(me, Whoami)
     assert me.organization_id == fake.organization_id
 
 
 def test_list_fetches_page_by_page_as_items_are_taken(
-    ca: CreatorAudit, fake: FakeCreatorAudit
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
 ) -> None:
-    pager = ca.accounts.list(limit=5)
+    pager = sync_ca.accounts.list(limit=5)
     assert isinstance(pager, SyncPager)
     assert fake.requests == []  # nothing is sent until the pager is iterated
     items = iter(pager)
@@ -45,36 +47,42 @@ def test_list_fetches_page_by_page_as_items_are_taken(
     assert fake.requests[1].query["cursor"]  # the second page was asked for by cursor
 
 
-def test_list_yields_every_item_once_in_order(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
-    ids = [a.id for a in ca.accounts.list(limit=7)]
+def test_list_yields_every_item_once_in_order(
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
+) -> None:
+    ids = [a.id for a in sync_ca.accounts.list(limit=7)]
     assert len(ids) == len(set(ids)) == len(fake.store.accounts)
     assert len(fake.requests) == math.ceil(len(ids) / 7)
-    assert [a.id for a in ca.accounts.list(limit=7).to_list()] == ids  # iterable again
+    assert [a.id for a in sync_ca.accounts.list(limit=7).to_list()] == ids  # iterable again
 
 
-def test_pages_and_resuming_from_a_saved_cursor(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
-    pages = list(ca.videos.list(limit=10).pages())
+def test_pages_and_resuming_from_a_saved_cursor(
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
+) -> None:
+    pages = list(sync_ca.videos.list(limit=10).pages())
     assert all(isinstance(p, Page) for p in pages)
     assert [p.has_next for p in pages] == [True] * (len(pages) - 1) + [False]
     everything = [v.id for p in pages for v in p.items]
-    resumed = ca.videos.list(limit=10, cursor=pages[0].next_cursor)
+    resumed = sync_ca.videos.list(limit=10, cursor=pages[0].next_cursor)
     assert [v.id for v in resumed] == everything[10:]
     assert all(isinstance(v, Video) for v in resumed)
 
 
-def test_breaking_out_early_sends_nothing_more(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
-    for _ in ca.accounts.list(limit=5):
+def test_breaking_out_early_sends_nothing_more(
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
+) -> None:
+    for _ in sync_ca.accounts.list(limit=5):
         break
     assert len(fake.requests) == 1
-    ca.whoami()  # the client is fine afterwards
+    sync_ca.whoami()  # the client is fine afterwards
     assert paths(fake)[-1].endswith("/whoami")
 
 
 def test_deltas_chunk_and_merge_like_the_async_client(
-    ca: CreatorAudit, fake: FakeCreatorAudit
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
 ) -> None:
     ids = [*fake.store.videos, *fake.store.account_videos]
-    deltas = ca.videos.deltas([*ids, MISSING], windows=[7, 30])
+    deltas = sync_ca.videos.deltas([*ids, MISSING], windows=[7, 30])
     assert isinstance(deltas, Deltas)
     assert len(fake.requests) == math.ceil((len(ids) + 1) / 200)
     assert deltas.not_found == (MISSING,)
@@ -87,15 +95,15 @@ def test_deltas_fan_out_in_parallel_under_the_limit() -> None:
     # 8 chunks answered after 25 ms each, 4 at a time: two rounds, never more than 4 at once.
     fake = FakeCreatorAudit(seed=1, rate_limit=None, latency=0.025)
     ids = [f"00000000-0000-4000-8000-{n:012d}" for n in range(1600)]
-    with sync_client(fake, max_concurrency=4) as ca:
+    with sync_client_on(fake, max_concurrency=4) as ca:
         ca.videos.deltas(ids)
     assert len(fake.requests) == 8
     assert fake.max_in_flight == 4
 
 
-def test_iter_deltas_hands_over_each_chunk(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
+def test_iter_deltas_hands_over_each_chunk(sync_ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
     ids = [*fake.store.videos, *fake.store.account_videos]
-    with ca.videos.iter_deltas(ids, windows=[7]) as parts:
+    with sync_ca.videos.iter_deltas(ids, windows=[7]) as parts:
         received = list(parts)
     assert len(received) == math.ceil(len(ids) / 200)
     merged = Deltas.merge(received)
@@ -104,29 +112,29 @@ def test_iter_deltas_hands_over_each_chunk(ca: CreatorAudit, fake: FakeCreatorAu
     }
 
 
-def test_writes_round_trip(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
-    account = ca.accounts.create(platform="tiktok", username="sync_facade", category="tech")
-    assert ca.accounts.get(account.id) == account
-    assert ca.accounts.update(account.id, category="news").category == "news"
-    assert ca.accounts.delete(account.id) is None
+def test_writes_round_trip(sync_ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
+    account = sync_ca.accounts.create(platform="tiktok", username="sync_facade", category="tech")
+    assert sync_ca.accounts.get(account.id) == account
+    assert sync_ca.accounts.update(account.id, category="news").category == "news"
+    assert sync_ca.accounts.delete(account.id) is None
     creates = [r for r in fake.requests if r.method == "POST"]
     assert creates[0].headers["idempotency-key"]  # minted by the one async implementation
 
 
-def test_errors_are_the_same_typed_exceptions_with_request_id(ca: CreatorAudit) -> None:
+def test_errors_are_the_same_typed_exceptions_with_request_id(sync_ca: CreatorAudit) -> None:
     with pytest.raises(errors.NotFoundError) as caught:
-        ca.accounts.get(MISSING)
+        sync_ca.accounts.get(MISSING)
     error = caught.value
     assert error.status == 404
     assert error.request_id
     assert error.attempts == 1
 
 
-def test_bad_input_fails_before_the_network(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
+def test_bad_input_fails_before_the_network(sync_ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
     with pytest.raises(ValueError, match="video_ids"):
-        ca.videos.deltas([])
+        sync_ca.videos.deltas([])
     with pytest.raises(ValueError, match="limit"):
-        ca.accounts.list(limit=0)
+        sync_ca.accounts.list(limit=0)
     assert fake.requests == []
 
 
@@ -134,7 +142,7 @@ def test_failed_chunks_raise_batch_error_carrying_typed_errors(fake: FakeCreator
     fake.faults = FaultPlan(error_503=1.0, paths={"/videos/deltas"})
     ids = [*fake.store.videos, *fake.store.account_videos][:400]
     with (
-        sync_client(fake, retry=RetryPolicy(max_attempts=1)) as ca,
+        sync_client_on(fake, retry=RetryPolicy(max_attempts=1)) as ca,
         pytest.raises(errors.BatchError) as caught,
     ):
         ca.videos.deltas(ids)
@@ -144,44 +152,44 @@ def test_failed_chunks_raise_batch_error_carrying_typed_errors(fake: FakeCreator
         assert failure.error.request_id
 
 
-def test_many_threads_share_one_client(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
+def test_many_threads_share_one_client(sync_ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
     ids = list(fake.store.accounts)
     callers: set[str] = set()
 
     def get(account_id: str) -> str:
         callers.add(threading.current_thread().name)
-        return ca.accounts.get(account_id).id
+        return sync_ca.accounts.get(account_id).id
 
     with ThreadPoolExecutor(max_workers=8) as pool:
         assert list(pool.map(get, ids)) == ids
     assert len(callers) > 1
-    assert fake.max_in_flight <= ca.max_concurrency
+    assert fake.max_in_flight <= sync_ca.max_concurrency
 
 
-def test_engine_state_is_visible(ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
+def test_engine_state_is_visible(sync_ca: CreatorAudit, fake: FakeCreatorAudit) -> None:
     limited = FakeCreatorAudit(seed=0, rate_limit=100)
-    with sync_client(limited) as client:
+    with sync_client_on(limited) as client:
         assert client.rate_limit is None
         client.whoami()
         assert client.rate_limit is not None
         assert client.rate_limit.limit == 100
         assert client.stats.requests == 1
-    assert ca.base_url == fake.base_url
-    assert ca.max_concurrency == 8
-    assert "api_key" not in repr(ca)
-    assert fake.api_key not in repr(ca)
+    assert sync_ca.base_url == fake.base_url
+    assert sync_ca.max_concurrency == 8
+    assert "api_key" not in repr(sync_ca)
+    assert fake.api_key not in repr(sync_ca)
 
 
 def test_an_error_inside_a_streamed_block_comes_out_as_raised(
-    ca: CreatorAudit, fake: FakeCreatorAudit
+    sync_ca: CreatorAudit, fake: FakeCreatorAudit
 ) -> None:
     ids = [*fake.store.videos, *fake.store.account_videos]
 
     def read_one_then_fail() -> None:
-        with ca.videos.iter_deltas(ids) as parts:
+        with sync_ca.videos.iter_deltas(ids) as parts:
             next(parts)
             raise LookupError("stop here")
 
     with pytest.raises(LookupError, match="stop here"):
         read_one_then_fail()
-    assert ca.whoami()  # the client's loop survived it
+    assert sync_ca.whoami()  # the client's loop survived it

@@ -10,7 +10,6 @@ import sys
 import textwrap
 import threading
 import time
-from collections.abc import Iterator
 
 import anyio
 import httpx
@@ -19,7 +18,7 @@ import pytest
 from creatorsdk import CreatorAudit
 from creatorsdk.testing import FakeCreatorAudit
 
-from .conftest import sync_client
+from ..conftest import sync_client_on
 
 
 def portal_threads() -> list[threading.Thread]:
@@ -37,7 +36,7 @@ async def test_works_inside_a_running_event_loop(fake: FakeCreatorAudit) -> None
     with pytest.raises(RuntimeError, match="running event loop"):
         asyncio.run(probe)
     probe.close()
-    with sync_client(fake) as ca:
+    with sync_client_on(fake) as ca:
         assert ca.whoami().organization_id == fake.organization_id
         assert len(ca.accounts.list(limit=10).to_list()) == len(fake.store.accounts)
         assert len(list(ca.videos.list(limit=10))) == len(fake.store.videos)
@@ -51,7 +50,7 @@ async def test_works_inside_a_running_event_loop(fake: FakeCreatorAudit) -> None
 
 
 def test_close_stops_the_thread_and_closes_the_pool(fake: FakeCreatorAudit) -> None:
-    ca = sync_client(fake)
+    ca = sync_client_on(fake)
     thread = ca._runner.thread
     http = ca._runner.client._http
     assert thread.is_alive()
@@ -66,7 +65,7 @@ def test_close_stops_the_thread_and_closes_the_pool(fake: FakeCreatorAudit) -> N
 
 
 def test_with_block_closes(fake: FakeCreatorAudit) -> None:
-    with sync_client(fake) as ca:
+    with sync_client_on(fake) as ca:
         thread = ca._runner.thread
         ca.whoami()
     assert not thread.is_alive()
@@ -84,7 +83,7 @@ def test_a_refused_construction_leaves_no_thread(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_dropped_client_is_closed_when_collected(fake: FakeCreatorAudit) -> None:
-    ca = sync_client(fake)
+    ca = sync_client_on(fake)
     thread = ca._runner.thread
     http = ca._runner.client._http
     ca.whoami()
@@ -96,11 +95,12 @@ def test_a_dropped_client_is_closed_when_collected(fake: FakeCreatorAudit) -> No
 
 
 def test_a_pager_keeps_its_client_open(fake: FakeCreatorAudit) -> None:
-    pager = sync_client(fake).accounts.list(limit=5)
+    pager = sync_client_on(fake).accounts.list(limit=5)
     gc.collect()
     assert len(list(pager)) == len(fake.store.accounts)
 
 
+@pytest.mark.slow
 def test_a_client_left_open_is_closed_at_exit_without_warnings() -> None:
     script = textwrap.dedent(
         """
@@ -169,23 +169,25 @@ class HangingDeltas(httpx.AsyncBaseTransport):
         raise AssertionError("the request was not cancelled")
 
 
-@pytest.fixture
-def sigint_raises_keyboard_interrupt() -> Iterator[None]:
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
+def waiting(thread_id: int, timeout: float) -> bool:
+    """Whether the thread settles into a blocking wait (a ``Condition.wait``) in time."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        frame = sys._current_frames().get(thread_id)
+        if frame is not None and frame.f_code is threading.Condition.wait.__code__:
+            return True
+        time.sleep(0.001)
+    return False
 
 
 def ctrl_c_when(ready: threading.Event) -> threading.Thread:
-    """Send SIGINT to the main thread (as a terminal's Ctrl-C would) once ``ready`` is set."""
+    """Send SIGINT to the main thread (as a terminal's Ctrl-C would) once ``ready`` is set
+    and the main thread is waiting for the call's result."""
     main = threading.main_thread().ident
     assert main is not None
 
     def press() -> None:
-        if ready.wait(timeout=2):
-            time.sleep(0.02)  # let the caller settle into its wait
+        if ready.wait(timeout=2) and waiting(main, timeout=2):
             signal.pthread_kill(main, signal.SIGINT)
 
     presser = threading.Thread(target=press, name="ctrl-c")

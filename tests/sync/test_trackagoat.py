@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from typing import Any
 
 import anyio
@@ -11,13 +10,11 @@ import httpx
 import pytest
 import respx
 
-from creatorsdk import AsyncTrackAGoat, RetryPolicy, SyncPager, TrackAGoat, errors
+from creatorsdk import AsyncTrackAGoat, SyncPager, TrackAGoat, errors
 from creatorsdk.testing import FakeTrackAGoat
 from creatorsdk.trackagoat import CreateManyResult, Creator, Project
 
 from ..trackagoat.conftest import (
-    API_KEY,
-    BASE_URL,
     PROJECT,
     creator,
     fail,
@@ -25,31 +22,15 @@ from ..trackagoat.conftest import (
     page,
     project,
     sent_json,
-    transport,
     uid,
 )
 
 
-@pytest.fixture
-def routes() -> respx.MockRouter:
-    """respx routes for the trackagoat test base URL, served through a mock transport."""
-    return respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
-
-
-@pytest.fixture
-def tg(routes: respx.MockRouter, policy: RetryPolicy) -> Iterator[TrackAGoat]:
-    """A TrackAGoat on the routes, paced on the manual clock (nothing really sleeps)."""
-    with TrackAGoat(
-        api_key=API_KEY, base_url=BASE_URL, retry=policy, transport=transport(routes)
-    ) as client:
-        yield client
-
-
-def test_list_fetches_page_by_page(tg: TrackAGoat, routes: respx.MockRouter) -> None:
+def test_list_fetches_page_by_page(sync_tg: TrackAGoat, routes: respx.MockRouter) -> None:
     route = routes.get("/projects").mock(
         side_effect=[page([project(1), project(2)], "c1"), page([project(3)])]
     )
-    pager = tg.projects.list(limit=2)
+    pager = sync_tg.projects.list(limit=2)
     assert isinstance(pager, SyncPager)
     items = iter(pager)
     first = next(items)
@@ -59,7 +40,7 @@ def test_list_fetches_page_by_page(tg: TrackAGoat, routes: respx.MockRouter) -> 
     assert [c.request.url.params.get("cursor") for c in route.calls] == [None, "c1"]
 
 
-def test_create_many_fans_out_in_parallel(tg: TrackAGoat, routes: respx.MockRouter) -> None:
+def test_create_many_fans_out_in_parallel(sync_tg: TrackAGoat, routes: respx.MockRouter) -> None:
     arrived = 0
     all_in = anyio.Event()
 
@@ -78,23 +59,25 @@ def test_create_many_fans_out_in_parallel(tg: TrackAGoat, routes: respx.MockRout
         return ok({"results": results}, status=201)
 
     routes.post(f"/projects/{PROJECT}/creators").mock(side_effect=respond)
-    result = tg.creators.create_many(PROJECT, [f"h{n:03d}" for n in range(120)])
+    result = sync_tg.creators.create_many(PROJECT, [f"h{n:03d}" for n in range(120)])
     assert isinstance(result, CreateManyResult)
     assert len(result.created) == 120
     assert all(isinstance(c, Creator) for c in result.created)
 
 
-def test_errors_keep_their_type_and_request_id(tg: TrackAGoat, routes: respx.MockRouter) -> None:
+def test_errors_keep_their_type_and_request_id(
+    sync_tg: TrackAGoat, routes: respx.MockRouter
+) -> None:
     routes.get("/schema").mock(return_value=fail(404, "Not found", {"code": "not_found"}))
     with pytest.raises(errors.NotFoundError) as caught:
-        tg.schema()
+        sync_tg.schema()
     assert caught.value.status == 404
     assert caught.value.request_id == "req_404"
 
 
-def test_bad_input_fails_before_the_network(tg: TrackAGoat, routes: respx.MockRouter) -> None:
+def test_bad_input_fails_before_the_network(sync_tg: TrackAGoat, routes: respx.MockRouter) -> None:
     with pytest.raises(ValueError, match="project_id"):
-        tg.goal_compliance("not-a-uuid")
+        sync_tg.goal_compliance("not-a-uuid")
     assert routes.calls.call_count == 0
 
 

@@ -1,4 +1,4 @@
-"""Fixtures for the fakes' own tests: a fake on a manual clock and plain httpx clients."""
+"""Fixtures for the fakes' own tests: a fake on the test's ``clock`` and plain httpx clients."""
 
 from __future__ import annotations
 
@@ -17,13 +17,8 @@ from creatorsdk.testing import FakeClock, FakeCreatorAudit
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
-
-
-@pytest.fixture
-def fake(fake_clock: FakeClock) -> FakeCreatorAudit:
-    return FakeCreatorAudit(seed=0, clock=fake_clock)
+def fake(clock: FakeClock) -> FakeCreatorAudit:
+    return FakeCreatorAudit(seed=0, clock=clock)
 
 
 def client_for(fake: FakeCreatorAudit, key: str | None = None) -> httpx.AsyncClient:

@@ -79,11 +79,3 @@ def test_invalid_knobs_are_refused() -> None:
         FakeCreatorAudit(accounts=-1)
     with pytest.raises(ValueError, match="rate"):
         FakeCreatorAudit(rate_limit=0)
-
-
-def test_fake_clock() -> None:
-    clock = FakeClock(100.0)
-    clock.advance(2.5)
-    assert clock() == clock.now() == 102.5
-    with pytest.raises(ValueError, match="seconds"):
-        clock.advance(-1)

@@ -88,13 +88,13 @@ async def test_long_windows_are_null_where_history_is_short(fake: FakeCreatorAud
 
 
 async def test_deltas_grow_with_the_window_and_follow_the_clock(
-    fake: FakeCreatorAudit, fake_clock: FakeClock
+    fake: FakeCreatorAudit, clock: FakeClock
 ) -> None:
     video_id = next(vid for vid in fake.store.videos if fake.store.deltas(vid, 90) is not None)
     windows = [fake.store.deltas(video_id, w) for w in (1, 7, 30, 90)]
     assert windows == sorted(windows)  # type: ignore[type-var]
     before = {w: fake.store.deltas(video_id, w) for w in (7, 30)}
-    fake_clock.advance(10 * 86_400)
+    clock.advance(10 * 86_400)
     # No scrape for ten days: nothing gained lately, the same gains further back.
     assert fake.store.deltas(video_id, 1) == 0
     assert fake.store.deltas(video_id, 17) == before[7]
@@ -105,7 +105,7 @@ async def test_deltas_grow_with_the_window_and_follow_the_clock(
 
 
 async def test_new_video_history_appears_after_scrapes(
-    client: httpx.AsyncClient, fake: FakeCreatorAudit, fake_clock: FakeClock
+    client: httpx.AsyncClient, fake: FakeCreatorAudit, clock: FakeClock
 ) -> None:
     created = await client.post(
         "/videos", json={"platform": "tiktok", "identifier": "7300000000000000001"}
@@ -113,7 +113,7 @@ async def test_new_video_history_appears_after_scrapes(
     video_id = created.json()["data"]["id"]
     assert fake.store.deltas(video_id, 1) is None
     fake.store.scrape(video_id)
-    fake_clock.advance(86_400)
+    clock.advance(86_400)
     fake.store.scrape(video_id)
     assert fake.store.videos[video_id]["view_count"] is not None
     body = (await client.post("/videos/deltas", json={"video_ids": [video_id]})).json()

@@ -196,7 +196,7 @@ async def test_etag_and_304(client: httpx.AsyncClient, fake: FakeCreatorAudit) -
 
 
 async def test_idempotent_create_replays_the_first_response(
-    client: httpx.AsyncClient, fake: FakeCreatorAudit, fake_clock: FakeClock
+    client: httpx.AsyncClient, fake: FakeCreatorAudit, clock: FakeClock
 ) -> None:
     headers = {"Idempotency-Key": "op-1"}
     body = {"name": "Once"}
@@ -207,7 +207,7 @@ async def test_idempotent_create_replays_the_first_response(
     assert again.content == first.content
     assert sum(c["name"] in ("Once", "Renamed") for c in fake.store.creators.values()) == 1
 
-    fake_clock.advance(601)
+    clock.advance(601)
     later = await client.post("/creators", json=body, headers=headers)
     assert later.status_code == 201
     assert later.json()["data"]["id"] != first.json()["data"]["id"]

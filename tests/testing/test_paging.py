@@ -195,8 +195,8 @@ async def test_descending_paging_while_items_are_added(
     assert before <= set(seen)
 
 
-async def test_empty_page_fault_loses_nothing(fake_clock: FakeClock) -> None:
-    fake = FakeCreatorAudit(seed=3, clock=fake_clock, faults=FaultPlan(seed=1, empty_page=0.5))
+async def test_empty_page_fault_loses_nothing(clock: FakeClock) -> None:
+    fake = FakeCreatorAudit(seed=3, clock=clock, faults=FaultPlan(seed=1, empty_page=0.5))
     async with client_for(fake) as http:
         items, requests = await list_all(http, "/account-videos", limit=50)
     assert sorted(i["id"] for i in items) == sorted(fake.store.account_videos)

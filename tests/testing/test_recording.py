@@ -11,20 +11,20 @@ from .conftest import client_for
 
 
 async def test_requests_are_recorded_in_order(
-    client: httpx.AsyncClient, fake: FakeCreatorAudit, fake_clock: FakeClock
+    client: httpx.AsyncClient, fake: FakeCreatorAudit, clock: FakeClock
 ) -> None:
     await client.get("/accounts", params=[("platform", "tiktok"), ("q", "a"), ("q", "b")])
-    fake_clock.advance(5)
+    clock.advance(5)
     await client.post("/creators", json={"name": "Rec"}, headers={"Idempotency-Key": "r1"})
     first, second = fake.requests
     assert isinstance(first, RecordedRequest)
     assert (first.method, first.path) == ("GET", "/v2/accounts")
     assert first.query == {"platform": ["tiktok"], "q": ["a", "b"]}
     assert first.body is None
-    assert first.arrived_at == fake_clock.now() - 5
+    assert first.arrived_at == clock.now() - 5
     assert (second.method, second.path, second.body) == ("POST", "/v2/creators", {"name": "Rec"})
     assert second.headers["idempotency-key"] == "r1"
-    assert second.arrived_at == fake_clock.now()
+    assert second.arrived_at == clock.now()
 
 
 async def test_the_key_is_never_recorded(client: httpx.AsyncClient, fake: FakeCreatorAudit) -> None:

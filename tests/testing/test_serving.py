@@ -58,6 +58,7 @@ async def test_drops_really_close_the_connection(kind: str, applied: bool) -> No
     assert names.count("Dropped") == int(applied)
 
 
+@pytest.mark.slow
 def test_cli_serves_until_sigint() -> None:
     options = ("--seed", "1", "--accounts", "12", "--videos-per-account", "2,3")
     with served_by_cli("creatoraudit", *options) as (name, base_url, api_key):

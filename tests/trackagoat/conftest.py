@@ -1,21 +1,22 @@
-"""trackagoat fixtures: respx routes at a test base URL, a client on them, and body factories."""
+"""Body factories for the trackagoat client tests.
+
+The ``tg`` client and the ``routes`` it answers from are in the root conftest."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
-import pytest
 import respx
 
-from creatorsdk import RetryPolicy
 from creatorsdk._engine.decoding import Id
-from creatorsdk.trackagoat import AsyncTrackAGoat
 
-API_KEY = "tga_" + "5e" * 32
-BASE_URL = "https://www.trackagoat.test/api/v1"
+from ..conftest import TG_API_KEY, TG_BASE_URL
+
+# The names the trackagoat tests know them by.
+API_KEY = TG_API_KEY
+BASE_URL = TG_BASE_URL
 
 
 def uid(n: int) -> Id:
@@ -122,21 +123,6 @@ def campaign(n: int = 1, **fields: Any) -> dict[str, Any]:
     }
 
 
-@pytest.fixture
-def routes() -> respx.MockRouter:
-    """respx routes for the trackagoat test base URL; unmatched requests fail the test."""
-    return respx.MockRouter(base_url=BASE_URL, assert_all_called=False)
-
-
 def transport(routes: respx.MockRouter) -> httpx.MockTransport:
     """The routes as the client's transport: no network, and no TLS context to build."""
     return httpx.MockTransport(routes.async_handler)
-
-
-@pytest.fixture
-async def tg(routes: respx.MockRouter, policy: RetryPolicy) -> AsyncIterator[AsyncTrackAGoat]:
-    """An AsyncTrackAGoat on the respx routes, with the manual clock (nothing really sleeps)."""
-    async with AsyncTrackAGoat(
-        api_key=API_KEY, base_url=BASE_URL, retry=policy, transport=transport(routes)
-    ) as client:
-        yield client

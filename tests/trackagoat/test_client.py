@@ -10,9 +10,9 @@ import pytest
 import respx
 
 from creatorsdk import RetryPolicy, errors
+from creatorsdk.testing import FakeClock
 from creatorsdk.trackagoat import AsyncTrackAGoat, CreatorCompliance, Schema
 
-from ..conftest import ManualClock
 from .conftest import API_KEY, BASE_URL, PROJECT, creator, fail, ok, transport, uid
 
 
@@ -153,18 +153,18 @@ async def test_goal_compliance_validates_before_the_network(
 
 
 async def test_sixty_per_minute_spaces_quick_calls_one_second_apart(
-    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: ManualClock
+    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: FakeClock
 ) -> None:
     routes.get("/schema").mock(return_value=ok({"entities": {}}))
-    started = clock.now
+    started = clock.now()
     for _ in range(3):
         await tg.schema()
     assert clock.sleeps == [1.0, 1.0]
-    assert clock.now - started == pytest.approx(2.0)
+    assert clock.now() - started == pytest.approx(2.0)
 
 
 async def test_requests_per_minute_is_configurable(
-    routes: respx.MockRouter, policy: RetryPolicy, clock: ManualClock
+    routes: respx.MockRouter, policy: RetryPolicy, clock: FakeClock
 ) -> None:
     routes.get("/schema").mock(return_value=ok({"entities": {}}))
     async with AsyncTrackAGoat(
@@ -180,7 +180,7 @@ async def test_requests_per_minute_is_configurable(
 
 
 async def test_per_key_429_is_retried_after_retry_after(
-    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: ManualClock
+    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: FakeClock
 ) -> None:
     route = routes.get("/schema").mock(
         side_effect=[
@@ -195,7 +195,7 @@ async def test_per_key_429_is_retried_after_retry_after(
 
 
 async def test_per_key_429_without_retry_after_waits_60_seconds(
-    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: ManualClock
+    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: FakeClock
 ) -> None:
     routes.get("/schema").mock(
         side_effect=[
@@ -208,7 +208,7 @@ async def test_per_key_429_without_retry_after_waits_60_seconds(
 
 
 async def test_daily_quota_is_raised_at_once_without_sleeping(
-    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: ManualClock
+    tg: AsyncTrackAGoat, routes: respx.MockRouter, clock: FakeClock
 ) -> None:
     route = routes.get("/schema").mock(
         return_value=fail(

@@ -11,62 +11,28 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
-from anyio.from_thread import start_blocking_portal
 
-from creatorsdk import AsyncTrackAGoat, RetryPolicy, errors
+from creatorsdk import AsyncTrackAGoat, errors
 from creatorsdk.testing import FakeClock, FakeTrackAGoat, FaultPlan
+
+from ..conftest import Endpoint, client_on
 
 UNKNOWN_ID = "00000000-0000-4000-8000-00000000dead"
 FAST = 60_000.0  # requests per minute: pacing out of the way where a test is not about it
 
 
 @pytest.fixture
-def fake_clock() -> FakeClock:
-    return FakeClock()
+def fake(clock: FakeClock) -> FakeTrackAGoat:
+    return FakeTrackAGoat(seed=3, clock=clock)
 
 
 @pytest.fixture
-def fake(fake_clock: FakeClock) -> FakeTrackAGoat:
-    return FakeTrackAGoat(seed=3, clock=fake_clock)
-
-
-def client_for(
-    fake: FakeTrackAGoat,
-    clock: FakeClock,
-    *,
-    key: str | None = None,
-    base_url: str | None = None,
-    in_process: bool = True,
-    **options: Any,
-) -> AsyncTrackAGoat:
-    """The SDK on the fake; retries and pacing wait on the fake's clock, never for real."""
-    return AsyncTrackAGoat(
-        api_key=key or fake.api_key,
-        base_url=base_url or fake.base_url,
-        transport=fake.transport() if in_process else None,
-        retry=RetryPolicy(sleep=clock.sleep, clock=clock),
-        **options,
-    )
-
-
-@pytest.fixture
-async def tg(fake: FakeTrackAGoat, fake_clock: FakeClock) -> AsyncIterator[AsyncTrackAGoat]:
-    async with client_for(fake, fake_clock) as client:
-        yield client
-
-
-@pytest.fixture
-def served(fake: FakeTrackAGoat) -> Iterator[str]:
-    """The fake on 127.0.0.1, served from its own event-loop thread for the whole test."""
-    with (
-        start_blocking_portal() as portal,
-        portal.wrap_async_context_manager(fake.serve()) as base_url,
-    ):
-        yield base_url
+def tg_endpoint(fake: FakeTrackAGoat) -> Endpoint:
+    """The fake, in-process: ``tg`` waits on its clock, never for real."""
+    return Endpoint.of(fake)
 
 
 def first_project(fake: FakeTrackAGoat) -> str:
@@ -115,14 +81,14 @@ def creator_posts(fake: FakeTrackAGoat) -> list[Any]:
 
 
 async def test_adding_120_handles_is_three_parallel_calls_with_every_outcome(
-    fake_clock: FakeClock,
+    clock: FakeClock,
 ) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, latency=0.03)
+    fake = FakeTrackAGoat(seed=3, clock=clock, latency=0.03)
     project = first_project(fake)
     handles, expected = onboarding_list(fake, project)
     assert len(handles) == 120
     before = {c["id"] for c in fake.store.creators.values()}
-    async with client_for(fake, fake_clock, requests_per_minute=FAST) as tg:
+    async with client_on(fake, requests_per_minute=FAST) as tg:
         result = await tg.creators.create_many(project, handles)
 
     assert outcomes(result) == expected
@@ -149,12 +115,12 @@ def first_only(kind: str, draws: int) -> FaultPlan:
 
 @pytest.mark.parametrize("kind", ["drop_after_commit", "truncated_body"])
 async def test_a_retry_after_a_damaged_answer_adds_no_creator_twice(
-    fake: FakeTrackAGoat, fake_clock: FakeClock, kind: str
+    fake: FakeTrackAGoat, clock: FakeClock, kind: str
 ) -> None:
     project = first_project(fake)
     fake.faults = first_only(kind, draws=8)
     handles = [f"retry_{n:03d}" for n in range(120)]
-    async with client_for(fake, fake_clock) as tg:
+    async with client_on(fake) as tg:
         result = await tg.creators.create_many(project, handles)
 
     assert fake.faults_injected[kind] == 1
@@ -193,38 +159,38 @@ async def test_single_create_reactivates_a_removed_handle(
 # -- limits, quotas, scopes -------------------------------------------------------------------
 
 
-async def test_the_daily_quota_is_raised_at_once_never_slept(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, limits={"max_api_requests_per_day": 3})
-    async with client_for(fake, fake_clock) as tg:
+async def test_the_daily_quota_is_raised_at_once_never_slept(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=3, clock=clock, limits={"max_api_requests_per_day": 3})
+    async with client_on(fake) as tg:
         for _ in range(3):
             await tg.schema()
-        before, sent = fake_clock.now(), len(fake.requests)
+        before, sent = clock.now(), len(fake.requests)
         with pytest.raises(errors.DailyQuotaExceededError) as quota:
             await tg.projects.list().to_list()
     assert len(fake.requests) == sent + 1  # not retried
-    assert fake_clock.now() - before <= 1.0  # at most the pacer's one-second spacing
-    midnight = (fake_clock.now() // 86_400 + 1) * 86_400
-    assert quota.value.retry_after == pytest.approx(midnight - fake_clock.now(), abs=2)
+    assert clock.now() - before <= 1.0  # at most the pacer's one-second spacing
+    midnight = (clock.now() // 86_400 + 1) * 86_400
+    assert quota.value.retry_after == pytest.approx(midnight - clock.now(), abs=2)
     assert quota.value.status == 429
     assert quota.value.request_id
 
 
-async def test_the_per_key_window_is_waited_out(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, rate_limit=5, rate_window=60.0)
-    async with client_for(fake, fake_clock, requests_per_minute=FAST) as tg:
+async def test_the_per_key_window_is_waited_out(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=3, clock=clock, rate_limit=5, rate_window=60.0)
+    async with client_on(fake, requests_per_minute=FAST) as tg:
         for _ in range(8):
             await tg.schema()
         assert tg.stats.rate_limited >= 1
     answered = [r for r in fake.requests if r.path.endswith("/schema")]
     assert len(answered) == 8 + tg.stats.rate_limited
-    assert fake_clock.now() - answered[0].arrived_at >= 60.0  # it waited out the window
+    assert clock.now() - answered[0].arrived_at >= 60.0  # it waited out the window
 
 
 async def test_default_pacing_never_trips_the_default_window(
-    fake: FakeTrackAGoat, fake_clock: FakeClock
+    fake: FakeTrackAGoat, clock: FakeClock
 ) -> None:
-    start = fake_clock.now()
-    async with client_for(fake, fake_clock) as tg:  # 60 a minute, like the fake's window
+    start = clock.now()
+    async with client_on(fake) as tg:  # 60 a minute, like the fake's window
         schema = await tg.schema()
         assert {"project", "creator", "video", "campaign"} <= set(schema.entities)
         one_by_one = [c.id async for c in tg.creators.list(limit=1)]
@@ -235,15 +201,15 @@ async def test_default_pacing_never_trips_the_default_window(
     )
     assert len(fake.requests) == 80
     assert tg.stats.rate_limited == 0
-    assert fake_clock.now() - start >= 79.0  # a second apart, as 60 a minute means
+    assert clock.now() - start >= 79.0  # a second apart, as 60 a minute means
 
 
-async def test_plan_limits_are_limit_reached_errors(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, plan="starter", creators=6)
+async def test_plan_limits_are_limit_reached_errors(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=3, clock=clock, plan="starter", creators=6)
     project = first_project(fake)
     active = fake.store.active_creator_count()
     fake.limits["max_creators_per_org"] = active + 1
-    async with client_for(fake, fake_clock) as tg:
+    async with client_on(fake) as tg:
         await tg.creators.create(project, "one.more")
         with pytest.raises(errors.LimitReachedError) as limit:
             await tg.creators.create(project, "one.too.many")
@@ -256,28 +222,28 @@ async def test_plan_limits_are_limit_reached_errors(fake_clock: FakeClock) -> No
     )
 
 
-async def test_manual_scrapes_use_the_daily_quota(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, plan="starter")
+async def test_manual_scrapes_use_the_daily_quota(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=3, clock=clock, plan="starter")
     fake.limits["max_manual_scrape_triggers_per_day"] = 2
     creator = next(c for c in fake.store.creators.values() if c["is_active"])
     video = next(v for v in fake.store.videos.values() if v["creator_id"] == creator["id"])
-    async with client_for(fake, fake_clock) as tg:
+    async with client_on(fake) as tg:
         job = await tg.creators.scrape(creator["id"], job_type="discover_videos")
         assert (job.job_type, job.status) == ("discover_videos", "queued")
         assert job.job_id
         assert (await tg.videos.scrape(video["id"])).job_type == "video_stats"
         with pytest.raises(errors.LimitReachedError) as spent:
             await tg.creators.scrape(creator["id"])
-        fake_clock.advance(86_400)  # the quota resets at UTC midnight
+        clock.advance(86_400)  # the quota resets at UTC midnight
         assert (await tg.creators.scrape(creator["id"])).status == "queued"
     assert spent.value.limit_key == "max_manual_scrape_triggers_per_day"
     assert (spent.value.current, spent.value.max) == (2, 2)
 
 
 async def test_a_read_only_key_gets_insufficient_scope(
-    fake: FakeTrackAGoat, fake_clock: FakeClock
+    fake: FakeTrackAGoat, clock: FakeClock
 ) -> None:
-    async with client_for(fake, fake_clock, key=fake.read_only_api_key) as reader:
+    async with client_on(fake, api_key=fake.read_only_api_key) as reader:
         assert await reader.projects.list().to_list()
         with pytest.raises(errors.InsufficientScopeError) as denied:
             await reader.campaigns.create(first_project(fake), "Nope")
@@ -320,7 +286,7 @@ async def test_renames_and_their_conflicts(tg: AsyncTrackAGoat, fake: FakeTrackA
 
 
 async def test_bulk_remove_and_reenable_with_the_cooldown(
-    tg: AsyncTrackAGoat, fake: FakeTrackAGoat, fake_clock: FakeClock
+    tg: AsyncTrackAGoat, fake: FakeTrackAGoat, clock: FakeClock
 ) -> None:
     project = first_project(fake)
     added = await tg.creators.create_many(project, [f"bulk_{n:03d}" for n in range(130)])
@@ -338,7 +304,7 @@ async def test_bulk_remove_and_reenable_with_the_cooldown(
     fake.store.disable(disabled["id"])  # the platform disables it again at once
     cooling = await tg.creators.bulk_reenable(project, [disabled["id"]])
     assert (cooling.ok_count, cooling.skipped_count) == (0, 1)
-    fake_clock.advance(24 * 3600)
+    clock.advance(24 * 3600)
     assert (await tg.creators.bulk_reenable(project, [disabled["id"]])).ok_count == 1
 
 
@@ -395,13 +361,13 @@ async def test_campaigns_end_to_end(tg: AsyncTrackAGoat, fake: FakeTrackAGoat) -
 
 
 async def test_listings_are_exactly_once_through_faults_and_inserts(
-    fake: FakeTrackAGoat, fake_clock: FakeClock
+    fake: FakeTrackAGoat, clock: FakeClock
 ) -> None:
     project = first_project(fake)
     before = {c["id"] for c in fake.store.live(fake.store.creators)}
     fake.faults = FaultPlan(seed=1, empty_page=0.3, error_503=0.3, drop_before_commit=0.1)
     seen: list[str] = []
-    async with client_for(fake, fake_clock) as tg:
+    async with client_on(fake) as tg:
         async for creator in tg.creators.list(limit=3):
             seen.append(creator.id)
             if len(seen) == 4:
@@ -496,11 +462,11 @@ async def test_create_many_mixes_tracking_modes_in_one_call(
     assert len([r for r in fake.requests if r.path.endswith("/creators")]) == 1
 
 
-async def test_retention_and_goal_compliance(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=3, clock=fake_clock, plan="starter")
+async def test_retention_and_goal_compliance(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=3, clock=clock, plan="starter")
     project = first_project(fake)
     creator = next(c for c in fake.store.creators.values() if c["project_id"] == project)
-    async with client_for(fake, fake_clock) as tg:
+    async with client_on(fake) as tg:
         with pytest.raises(errors.RetentionExceededError):
             await tg.analytics.query(
                 entity="creator", entity_id=creator["id"], metric="views", from_="2024-01-01"
@@ -526,10 +492,10 @@ async def test_retention_and_goal_compliance(fake_clock: FakeClock) -> None:
 
 
 async def test_smoke_over_loopback_http(
-    fake: FakeTrackAGoat, fake_clock: FakeClock, served: str
+    fake: FakeTrackAGoat, clock: FakeClock, loopback_url: str
 ) -> None:
     project = first_project(fake)
-    async with client_for(fake, fake_clock, base_url=served, in_process=False) as tg:
+    async with client_on(fake, base_url=loopback_url, transport=None) as tg:
         assert [p.id async for p in tg.projects.list(limit=1)] == list(fake.store.projects)
         result = await tg.creators.create_many(project, [f"wire_{n}" for n in range(60)])
         assert len(result.created) == 60

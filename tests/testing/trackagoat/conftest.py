@@ -13,8 +13,8 @@ from tests.testing.conftest import client_for
 
 
 @pytest.fixture
-def fake(fake_clock: FakeClock) -> FakeTrackAGoat:
-    return FakeTrackAGoat(seed=0, clock=fake_clock)
+def fake(clock: FakeClock) -> FakeTrackAGoat:
+    return FakeTrackAGoat(seed=0, clock=clock)
 
 
 @pytest.fixture

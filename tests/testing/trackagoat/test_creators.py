@@ -90,7 +90,7 @@ async def test_bulk_create_reports_each_handle(
 
 
 async def test_an_idempotency_key_replays_for_24_hours(
-    client: httpx.AsyncClient, fake: FakeTrackAGoat, fake_clock: FakeClock, project: str
+    client: httpx.AsyncClient, fake: FakeTrackAGoat, clock: FakeClock, project: str
 ) -> None:
     path = f"/projects/{project}/creators"
     headers = {"Idempotency-Key": "k-1"}
@@ -104,7 +104,7 @@ async def test_an_idempotency_key_replays_for_24_hours(
     assert replay.headers["idempotent-replayed"] == "true"
     assert handles_of(fake.store, project).count("once") == 1
     assert (elsewhere.status_code, meta_code(elsewhere)) == (409, "idempotency_key_reused")
-    fake_clock.advance(24 * 3600)
+    clock.advance(24 * 3600)
     later = await client.post(path, json={"tiktok_handle": "once"}, headers=headers)
     assert (later.status_code, meta_code(later)) == (409, "duplicate")  # run again, not replayed
 
@@ -133,7 +133,7 @@ async def test_renames_answer_409_with_a_code(
 
 
 async def test_delete_scrape_and_bulk_calls(
-    client: httpx.AsyncClient, fake: FakeTrackAGoat, fake_clock: FakeClock, project: str
+    client: httpx.AsyncClient, fake: FakeTrackAGoat, clock: FakeClock, project: str
 ) -> None:
     fake.limits["max_manual_scrape_triggers_per_day"] = 1
     first, second, *_ = [
@@ -169,7 +169,7 @@ async def test_delete_scrape_and_bulk_calls(
         response = await client.post(path, json={"creator_ids": [disabled, second]})
         counts.append(response.json()["data"])
         fake.store.disable(disabled)
-        fake_clock.advance(23 * 3600 if step == 0 else 2 * 3600)
+        clock.advance(23 * 3600 if step == 0 else 2 * 3600)
     assert counts == [
         {"ok_count": 1, "skipped_count": 0, "failed_count": 1},  # second was removed
         {"ok_count": 0, "skipped_count": 1, "failed_count": 1},  # 23 h: still cooling down

@@ -12,11 +12,11 @@ from creatorsdk.testing import FakeClock, FakeTrackAGoat
 from tests.testing.trackagoat.conftest import list_all, meta_code
 
 
-def test_the_same_seed_gives_the_same_organization(fake_clock: FakeClock) -> None:
-    one, two = (FakeTrackAGoat(seed=7, clock=fake_clock) for _ in range(2))
+def test_the_same_seed_gives_the_same_organization(clock: FakeClock) -> None:
+    one, two = (FakeTrackAGoat(seed=7, clock=clock) for _ in range(2))
     assert one.store.creators == two.store.creators
     assert one.store.videos == two.store.videos
-    other = FakeTrackAGoat(seed=8, clock=fake_clock)
+    other = FakeTrackAGoat(seed=8, clock=clock)
     assert set(other.store.creators).isdisjoint(one.store.creators)
     store = one.store
     assert len(store.projects) == 2
@@ -135,8 +135,8 @@ async def test_buckets_compare_csv_and_bad_queries(
     assert (await client.get("/analytics", params=ghost)).status_code == 404
 
 
-async def test_retention_depends_on_the_plan(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=0, clock=fake_clock, plan="starter")
+async def test_retention_depends_on_the_plan(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=0, clock=clock, plan="starter")
     project = next(iter(fake.store.projects))
     params = {"entity": "project", "entity_id": project, "metric": "views"}
     async with httpx.AsyncClient(

@@ -78,15 +78,15 @@ async def test_bodies_must_be_json_objects_with_known_fields(
     assert "nmae" in typo.json()["error"]
 
 
-async def test_the_per_key_window_rolls(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=0, clock=fake_clock, rate_limit=60)
+async def test_the_per_key_window_rolls(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=0, clock=clock, rate_limit=60)
     async with http_for(fake) as http, http_for(fake, fake.read_only_api_key) as other:
         for _ in range(60):
             assert (await http.get("/schema")).status_code == 200
-            fake_clock.advance(0.5)
+            clock.advance(0.5)
         refused = await http.get("/schema")
         assert (await other.get("/schema")).status_code == 200  # the window is per key
-        fake_clock.advance(int(refused.headers["retry-after"]))
+        clock.advance(int(refused.headers["retry-after"]))
         assert (await http.get("/schema")).status_code == 200
     assert refused.status_code == 429
     assert meta_code(refused) == "rate_limit_exceeded"
@@ -94,20 +94,20 @@ async def test_the_per_key_window_rolls(fake_clock: FakeClock) -> None:
     assert "retryAfter" not in refused.json()["meta"]
 
 
-async def test_no_window_when_switched_off(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=0, clock=fake_clock, rate_limit=None)
+async def test_no_window_when_switched_off(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=0, clock=clock, rate_limit=None)
     async with http_for(fake) as http:
         statuses = {(await http.get("/schema")).status_code for _ in range(150)}
     assert statuses == {200}
 
 
-async def test_the_daily_quota_resets_at_utc_midnight(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=0, clock=fake_clock, limits={"max_api_requests_per_day": 2})
+async def test_the_daily_quota_resets_at_utc_midnight(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=0, clock=clock, limits={"max_api_requests_per_day": 2})
     async with http_for(fake) as http:
         assert [(await http.get("/schema")).status_code for _ in range(2)] == [200, 200]
         spent = await http.get("/projects")
-        to_midnight = 86_400 - fake_clock.now() % 86_400
-        fake_clock.advance(to_midnight)
+        to_midnight = 86_400 - clock.now() % 86_400
+        clock.advance(to_midnight)
         assert (await http.get("/schema")).status_code == 200
     assert spent.status_code == 429
     assert meta_code(spent) == "rate_limit_exceeded"
@@ -115,8 +115,8 @@ async def test_the_daily_quota_resets_at_utc_midnight(fake_clock: FakeClock) -> 
     assert "retry-after" not in spent.headers  # unlike the per-key window
 
 
-async def test_the_free_plan_has_no_api_requests(fake_clock: FakeClock) -> None:
-    fake = FakeTrackAGoat(seed=0, clock=fake_clock, plan="free", projects=1)
+async def test_the_free_plan_has_no_api_requests(clock: FakeClock) -> None:
+    fake = FakeTrackAGoat(seed=0, clock=clock, plan="free", projects=1)
     async with http_for(fake) as http:
         response = await http.get("/projects")
     assert response.status_code == 429

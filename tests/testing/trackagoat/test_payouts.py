@@ -170,12 +170,12 @@ def test_periods_are_utc_weeks_from_monday_and_calendar_months() -> None:
 
 
 async def test_accruals_appear_as_time_passes_and_only_once(
-    client: httpx.AsyncClient, fake: FakeTrackAGoat, fake_clock: FakeClock
+    client: httpx.AsyncClient, fake: FakeTrackAGoat, clock: FakeClock
 ) -> None:
     before, _ = await list_all(client, "/payout-accruals")
     again, _ = await list_all(client, "/payout-accruals")
     assert [a["id"] for a in again] == [a["id"] for a in before]
-    fake_clock.advance(20 * DAY)  # June closes: every monthly structure accrues once more
+    clock.advance(20 * DAY)  # June closes: every monthly structure accrues once more
     after, _ = await list_all(client, "/payout-accruals")
     new = [a for a in after if a["id"] not in {b["id"] for b in before}]
     assert {a["period_end"] for a in new if a["period"] == "monthly"} == {"2026-06-30"}

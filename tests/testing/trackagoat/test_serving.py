@@ -40,6 +40,7 @@ async def test_a_drop_after_commit_really_closes_the_connection() -> None:
     assert [c["tiktok_handle"] for c in fake.store.creators.values()].count("ghost") == 1
 
 
+@pytest.mark.slow
 def test_cli_serves_until_sigint() -> None:
     options = ("--seed", "2", "--creators", "5", "--plan", "starter")
     with served_by_cli("trackagoat", *options) as (name, base_url, api_key):
