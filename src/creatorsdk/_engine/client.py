@@ -653,7 +653,7 @@ def _tls_context(verify: object) -> ssl.SSLContext:
         return verify
     if verify is None:
         return certifi_context()
-    if isinstance(verify, str | os.PathLike) and not isinstance(verify, bool):
+    if isinstance(verify, str | os.PathLike) and os.fspath(verify):
         path = os.fspath(verify)
         if os.path.isdir(path):
             return ssl.create_default_context(capath=path)
