@@ -227,6 +227,7 @@ class _Plan:
             spec,
             kw_only=True,
             forbid_unknown_fields=True,
+            gc=False,  # short-lived and acyclic: not worth the collector's time
             rename=rename or None,
         )
         model = self._model
