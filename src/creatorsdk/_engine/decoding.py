@@ -133,17 +133,19 @@ _explainer: cattrs.Converter | None = None
 
 
 _fast: Callable[[Any, Any], Any] | None = None
+#: Built once per msgspec module: switching back and forth keeps what it compiled.
+_fast_decoders: dict[ModuleType, Callable[[Any, Any], Any]] = {}
 
 
 def use_msgspec(msgspec: ModuleType | None) -> None:
     """Decode through msgspec where it can (``None``: the converter only)."""
     global _fast
-    if msgspec is None:
-        _fast = None
-        return
-    from creatorsdk._engine.fast_decoding import FastDecoder
+    if msgspec is not None and msgspec not in _fast_decoders:
+        from creatorsdk._engine.fast_decoding import FastDecoder
 
-    _fast = FastDecoder(msgspec, converter.get_structure_hook, converter.structure).structure
+        decoder = FastDecoder(msgspec, converter.get_structure_hook, converter.structure)
+        _fast_decoders[msgspec] = decoder.structure
+    _fast = None if msgspec is None else _fast_decoders[msgspec]
 
 
 def reference_converter() -> cattrs.Converter:

@@ -46,10 +46,15 @@ def parse_json(body: bytes) -> Any:
     return parse_json_stdlib(body)
 
 
+_fast_parsers: dict[ModuleType, Callable[[bytes], Any]] = {}
+
+
 def use_msgspec(msgspec: ModuleType | None) -> None:
     """Parse with ``msgspec`` first (``None``: the stdlib only)."""
     global _fast
-    _fast = None if msgspec is None else msgspec.json.Decoder().decode
+    if msgspec is not None and msgspec not in _fast_parsers:
+        _fast_parsers[msgspec] = msgspec.json.Decoder().decode
+    _fast = None if msgspec is None else _fast_parsers[msgspec]
 
 
 use_msgspec(speedups.installed())
