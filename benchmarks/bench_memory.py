@@ -350,12 +350,12 @@ def _retained_note(worst: float, msgspec: float | None) -> str:
     note = (
         "Columns after the total: bytes per Video by what they hold (sys.getsizeof, an object "
         "shared by several videos counted once). What the SDK does not repeat: enum-like "
-        "strings (`type`, `platform`, `media_type`) are interned, an empty object "
-        "(`metadata`, `platform_data`) is the model's one shared empty mapping, an unknown "
+        "strings (`type`, `platform`, `media_type`) are interned, an unknown "
         "field with a scalar value (`etl_version: 3`) shares one read-only `extra` mapping "
         "per value, and a timestamp string seen again (in the same video or a recent one) "
         "gives the same datetime object. The instance itself is one slot per field, "
-        "as msgspec's."
+        "as msgspec's; JSON objects (`metadata`, `platform_data`) stay fresh dicts, as "
+        "cattrs builds them, since callers serialize and change them."
     )
     if msgspec is not None:
         verdict_text = "below" if worst <= msgspec else "above"

@@ -17,7 +17,6 @@ did: both paths give equal models and equal errors.
 
 from __future__ import annotations
 
-import collections.abc
 import datetime as dt
 import sys
 import threading
@@ -282,8 +281,6 @@ def _wire(tp: Any, name: str) -> tuple[str, Any]:
         kind, wire = "date", str
     elif base is Any:
         return "any", Any
-    elif typing.get_origin(base) is collections.abc.Mapping:
-        return "mapping", Any
     else:
         return "hook", Any
     return kind, (wire | None) if optional else wire
@@ -308,12 +305,6 @@ def _finish(
         )
         hit, parse = src.bind(cache.get), src.bind(miss)
         src.add(f"{guard}{var} = {hit}({var}) or {parse}({var})")
-    elif kind == "mapping":
-        empty, hook, kind_name = src.bind(NO_EXTRA), src.bind(hook_for(base)), src.bind(base)
-        src.add(f"if {var}.__class__ is dict and not {var}: {var} = {empty}")
-        src.add(f"elif {var} is not None: {var} = {hook}({var}, {kind_name})")
-        if inner is None:
-            src.add(f"else: {var} = {hook}({var}, {kind_name})")
     elif kind == "hook":
         hook, kind_name = src.bind(hook_for(base)), src.bind(base)
         src.add(f"{guard}{var} = {hook}({var}, {kind_name})")

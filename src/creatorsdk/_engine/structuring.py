@@ -16,7 +16,6 @@ way: :func:`structure_function` returns ``None`` for it and the converter keeps 
 
 from __future__ import annotations
 
-import collections.abc
 import datetime as dt
 import itertools
 import operator
@@ -271,6 +270,10 @@ def buildable(cls: type) -> bool:
         return False
     if hasattr(cls, "__attrs_pre_init__"):
         return False
+    slots = {name for base in cls.__mro__ for name in base.__dict__.get("__slots__", ())}
+    # Every slot a field (no hidden hash cache, no slot of a plain base left unset).
+    if slots - {"__weakref__"} != {f.name for f in attrs.fields(cls)}:
+        return False
     for field in attrs.fields(cls):
         if field.validator is not None or field.converter is not None or not field.init:
             return False
@@ -373,13 +376,9 @@ def _check(
         src.add(f"{var} = {found} or {parse}({var})", indent)
     elif base is Any:
         pass
-    elif typing.get_origin(base) is collections.abc.Mapping:
-        # An empty object shares the model's read-only empty default; others as cattrs does.
-        empty, hook = src.bind(NO_EXTRA), src.bind(hook_for(base))
-        kind = src.bind(base)
-        src.add(f"if {var}.__class__ is dict and not {var}: {var} = {empty}", indent)
-        src.add(f"else: {var} = {hook}({var}, {kind})", indent)
     else:
+        # Nested models, mappings (a fresh dict each, as cattrs builds: callers serialize and
+        # may change them), tuples: the converter's own hook, looked up once.
         hook, kind = src.bind(hook_for(base)), src.bind(base)
         src.add(f"{var} = {hook}({var}, {kind})", indent)
 
