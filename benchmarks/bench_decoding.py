@@ -287,11 +287,41 @@ def _render(
     return "\n".join(lines)
 
 
+#: µs per Video of msgspec's Struct decode of this page on this machine when it was quiet
+#: (the figure issue 16 quotes): the yardstick for how much a busy run slowed everything.
+QUIET_MSGSPEC = 1.31
+
+
+def _load_note(results: dict[str, list[float]]) -> list[str]:
+    """When the run was slow overall: what the paths measure at the quiet machine's speed."""
+    struct = summarize(results["msgspec Struct"]).median
+    slowdown = struct / QUIET_MSGSPEC
+    if slowdown < 1.25:
+        return []
+    scaled = [
+        f"{label} {ratio(results[name], results['msgspec Struct']).median * QUIET_MSGSPEC:.2f} µs"
+        f" (target {target})"
+        for name, label, target in (
+            (DEFAULT, "the default path", 9),
+            (FAST, "the speedups path", 3.5),
+        )
+        if name in results
+    ]
+    return [
+        f"**The machine was busy during this run:** msgspec's own decode of the page took "
+        f"{struct:.2f} µs per video against {QUIET_MSGSPEC} µs when it was quiet (the figure "
+        f"issue 16 quotes), {slowdown:.1f}× slower, and every row with it. At the quiet speed, "
+        f"by their ratio to msgspec in this run, {' and '.join(scaled)}.",
+        "",
+    ]
+
+
 def _notes(results: dict[str, list[float]]) -> list[str]:
     """What the rows say, and the cause of any target missed."""
     default = summarize(results[DEFAULT]).median
     parse = summarize(results["  json.loads alone"]).median
     notes = [
+        *_load_note(results),
         f"The default path spends {parse / default:.0%} of its time in the stdlib JSON parser; "
         f"the tuned converter is {ratio(results[STOCK], results[DEFAULT]).median:.1f}× faster "
         "end to end than cattrs' stock structuring on the same parse.",
@@ -308,7 +338,24 @@ def _notes(results: dict[str, list[float]]) -> list[str]:
         ]
         if fast > 3.5:
             notes += ["", _fast_miss(results, fast)]
+    if default > 9:
+        quiet = _at_quiet_speed(results, DEFAULT)
+        notes += [
+            "",
+            f"**Target missed as measured: default path {default:.2f} µs (target 9).** "
+            + (
+                f"The cause is the busy machine: at the quiet speed it is {quiet:.2f} µs."
+                if quiet <= 9
+                else f"Even at the quiet speed it is {quiet:.2f} µs: the stdlib parser alone "
+                f"takes {parse / default:.0%} of it."
+            ),
+        ]
     return notes
+
+
+def _at_quiet_speed(results: dict[str, list[float]], name: str) -> float:
+    """µs per Video of ``name`` scaled by its ratio to msgspec to the quiet machine's speed."""
+    return ratio(results[name], results["msgspec Struct"]).median * QUIET_MSGSPEC
 
 
 def _fast_miss(results: dict[str, list[float]], fast: float) -> str:
@@ -316,12 +363,18 @@ def _fast_miss(results: dict[str, list[float]], fast: float) -> str:
     parse = summarize(results["  msgspec parse alone"]).median
     structure = summarize(results["  msgspec path alone"]).median
     struct = summarize(results["msgspec Struct"]).median
-    return (
-        f"**Target missed: speedups path {fast:.2f} µs (target 3.5).** Cause, from the rows: "
-        f"parsing to Python objects alone takes {parse:.2f} µs and the decode of the parsed "
-        f"page {structure:.2f} µs, while msgspec's own Struct decode does both in "
-        f"{struct:.2f} µs because it never builds the intermediate dicts and strings. The SDK "
-        "parses before it knows the model (the engine's reply is generic JSON) and msgspec "
-        "cannot keep unknown fields, lowercase ids or intern strings, so the finishing is "
-        "Python: one generated function per model that stores each field once."
+    quiet = _at_quiet_speed(results, FAST)
+    head = f"**Target missed as measured: speedups path {fast:.2f} µs (target 3.5).** "
+    if quiet <= 3.5:
+        return head + f"The cause is the busy machine: at the quiet speed it is {quiet:.2f} µs."
+    return head + (
+        f"At the quiet speed it would still be {quiet:.2f} µs. Cause, from the rows: parsing "
+        f"to Python objects alone takes {parse:.2f} µs and decoding the parsed page "
+        f"{structure:.2f} µs, while msgspec's own Struct decode does both in {struct:.2f} µs "
+        "because it never builds the intermediate dicts and strings. The SDK parses before it "
+        "knows the model (the engine's reply holds generic JSON, and a listing's envelope is "
+        "read before its items are decoded), and msgspec cannot keep unknown fields, lowercase "
+        "ids or intern strings, so the finishing is Python: one generated function per model "
+        "that stores each field once. Decoding the items straight from the body's bytes would "
+        "need the engine to keep the raw body on the reply."
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import subprocess
@@ -241,8 +242,9 @@ def run(*, quick: bool, repeats: int) -> str:
         "large": lambda: _child("stream", large),
     }
     for name, path, distinct in retains:
-        options = (path, "distinct" if distinct else "shared")
-        variants[name] = lambda options=options: _child("retain", kept, *options)
+        variants[name] = functools.partial(
+            _child, "retain", kept, path, "distinct" if distinct else "shared"
+        )
     results = interleave(variants, min(repeats, MAX_LARGE_REPEATS), between=None)
     growth = {k: summarize([r["growth"] for r in results[k]]) for k in ("small", "large")}
     sizes = {"small": small, "large": large}
