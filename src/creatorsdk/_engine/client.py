@@ -10,7 +10,6 @@ attempts and waits are counted exactly as if it had run every attempt.
 from __future__ import annotations
 
 import ipaddress
-import json
 import logging
 import os
 import time
@@ -27,6 +26,7 @@ import tenacity
 from creatorsdk import errors
 from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
+from creatorsdk._engine.parsing import parse_json
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
@@ -336,7 +336,7 @@ def _reply(
     text = ""
     if body and ("json" in content_type or not content_type):
         try:
-            data = json.loads(body)
+            data = parse_json(body)
         except (ValueError, RecursionError) as error:
             raise errors.MalformedResponseError(
                 f"{method} {path} returned a body that is not valid JSON "
