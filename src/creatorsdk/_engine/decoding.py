@@ -15,15 +15,16 @@ converter for whatever that path cannot take.
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from collections.abc import Callable, Mapping
 from types import MappingProxyType, ModuleType
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
-from creatorsdk._engine import speedups
+from creatorsdk._engine import serialising, speedups
 from creatorsdk._engine.structuring import (
     NO_EXTRA,
     Id,
@@ -53,6 +54,25 @@ class Model:
 
     extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, kw_only=True, eq=False, repr=False)
 
+    def to_dict(self, *, extra: bool = True) -> dict[str, Any]:
+        """This model as a JSON-safe dict (ISO 8601 dates, lists, string keys); ``extra=True``
+        puts the fields this SDK does not know back beside the others."""
+        return serialising.to_dict(self, extra=extra)
+
+    def to_json(self, *, extra: bool = True, indent: int | str | None = None) -> str:
+        """This model as JSON text (see :meth:`to_dict`)."""
+        return serialising.to_json(self, extra=extra, indent=indent)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The model :meth:`to_dict` (or the server) gave ``data`` for; a misfit raises
+        :class:`~creatorsdk.errors.DecodeError` naming the field."""
+        return decode(data, cls)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # attrs' generated __getstate__ would hand pickle the read-only ``extra`` it refuses.
+        return serialising.reduce(self)
+
 
 def _optional_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
     # cattrs' generic Optional handler looks the inner hook up again on every value; most of
@@ -67,6 +87,35 @@ def _optional_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
         return structure
 
     return factory
+
+
+def _int_keyed(tp: Any) -> bool:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    return origin in (Mapping, dict) and len(args) == 2 and args[0] is int
+
+
+def _int_keyed_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
+    # JSON object keys are strings, so an int-keyed mapping (``Deltas`` rows, windows in days)
+    # comes back from ``to_dict``/JSON with its keys spelled in decimal.
+    def factory(tp: Any) -> Callable[[Any, type], dict[int, Any]]:
+        value_type = typing.get_args(tp)[1]
+        hook = conv.get_structure_hook(value_type)
+
+        def structure(data: Any, _: type) -> dict[int, Any]:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected an object, got {type(data).__name__}")
+            return {_int_key(k): hook(v, value_type) for k, v in data.items()}
+
+        return structure
+
+    return factory
+
+
+def _int_key(key: Any) -> int:
+    if isinstance(key, str) and key.lstrip("-").isdecimal() and key.isascii():
+        return int(key)
+    return structure_int(key)
 
 
 def _is_model(cls: Any) -> bool:
@@ -121,6 +170,7 @@ def _build(*, detailed: bool, tuned: bool) -> cattrs.Converter:
     conv.register_structure_hook_factory(
         lambda tp: optional_inner(tp) is not None, _optional_hook_factory(conv)
     )
+    conv.register_structure_hook_factory(_int_keyed, _int_keyed_hook_factory(conv))
     return conv
 
 
