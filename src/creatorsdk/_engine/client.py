@@ -86,9 +86,11 @@ class BaseClient:
         app_info: str | None = None,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
-            raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
+            raise errors.InvalidArgumentError(
+                f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
+            )
         if not (isinstance(timeout, int | float) and timeout > 0):
-            raise ValueError(f"timeout must be a number > 0, got {timeout!r}")
+            raise errors.InvalidArgumentError(f"timeout must be a number > 0, got {timeout!r}")
         key = _resolve_api_key(api_key, self._env_api_key, self._api_name)
         self.base_url = _checked_base_url(
             base_url or os.environ.get(self._env_base_url) or self._default_base_url
@@ -392,11 +394,11 @@ def _query(params: Mapping[str, Any] | None) -> dict[str, Any] | None:
 def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
     key = api_key if api_key is not None else os.environ.get(env_name)
     if key is None or not key.strip():
-        raise ValueError(
+        raise errors.InvalidArgumentError(
             f"no {api_name} API key: pass api_key= or set the {env_name} environment variable"
         )
     if key != key.strip() or any(ch in key for ch in "\r\n\t"):
-        raise ValueError("api_key must not contain whitespace or line breaks")
+        raise errors.InvalidArgumentError("api_key must not contain whitespace or line breaks")
     return key
 
 
@@ -407,11 +409,11 @@ def _checked_base_url(base_url: str) -> str:
     if url.scheme == "http" and _is_loopback(url.host):
         return base_url
     if url.scheme == "http":
-        raise ValueError(
+        raise errors.InvalidArgumentError(
             f"refusing plain http:// base URL {base_url!r}: the API key would travel "
             "unencrypted; use https:// (plain http is allowed only for loopback hosts)"
         )
-    raise ValueError(f"base_url must be an https:// URL, got {base_url!r}")
+    raise errors.InvalidArgumentError(f"base_url must be an https:// URL, got {base_url!r}")
 
 
 def _is_loopback(host: str) -> bool:

@@ -16,6 +16,7 @@ from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
 from creatorsdk.creatoraudit._envelope import ENVELOPE
 from creatorsdk.creatoraudit.models import Metrics, Video
 from creatorsdk.creatoraudit.videos import video_filters
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["AccountVideos"]
 
@@ -71,7 +72,9 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         instagram = int_id_list_arg("instagram_post_ids", instagram_post_ids)
         tiktok = int_id_list_arg("tiktok_video_ids", tiktok_video_ids)
         if not instagram and not tiktok:
-            raise ValueError("instagram_post_ids and tiktok_video_ids must not both be empty")
+            raise InvalidArgumentError(
+                "instagram_post_ids and tiktok_video_ids must not both be empty"
+            )
         # fan_out works on string ids; "instagram:17" keeps each id's array in failure reports.
         pairs = zip_longest(_labelled("instagram", instagram), _labelled("tiktok", tiktok))
         chunks = [(ig or ()) + (tt or ()) for ig, tt in pairs]

@@ -27,7 +27,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
-from creatorsdk.errors import DecodeError
+from creatorsdk.errors import DecodeError, InvalidArgumentError
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import (
@@ -118,7 +118,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         time zone). Cells with no post are not sent; :meth:`PostingHeatmap.cell` reads them
         as zero."""
         if from_ is None or to is None:
-            raise ValueError("from_ and to are required for the posting heatmap")
+            raise InvalidArgumentError("from_ and to are required for the posting heatmap")
         params = {**_range(project_id, from_, to), "tz": optional(text_arg, "tz", tz)}
         reply = await self._client.request("GET", f"{_BASE}/posting-heatmap", params=params)
         cells = _rows(self._envelope.unwrap(reply), reply, "cells")
@@ -151,7 +151,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         if min_ratio is not None and (
             isinstance(min_ratio, bool) or not isinstance(min_ratio, int | float) or min_ratio <= 0
         ):
-            raise ValueError(f"min_ratio must be a number > 0, got {min_ratio!r}")
+            raise InvalidArgumentError(f"min_ratio must be a number > 0, got {min_ratio!r}")
         params = {
             **_range(project_id, from_, to),
             "min_ratio": min_ratio,

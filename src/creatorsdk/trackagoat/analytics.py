@@ -16,6 +16,7 @@ from typing import Final, Literal, overload
 
 from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid_arg
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import OpenAPISchema
@@ -154,12 +155,12 @@ class Analytics(Resource, envelope=ENVELOPE):
         if entity_id is not None and not isinstance(entity_id, str):
             _deprecated("a list as the second argument", "entity_ids=[...]", stacklevel=3)
             if ids is not None:
-                raise ValueError("pass the entity ids once: entity_id or ids, not both")
+                raise InvalidArgumentError("pass the entity ids once: entity_id or ids, not both")
             entity_id, ids = None, entity_id
         start = _renamed("from_date", from_date, "from_", from_)
         end = _renamed("to_date", to_date, "to", to)
         if metric is None:
-            raise ValueError("metric is required, e.g. metric='views'")
+            raise InvalidArgumentError("metric is required, e.g. metric='views'")
         first, last = date_range("from_", start, "to", end)
         params: dict[str, object] = {
             "entity": token_arg("entity", entity),
@@ -201,7 +202,9 @@ def _targets(
     given = [name for name, value in passed if value is not None]
     if len(given) != 1:
         named = " and ".join(given) if given else "none"
-        raise ValueError(f"pass exactly one of entity_id, entity_ids and ids (got {named})")
+        raise InvalidArgumentError(
+            f"pass exactly one of entity_id, entity_ids and ids (got {named})"
+        )
     if entity_id is not None:
         return {"entity_id": uuid_arg("entity_id", entity_id)}
     name, value = ("entity_ids", entity_ids) if entity_ids is not None else ("ids", ids)
@@ -218,13 +221,15 @@ def _id_list(name: str, value: object) -> list[str]:
     elif isinstance(value, Iterable):
         parts = list(value)
     else:
-        raise ValueError(f"{name} must be a UUID or a list of UUIDs, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a UUID or a list of UUIDs, got {value!r}")
     found = [uuid_arg(f"{name}[{i}]", part) for i, part in enumerate(parts)]
     if not found:
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     unique = list(dict.fromkeys(found))
     if len(unique) > MAX_ENTITIES:
-        raise ValueError(f"{name}: at most {MAX_ENTITIES} entities per query, got {len(unique)}")
+        raise InvalidArgumentError(
+            f"{name}: at most {MAX_ENTITIES} entities per query, got {len(unique)}"
+        )
     return unique
 
 
@@ -235,7 +240,7 @@ def _renamed(
         return new_value
     _deprecated(f"{old}=", f"{new}=", stacklevel=4)
     if new_value is not None:
-        raise ValueError(f"pass {new} only ({old} is its old name)")
+        raise InvalidArgumentError(f"pass {new} only ({old} is its old name)")
     return old_value
 
 
@@ -252,5 +257,5 @@ def _timezone(name: str, value: object) -> str:
     # An IANA name ("Europe/Berlin", "UTC"); the server knows which exist, we only refuse junk.
     text = text_arg(name, value)
     if any(ch.isspace() for ch in text):
-        raise ValueError(f"{name} must be an IANA time zone name, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be an IANA time zone name, got {value!r}")
     return text

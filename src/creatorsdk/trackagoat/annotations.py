@@ -23,6 +23,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import Annotation
@@ -79,7 +80,7 @@ class Annotations(Resource, envelope=ENVELOPE):
         """Mark ``date`` on the charts with ``label``: org-wide, for a project, or for one
         ``entity`` (creator, video, campaign, project) and its ``entity_id``."""
         if (entity is None) != (entity_id is None):
-            raise ValueError("entity and entity_id go together: pass both or neither")
+            raise InvalidArgumentError("entity and entity_id go together: pass both or neither")
         fields = {
             "date": date_arg("date", date),
             "label": text_arg("label", label, max_length=LABEL_MAX),

@@ -19,6 +19,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import Campaign, CampaignItem
@@ -112,5 +113,5 @@ def _item(campaign_id: str, item_type: str, item_id: str) -> tuple[str, dict[str
         "item_id": uuid_arg("item_id", item_id),
     }
     if body["item_type"] == "campaign" and body["item_id"] == campaign:
-        raise ValueError("item_id: a campaign cannot contain itself")
+        raise InvalidArgumentError("item_id: a campaign cannot contain itself")
     return campaign, body

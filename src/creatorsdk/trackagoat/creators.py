@@ -33,7 +33,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
-from creatorsdk.errors import DecodeError
+from creatorsdk.errors import DecodeError, InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, handle_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import (
@@ -275,7 +275,7 @@ def _entries(
     """Each normalised handle and the settings sent with it, first entry kept when the same
     handle appears twice."""
     if isinstance(handles, str | Mapping) or not isinstance(handles, Iterable):
-        raise ValueError(f"handles must be a list of TikTok handles, got {handles!r}")
+        raise InvalidArgumentError(f"handles must be a list of TikTok handles, got {handles!r}")
     unique: dict[str, tuple[str, dict[str, str]]] = {}
     for index, raw in enumerate(handles):
         name = f"handles[{index}]"
@@ -286,7 +286,7 @@ def _entries(
         # The API compares handles case-insensitively.
         unique.setdefault(handle.lower(), (handle, settings))
     if not unique:
-        raise ValueError("handles must not be empty")
+        raise InvalidArgumentError("handles must not be empty")
     return dict(unique.values())
 
 
@@ -297,9 +297,11 @@ def _entry(
     unknown = sorted(str(key) for key in raw if key not in _ENTRY_FIELDS)
     if unknown:
         allowed = ", ".join(_ENTRY_FIELDS)
-        raise ValueError(f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+        raise InvalidArgumentError(
+            f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}"
+        )
     if "tiktok_handle" not in raw:
-        raise ValueError(f"{name} needs a tiktok_handle")
+        raise InvalidArgumentError(f"{name} needs a tiktok_handle")
     own = _settings(
         raw.get("tracking_mode"),
         raw.get("tracking_start_date"),
@@ -309,7 +311,9 @@ def _entry(
     settings = {**defaults, **own}
     start, end = settings.get("tracking_start_date"), settings.get("tracking_end_date")
     if start is not None and end is not None and start > end:
-        raise ValueError(f"{name}: tracking_start_date {start} is after tracking_end_date {end}")
+        raise InvalidArgumentError(
+            f"{name}: tracking_start_date {start} is after tracking_end_date {end}"
+        )
     return handle_arg(f"{name}.tiktok_handle", raw["tiktok_handle"]), settings
 
 

@@ -24,6 +24,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.payout_models import PayoutAccrual
@@ -101,10 +102,10 @@ def status_list(name: str, value: object) -> str:
     if isinstance(value, str):
         return token_arg(name, value)
     if not isinstance(value, Iterable):
-        raise ValueError(f"{name} must be a status or a list of statuses, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a status or a list of statuses, got {value!r}")
     statuses = [token_arg(f"{name}[{i}]", item) for i, item in enumerate(value)]
     if not statuses:
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     return ",".join(dict.fromkeys(statuses))
 
 

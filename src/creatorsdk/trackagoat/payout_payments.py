@@ -27,6 +27,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.payout_accruals import status_list
@@ -97,7 +98,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         """
         accruals = optional(id_list_arg, "accrual_ids", accrual_ids)
         if accruals is not None and len(accruals) > MAX_ACCRUALS:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"accrual_ids: at most {MAX_ACCRUALS} per payment, got {len(accruals)}"
             )
         fields = {
@@ -127,7 +128,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         """Change a payment: ``status="void"`` (with a ``void_reason``) voids it, and what it
         paid is owed again; ``reference``, ``note`` and ``metadata`` annotate it."""
         if status is not None and status != "void":
-            raise ValueError(f"status can only be set to 'void', got {status!r}")
+            raise InvalidArgumentError(f"status can only be set to 'void', got {status!r}")
         fields = {
             "status": status,
             "void_reason": optional(text_arg, "void_reason", void_reason, blank=True),

@@ -32,6 +32,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.payout_models import (
@@ -268,12 +269,12 @@ def _check_rule_fields(fields: Mapping[str, Any]) -> None:
     if kind not in RULE_TYPES:
         return  # a type this SDK does not know: the server decides
     if kind == "goals" and fields["goal_target"] in (None, UNSET):
-        raise ValueError("goal_target is required when rule_type is 'goals'")
+        raise InvalidArgumentError("goal_target is required when rule_type is 'goals'")
     if kind == "view_threshold" and fields["threshold_views"] in (None, UNSET):
-        raise ValueError("threshold_views is required when rule_type is 'view_threshold'")
+        raise InvalidArgumentError("threshold_views is required when rule_type is 'view_threshold'")
     for field, owner in _OWN_FIELDS.items():
         if owner != kind and fields[field] not in (None, UNSET):
-            raise ValueError(f"{field} applies only when rule_type is {owner!r}")
+            raise InvalidArgumentError(f"{field} applies only when rule_type is {owner!r}")
 
 
 def _chunk_key(key: str | None, index: int, chunks: int) -> str | None:
