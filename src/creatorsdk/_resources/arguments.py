@@ -29,8 +29,9 @@ import datetime as dt
 import enum
 import json
 import re
+import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, Final, TypeVar, overload
+from typing import Any, Final, Literal, TypeVar, overload
 
 from creatorsdk.errors import InvalidArgumentError
 
@@ -48,6 +49,7 @@ __all__ = [
     "idempotency_key_arg",
     "int_arg",
     "int_id_list_arg",
+    "literal_values",
     "mapping_arg",
     "optional",
     "patch_body",
@@ -93,6 +95,14 @@ def optional(check: Callable[..., Any], name: str, value: object, *args: Any, **
     if value is None or value is UNSET:
         return value
     return check(name, value, *args, **kwargs)
+
+
+def literal_values(tp: object) -> frozenset[str]:
+    """The values of a ``Literal`` type (of its ``Literal`` parts, for ``Literal[...] | str``):
+    the run-time checks are built from the types the signatures show, so they agree."""
+    if typing.get_origin(tp) is Literal:
+        return frozenset(str(value) for value in typing.get_args(tp))
+    return frozenset().union(*(literal_values(arg) for arg in typing.get_args(tp)))
 
 
 def body_of(fields: Mapping[str, Any]) -> dict[str, Any]:

@@ -16,9 +16,11 @@ from creatorsdk._resources.arguments import (
     choice_arg,
     date_range,
     int_arg,
+    literal_values,
     mapping_arg,
     optional,
 )
+from creatorsdk.creatoraudit.literals import MetricPeriod, OrderDirection, OverviewPeriod, Platform
 from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
@@ -41,10 +43,10 @@ __all__ = [
 LIST_LIMIT: Final = 200
 #: Largest ``limit`` of ``GET /search`` (per section) and ``GET /creators/top``.
 TOP_LIMIT: Final = 25
-PLATFORMS: Final = frozenset({"instagram", "tiktok"})
-ORDER_DIRECTIONS: Final = frozenset({"asc", "desc"})
-METRIC_PERIODS: Final = frozenset({"7d", "30d", "90d", "custom"})
-OVERVIEW_PERIODS: Final = frozenset({"7d", "30d", "90d"})
+PLATFORMS: Final = literal_values(Platform)
+ORDER_DIRECTIONS: Final = literal_values(OrderDirection)
+METRIC_PERIODS: Final = literal_values(MetricPeriod)
+OVERVIEW_PERIODS: Final = literal_values(OverviewPeriod)
 #: The documented bounds of a ``metadata`` object.
 METADATA_MAX_KEYS: Final = 20
 METADATA_MAX_CHARS: Final = 255

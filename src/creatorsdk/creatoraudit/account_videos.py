@@ -14,6 +14,13 @@ from creatorsdk._resources.resource import Resource
 from creatorsdk.creatoraudit._arguments import LIST_LIMIT, period_body
 from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
 from creatorsdk.creatoraudit._envelope import ENVELOPE
+from creatorsdk.creatoraudit.literals import (
+    MetricPeriod,
+    OrderDirection,
+    Platform,
+    VideoOrderBy,
+    VideoSort,
+)
 from creatorsdk.creatoraudit.models import Metrics, Video
 from creatorsdk.creatoraudit.videos import video_filters
 from creatorsdk.errors import InvalidArgumentError
@@ -31,12 +38,12 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         self,
         *,
         account_id: str | None = None,
-        platform: str | None = None,
+        platform: Platform | None = None,
         q: str | None = None,
         is_active: bool | None = None,
-        order_by: str | None = None,
-        order_direction: str | None = None,
-        sort: str | None = None,
+        order_by: VideoOrderBy | None = None,
+        order_direction: OrderDirection | None = None,
+        sort: VideoSort | None = None,
         include_total: bool = False,
         limit: int = LIST_LIMIT,
         cursor: str | None = None,
@@ -58,7 +65,7 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         self,
         instagram_post_ids: Iterable[int] = (),
         tiktok_video_ids: Iterable[int] = (),
-        period: str = "30d",
+        period: MetricPeriod = "30d",
         start_date: dt.date | str | None = None,
         end_date: dt.date | str | None = None,
     ) -> Metrics:

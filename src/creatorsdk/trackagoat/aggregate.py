@@ -22,6 +22,7 @@ from creatorsdk._resources.arguments import (
     date_arg,
     date_range,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
@@ -43,15 +44,14 @@ from creatorsdk.trackagoat.aggregate_models import (
     VideoRank,
     ViewDistribution,
 )
+from creatorsdk.trackagoat.literals import CampaignOrder, CreatorOrder, GoalPeriod, VideoOrder
 
 __all__ = ["MAX_ROWS", "VIDEO_ORDERS", "Aggregate"]
 
 M = TypeVar("M", bound=Model)
 
 #: The documented orders of the video leaderboard; others are sent for the server to judge.
-VIDEO_ORDERS: Final = frozenset(
-    {"view_count", "like_count", "comment_count", "share_count", "save_count", "posted_at"}
-)
+VIDEO_ORDERS: Final = literal_values(VideoOrder)
 #: Rows per leaderboard page (the docs give no default or maximum; 100 as for listings).
 MAX_ROWS: Final = 100
 _BASE: Final = "/analytics/aggregate"
@@ -66,7 +66,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "view_count",
+        order: VideoOrder = "view_count",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[VideoRank]:
@@ -83,7 +83,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "views",
+        order: CreatorOrder = "views",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[CreatorRank]:
@@ -98,7 +98,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "views",
+        order: CampaignOrder = "views",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[CampaignRank]:
@@ -185,7 +185,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         self,
         project_id: str,
         *,
-        period: str | None = None,
+        period: GoalPeriod | str | None = None,
         reference_date: dt.date | str | None = None,
     ) -> GoalComplianceCounts:
         """The project's goals counted by status (for one creator's detail, use

@@ -14,35 +14,36 @@ import warnings
 from collections.abc import Iterable
 from typing import Final, Literal, overload
 
-from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid_arg
+from creatorsdk._resources.arguments import (
+    date_range,
+    literal_values,
+    optional,
+    text_arg,
+    uuid_arg,
+)
 from creatorsdk._resources.resource import Resource
 from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import OpenAPISchema
+from creatorsdk.trackagoat.literals import (
+    AnalyticsCompare,
+    AnalyticsEntity,
+    BaseMetric,
+    Breakdown,
+    Granularity,
+    Metric,
+    Mode,
+)
 from creatorsdk.trackagoat.models import AnalyticsResult
 
 __all__ = ["ENTITIES", "GRANULARITIES", "MAX_ENTITIES", "METRICS", "MODES", "Analytics"]
 
 #: The values the docs name; others are sent as they are and left to the server.
-ENTITIES: Final = frozenset({"creator", "video", "campaign", "project"})
-METRICS: Final = frozenset(
-    {
-        "views",
-        "likes",
-        "comments",
-        "shares",
-        "saves",
-        "followers",
-        "engagement_rate_by_views",
-        "engagement_rate_by_followers",
-        "posts_per_week",
-        "avg_views_per_post",
-        "growth_rate_pop",
-    }
-)
-MODES: Final = frozenset({"new", "cumulative", "rate"})
-GRANULARITIES: Final = frozenset({"day", "week", "month"})
+ENTITIES: Final = literal_values(AnalyticsEntity)
+METRICS: Final = literal_values(Metric)
+MODES: Final = literal_values(Mode)
+GRANULARITIES: Final = literal_values(Granularity)
 #: Most entities one overlay query may compare (documented).
 MAX_ENTITIES: Final = 5
 
@@ -53,20 +54,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: Literal["json"] = ...,
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -75,20 +76,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: Literal["csv"],
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -97,20 +98,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: str,
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -118,20 +119,20 @@ class Analytics(Resource, envelope=ENVELOPE):
 
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = None,
-        metric: str | None = None,
+        metric: Metric | None = None,
         *,
         entity_ids: str | Iterable[str] | None = None,
         ids: str | Iterable[str] | None = None,
-        mode: str | None = None,
-        granularity: str | None = None,
+        mode: Mode | None = None,
+        granularity: Granularity | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
         tz: str | None = None,
-        compare: str | None = None,
-        base_metric: str | None = None,
-        breakdown: str | None = None,
+        compare: AnalyticsCompare | None = None,
+        base_metric: BaseMetric | None = None,
+        breakdown: Breakdown | None = None,
         format: str = "json",
         from_date: dt.date | str | None = None,
         to_date: dt.date | str | None = None,

@@ -27,6 +27,7 @@ from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import Annotation
+from creatorsdk.trackagoat.literals import AnalyticsEntity, AnnotationKind
 
 __all__ = ["DESCRIPTION_MAX", "LABEL_MAX", "Annotations"]
 
@@ -45,7 +46,7 @@ class Annotations(Resource, envelope=ENVELOPE):
         self,
         *,
         project_id: str | None = None,
-        entity: str | None = None,
+        entity: AnalyticsEntity | None = None,
         entity_id: str | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
@@ -70,10 +71,10 @@ class Annotations(Resource, envelope=ENVELOPE):
         date: dt.date | str,
         label: str,
         *,
-        entity: str | None = None,
+        entity: AnalyticsEntity | None = None,
         entity_id: str | None = None,
         project_id: str | None = None,
-        kind: str | None = None,
+        kind: AnnotationKind | None = None,
         description: str | None = None,
         idempotency_key: str | None = None,
     ) -> Annotation:
@@ -102,7 +103,7 @@ class Annotations(Resource, envelope=ENVELOPE):
         *,
         date: dt.date | str | None = None,
         label: str | None = None,
-        kind: str | Unset | None = UNSET,
+        kind: AnnotationKind | Unset | None = UNSET,
         description: str | Unset | None = UNSET,
     ) -> Annotation:
         """Change an annotation; pass only what changes (``None`` clears kind or description)."""

@@ -27,6 +27,7 @@ from creatorsdk._resources.arguments import (
     date_range,
     id_list_arg,
     idempotency_key_arg,
+    literal_values,
     mapping_arg,
     optional,
     text_arg,
@@ -36,6 +37,7 @@ from creatorsdk._resources.resource import Resource
 from creatorsdk.errors import DecodeError, InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, handle_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import ScrapeJobType, TrackingMode
 from creatorsdk.trackagoat.models import (
     BulkReenableResult,
     BulkRemoveResult,
@@ -51,8 +53,8 @@ __all__ = ["CREATE_CHUNK", "JOB_TYPES", "REMOVE_CHUNK", "TRACKING_MODES", "Creat
 CREATE_CHUNK: Final = 50
 #: Most creator ids one bulk-remove or bulk-reenable request may carry.
 REMOVE_CHUNK: Final = 100
-TRACKING_MODES: Final = frozenset({"auto", "selective"})
-JOB_TYPES: Final = frozenset({"creator_profiles", "video_stats", "discover_videos"})
+TRACKING_MODES: Final = literal_values(TrackingMode)
+JOB_TYPES: Final = literal_values(ScrapeJobType)
 #: Most characters of a creator's ``description``.
 DESCRIPTION_MAX: Final = 5000
 
@@ -95,7 +97,7 @@ class Creators(Resource, envelope=ENVELOPE):
         project_id: str,
         handle: str,
         *,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | None = None,
         tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
@@ -126,7 +128,7 @@ class Creators(Resource, envelope=ENVELOPE):
         project_id: str,
         handles: Iterable[str | Mapping[str, Any]],
         *,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | None = None,
         tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
@@ -172,7 +174,7 @@ class Creators(Resource, envelope=ENVELOPE):
         display_name: str | None = None,
         description: str | None = None,
         readme: str | Unset | None = UNSET,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | Unset | None = UNSET,
         tracking_end_date: dt.date | str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | None = None,
@@ -206,7 +208,9 @@ class Creators(Resource, envelope=ENVELOPE):
         the handle again reactivates it)."""
         await self._delete(f"/creators/{uuid_arg('creator_id', creator_id)}")
 
-    async def scrape(self, creator_id: str, *, job_type: str = "creator_profiles") -> ScrapeJob:
+    async def scrape(
+        self, creator_id: str, *, job_type: ScrapeJobType = "creator_profiles"
+    ) -> ScrapeJob:
         """Queue a manual scrape (``creator_profiles``, ``video_stats`` or ``discover_videos``).
 
         Each one uses the organization's daily manual-scrape quota; when it is spent the

@@ -30,6 +30,7 @@ from creatorsdk._resources.resource import Resource
 from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import PaymentStatus, PaymentStatusChange
 from creatorsdk.trackagoat.payout_accruals import status_list
 from creatorsdk.trackagoat.payout_models import PayoutPayment
 
@@ -50,7 +51,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         project_id: str | None = None,
         creator_id: str | None = None,
         method_id: str | None = None,
-        status: str | Iterable[str] | None = None,
+        status: PaymentStatus | Iterable[PaymentStatus] | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
         limit: int = MAX_PAGE_SIZE,
@@ -119,7 +120,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         self,
         payment_id: str,
         *,
-        status: str | None = None,
+        status: PaymentStatusChange | None = None,
         void_reason: str | None = None,
         reference: str | Unset | None = UNSET,
         note: str | Unset | None = UNSET,

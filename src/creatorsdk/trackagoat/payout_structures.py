@@ -26,6 +26,7 @@ from creatorsdk._resources.arguments import (
     id_list_arg,
     idempotency_key_arg,
     int_arg,
+    literal_values,
     mapping_arg,
     optional,
     text_arg,
@@ -35,6 +36,7 @@ from creatorsdk._resources.resource import Resource
 from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import GoalMetric, PayoutPeriod, Proration, RuleType
 from creatorsdk.trackagoat.payout_models import (
     AssignResult,
     PayoutAssignment,
@@ -45,7 +47,7 @@ from creatorsdk.trackagoat.payout_models import (
 __all__ = ["ASSIGN_CHUNK", "NAME_MAX", "RULE_TYPES", "PayoutStructures"]
 
 #: The rule types the payouts guide names; others are sent as they are, for the server to judge.
-RULE_TYPES: Final = frozenset({"recurring", "goals", "cpm", "view_threshold"})
+RULE_TYPES: Final = literal_values(RuleType)
 #: Creator ids per assignment request.
 ASSIGN_CHUNK: Final = 100
 #: Most characters of a structure's name.
@@ -70,7 +72,7 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         self,
         *,
         project_id: str | None = None,
-        rule_type: str | None = None,
+        rule_type: RuleType | None = None,
         limit: int = MAX_PAGE_SIZE,
         cursor: str | None = None,
     ) -> AsyncPager[PayoutStructure]:
@@ -92,11 +94,11 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         project_id: str,
         name: str,
         *,
-        rule_type: str,
+        rule_type: RuleType,
         amount_cents: int,
-        period: str | None = None,
-        proration: str | None = None,
-        goal_metric: str | None = None,
+        period: PayoutPeriod | None = None,
+        proration: Proration | None = None,
+        goal_metric: GoalMetric | None = None,
         goal_target: int | None = None,
         threshold_views: int | None = None,
         cap_cents: int | None = None,
@@ -139,11 +141,11 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         structure_id: str,
         *,
         name: str | None = None,
-        rule_type: str | None = None,
+        rule_type: RuleType | None = None,
         amount_cents: int | None = None,
-        period: str | None = None,
-        proration: str | None = None,
-        goal_metric: str | Unset | None = UNSET,
+        period: PayoutPeriod | None = None,
+        proration: Proration | None = None,
+        goal_metric: GoalMetric | Unset | None = UNSET,
         goal_target: int | Unset | None = UNSET,
         threshold_views: int | Unset | None = UNSET,
         cap_cents: int | Unset | None = UNSET,
