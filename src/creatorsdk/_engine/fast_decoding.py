@@ -38,6 +38,7 @@ from creatorsdk._engine.structuring import (
     date_cache,
     datetime_cache,
     extra_mapping,
+    field_types,
     one_extra,
     optional_inner,
     twin,
@@ -101,9 +102,8 @@ class FastDecoder:
             return None
         if "extra" not in attrs.fields_dict(model):
             return None
-        try:
-            hints = typing.get_type_hints(model)
-        except Exception:
+        hints = field_types(model)
+        if hints is None:
             return None
         return _Plan(self._msgspec, model, hints, self._hook_for, many=many)
 
@@ -128,35 +128,53 @@ class _Plan:
         self._fields = [f for f in attrs.fields(model) if f.name != "extra"]
         self._known = frozenset(f.name for f in self._fields)
         self._lock = threading.Lock()
-        self._current = self._compile(())
+        self._current: _Compiled | None = None  # compiled for the first data it sees
 
     def decode(self, data: Any) -> Any:
-        compiled = self._current
+        compiled = self._current or self._start(data)
         try:
             return compiled(data)
         except self._msgspec.ValidationError:
             if not self._learn(data, compiled):
                 raise
-        return self._current(data)
+        relearned = self._current or compiled
+        return relearned(data)
+
+    def _start(self, data: Any) -> _Compiled:
+        """The first compilation, knowing the unknown names the first data carries."""
+        names = self._unknown_names(data, ()) or ()
+        with self._lock:
+            if self._current is None:
+                self._current = self._compile(names[:MAX_LEARNED])
+            return self._current
 
     def _learn(self, data: Any, failed: _Compiled) -> bool:
         """Add the unknown names ``data`` carries; False when there are none (or too many)."""
-        items = data if self._many and isinstance(data, list) else [data]
-        new: dict[str, None] = {}
-        for item in items:
-            if isinstance(item, dict):
-                for key in item:
-                    if key not in self._known and key not in failed.learned:
-                        new[key] = None
-        if not new or not all(isinstance(key, str) for key in new):
+        new = self._unknown_names(data, failed.learned)
+        if not new:
             return False
         with self._lock:
-            learned = tuple(dict.fromkeys((*self._current.learned, *new)))
+            current = self._current or failed
+            learned = tuple(dict.fromkeys((*current.learned, *new)))
             if len(learned) > MAX_LEARNED:
                 return False
-            if learned != self._current.learned:
+            if learned != current.learned:
                 self._current = self._compile(learned)
         return True
+
+    def _unknown_names(self, data: Any, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+        """Member names of ``data``'s objects this model does not know, in order (``None``
+        when a name is not a string: msgspec could not be told about it)."""
+        items = data if self._many and isinstance(data, list) else [data]
+        new: dict[Any, None] = {}
+        for item in items:
+            if isinstance(item, dict):
+                new.update(dict.fromkeys(k for k in item if k not in self._known))
+        for name in seen:
+            new.pop(name, None)
+        if not all(isinstance(name, str) for name in new):
+            return None
+        return tuple(new)
 
     def _compile(self, learned: tuple[str, ...]) -> _Compiled:
         msgspec = self._msgspec

@@ -40,6 +40,7 @@ __all__ = [
     "date_cache",
     "datetime_cache",
     "extra_mapping",
+    "field_types",
     "one_extra",
     "optional_inner",
     "structure_any",
@@ -178,6 +179,15 @@ def cached_date(value: Any, _: Any = dt.date) -> dt.date:
     """:func:`structure_date`, one object per distinct string."""
     hit = date_cache.get(value) if value.__class__ is str else None
     return hit if hit is not None else cached_date_miss(value)
+
+
+def field_types(cls: type) -> dict[str, Any] | None:
+    """Each attrs field's type, string annotations resolved (once per class: attrs keeps
+    them); ``None`` when they cannot be (a class defined in a function, say)."""
+    try:
+        return {f.name: f.type for f in attrs.fields(attrs.resolve_types(cls))}
+    except Exception:
+        return None
 
 
 def optional_inner(tp: Any) -> Any:
@@ -391,9 +401,8 @@ def structure_function(cls: type, hook_for: Callable[[Any], Hook]) -> Hook | Non
     """
     if not buildable(cls):
         return None
-    try:
-        hints = typing.get_type_hints(cls)
-    except Exception:  # e.g. a class defined in a function: cattrs resolves what it can
+    hints = field_types(cls)
+    if hints is None:
         return None
     fields = [f for f in attrs.fields(cls) if f.name != "extra"]
     names = [f.name for f in fields]
