@@ -17,6 +17,7 @@ did: both paths give equal models and equal errors.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import sys
 import threading
@@ -299,6 +300,8 @@ def _wire(tp: Any, name: str) -> tuple[str, Any]:
         kind, wire = "date", str
     elif base is Any:
         return "any", Any
+    elif typing.get_origin(base) in (collections.abc.Mapping, dict):
+        return "mapping", Any
     else:
         return "hook", Any
     return kind, (wire | None) if optional else wire
@@ -323,6 +326,13 @@ def _finish(
         )
         hit, parse = src.bind(cache.get), src.bind(miss)
         src.add(f"{guard}{var} = {hit}({var}) or {parse}({var})")
+    elif kind == "mapping":
+        # As the converter: an empty object kept as parsed, any other through its hook.
+        hook, kind_name = src.bind(hook_for(base)), src.bind(base)
+        test = f"{var}.__class__ is not dict or {var}"
+        if inner is not None:
+            test = f"{var} is not None and ({test})"
+        src.add(f"if {test}: {var} = {hook}({var}, {kind_name})")
     elif kind == "hook":
         hook, kind_name = src.bind(hook_for(base)), src.bind(base)
         src.add(f"{guard}{var} = {hook}({var}, {kind_name})")
