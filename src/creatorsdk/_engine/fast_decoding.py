@@ -187,15 +187,16 @@ class _Plan:
                 "_new": object.__new__,
                 "_twin": twin(self._model),
                 "_cls": self._model,
-                "_astuple": msgspec.structs.astuple,
                 "_UNSET": unset,
                 "_no_extra": NO_EXTRA,
             }
         )
-        variables = [f"v{i}" for i in range(len(self._fields) + len(learned))]
-        src.add(f"({', '.join(variables)},) = _astuple(s)")
+        # Each value read off the Struct's slot as it is stored (no tuple of them all: one
+        # allocation fewer per object for the collector to count).
         src.add("obj = _new(_twin)")
-        for var, field in zip(variables, self._fields, strict=False):
+        var = "v"
+        for field in self._fields:
+            src.add(f"{var} = s.{field.name}")
             kind, wire_type = _wire(self._hints[field.name], field.name)
             default = field.default
             optional = optional_inner(self._hints[field.name]) is not None
@@ -224,11 +225,10 @@ class _Plan:
             _finish(src, var, field.name, self._hints[field.name], kind, self._hook_for)
             src.add(f"obj.{field.name} = {var}")
         rename: dict[str, str] = {}
-        extras = variables[len(self._fields) :]
-        for index, name in enumerate(learned):
-            slot = f"_unknown{index}"
-            rename[slot] = name
-            spec.append((slot, Any, unset))
+        extras = [f"s._unknown{index}" for index in range(len(learned))]
+        for slot, name in zip(extras, learned, strict=True):
+            rename[slot[2:]] = name
+            spec.append((slot[2:], Any, unset))
         if len(extras) == 1:
             src.names["_extra_of"] = one_extra(learned[0])
             src.add(f"obj.extra = _no_extra if {extras[0]} is _UNSET else _extra_of({extras[0]})")
