@@ -17,6 +17,7 @@ did: both paths give equal models and equal errors.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import sys
 import threading
@@ -38,6 +39,7 @@ from creatorsdk._engine.structuring import (
     date_cache,
     datetime_cache,
     extra_mapping,
+    field_types,
     one_extra,
     optional_inner,
     twin,
@@ -101,9 +103,8 @@ class FastDecoder:
             return None
         if "extra" not in attrs.fields_dict(model):
             return None
-        try:
-            hints = typing.get_type_hints(model)
-        except Exception:
+        hints = field_types(model)
+        if hints is None:
             return None
         return _Plan(self._msgspec, model, hints, self._hook_for, many=many)
 
@@ -128,35 +129,53 @@ class _Plan:
         self._fields = [f for f in attrs.fields(model) if f.name != "extra"]
         self._known = frozenset(f.name for f in self._fields)
         self._lock = threading.Lock()
-        self._current = self._compile(())
+        self._current: _Compiled | None = None  # compiled for the first data it sees
 
     def decode(self, data: Any) -> Any:
-        compiled = self._current
+        compiled = self._current or self._start(data)
         try:
             return compiled(data)
         except self._msgspec.ValidationError:
             if not self._learn(data, compiled):
                 raise
-        return self._current(data)
+        relearned = self._current or compiled
+        return relearned(data)
+
+    def _start(self, data: Any) -> _Compiled:
+        """The first compilation, knowing the unknown names the first data carries."""
+        names = self._unknown_names(data, ()) or ()
+        with self._lock:
+            if self._current is None:
+                self._current = self._compile(names[:MAX_LEARNED])
+            return self._current
 
     def _learn(self, data: Any, failed: _Compiled) -> bool:
         """Add the unknown names ``data`` carries; False when there are none (or too many)."""
-        items = data if self._many and isinstance(data, list) else [data]
-        new: dict[str, None] = {}
-        for item in items:
-            if isinstance(item, dict):
-                for key in item:
-                    if key not in self._known and key not in failed.learned:
-                        new[key] = None
-        if not new or not all(isinstance(key, str) for key in new):
+        new = self._unknown_names(data, failed.learned)
+        if not new:
             return False
         with self._lock:
-            learned = tuple(dict.fromkeys((*self._current.learned, *new)))
+            current = self._current or failed
+            learned = tuple(dict.fromkeys((*current.learned, *new)))
             if len(learned) > MAX_LEARNED:
                 return False
-            if learned != self._current.learned:
+            if learned != current.learned:
                 self._current = self._compile(learned)
         return True
+
+    def _unknown_names(self, data: Any, seen: tuple[str, ...]) -> tuple[str, ...] | None:
+        """Member names of ``data``'s objects this model does not know, in order (``None``
+        when a name is not a string: msgspec could not be told about it)."""
+        items = data if self._many and isinstance(data, list) else [data]
+        new: dict[Any, None] = {}
+        for item in items:
+            if isinstance(item, dict):
+                new.update(dict.fromkeys(k for k in item if k not in self._known))
+        for name in seen:
+            new.pop(name, None)
+        if not all(isinstance(name, str) for name in new):
+            return None
+        return tuple(new)
 
     def _compile(self, learned: tuple[str, ...]) -> _Compiled:
         msgspec = self._msgspec
@@ -168,15 +187,16 @@ class _Plan:
                 "_new": object.__new__,
                 "_twin": twin(self._model),
                 "_cls": self._model,
-                "_astuple": msgspec.structs.astuple,
                 "_UNSET": unset,
                 "_no_extra": NO_EXTRA,
             }
         )
-        variables = [f"v{i}" for i in range(len(self._fields) + len(learned))]
-        src.add(f"({', '.join(variables)},) = _astuple(s)")
+        # Each value read off the Struct's slot as it is stored (no tuple of them all: one
+        # allocation fewer per object for the collector to count).
         src.add("obj = _new(_twin)")
-        for var, field in zip(variables, self._fields, strict=False):
+        var = "v"
+        for field in self._fields:
+            src.add(f"{var} = s.{field.name}")
             kind, wire_type = _wire(self._hints[field.name], field.name)
             default = field.default
             optional = optional_inner(self._hints[field.name]) is not None
@@ -205,11 +225,10 @@ class _Plan:
             _finish(src, var, field.name, self._hints[field.name], kind, self._hook_for)
             src.add(f"obj.{field.name} = {var}")
         rename: dict[str, str] = {}
-        extras = variables[len(self._fields) :]
-        for index, name in enumerate(learned):
-            slot = f"_unknown{index}"
-            rename[slot] = name
-            spec.append((slot, Any, unset))
+        extras = [f"s._unknown{index}" for index in range(len(learned))]
+        for slot, name in zip(extras, learned, strict=True):
+            rename[slot[2:]] = name
+            spec.append((slot[2:], Any, unset))
         if len(extras) == 1:
             src.names["_extra_of"] = one_extra(learned[0])
             src.add(f"obj.extra = _no_extra if {extras[0]} is _UNSET else _extra_of({extras[0]})")
@@ -281,6 +300,8 @@ def _wire(tp: Any, name: str) -> tuple[str, Any]:
         kind, wire = "date", str
     elif base is Any:
         return "any", Any
+    elif typing.get_origin(base) in (collections.abc.Mapping, dict):
+        return "mapping", Any
     else:
         return "hook", Any
     return kind, (wire | None) if optional else wire
@@ -305,6 +326,13 @@ def _finish(
         )
         hit, parse = src.bind(cache.get), src.bind(miss)
         src.add(f"{guard}{var} = {hit}({var}) or {parse}({var})")
+    elif kind == "mapping":
+        # As the converter: an empty object kept as parsed, any other through its hook.
+        hook, kind_name = src.bind(hook_for(base)), src.bind(base)
+        test = f"{var}.__class__ is not dict or {var}"
+        if inner is not None:
+            test = f"{var} is not None and ({test})"
+        src.add(f"if {test}: {var} = {hook}({var}, {kind_name})")
     elif kind == "hook":
         hook, kind_name = src.bind(hook_for(base)), src.bind(base)
         src.add(f"{guard}{var} = {hook}({var}, {kind_name})")

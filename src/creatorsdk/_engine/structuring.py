@@ -16,6 +16,7 @@ way: :func:`structure_function` returns ``None`` for it and the converter keeps 
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as dt
 import itertools
 import operator
@@ -40,6 +41,7 @@ __all__ = [
     "date_cache",
     "datetime_cache",
     "extra_mapping",
+    "field_types",
     "one_extra",
     "optional_inner",
     "structure_any",
@@ -178,6 +180,15 @@ def cached_date(value: Any, _: Any = dt.date) -> dt.date:
     """:func:`structure_date`, one object per distinct string."""
     hit = date_cache.get(value) if value.__class__ is str else None
     return hit if hit is not None else cached_date_miss(value)
+
+
+def field_types(cls: type) -> dict[str, Any] | None:
+    """Each attrs field's type, string annotations resolved (once per class: attrs keeps
+    them); ``None`` when they cannot be (a class defined in a function, say)."""
+    try:
+        return {f.name: f.type for f in attrs.fields(attrs.resolve_types(cls))}
+    except Exception:
+        return None
 
 
 def optional_inner(tp: Any) -> Any:
@@ -376,9 +387,14 @@ def _check(
         src.add(f"{var} = {found} or {parse}({var})", indent)
     elif base is Any:
         pass
+    elif typing.get_origin(base) in (collections.abc.Mapping, dict):
+        # A JSON object stays a dict, as cattrs builds it (callers serialize and change it);
+        # an empty one is kept as parsed: nothing to check, and one allocation fewer per
+        # object for the garbage collector to count.
+        hook, kind = src.bind(hook_for(base)), src.bind(base)
+        src.add(f"if {var}.__class__ is not dict or {var}: {var} = {hook}({var}, {kind})", indent)
     else:
-        # Nested models, mappings (a fresh dict each, as cattrs builds: callers serialize and
-        # may change them), tuples: the converter's own hook, looked up once.
+        # Nested models, tuples, ...: the converter's own hook, looked up once.
         hook, kind = src.bind(hook_for(base)), src.bind(base)
         src.add(f"{var} = {hook}({var}, {kind})", indent)
 
@@ -391,9 +407,8 @@ def structure_function(cls: type, hook_for: Callable[[Any], Hook]) -> Hook | Non
     """
     if not buildable(cls):
         return None
-    try:
-        hints = typing.get_type_hints(cls)
-    except Exception:  # e.g. a class defined in a function: cattrs resolves what it can
+    hints = field_types(cls)
+    if hints is None:
         return None
     fields = [f for f in attrs.fields(cls) if f.name != "extra"]
     names = [f.name for f in fields]
