@@ -25,9 +25,10 @@ from typing import Any, TypeVar
 
 import attrs
 import cattrs
+from cattrs.fns import identity
 from cattrs.gen import make_dict_unstructure_fn, make_mapping_unstructure_fn, override
 
-from creatorsdk._engine.structuring import extra_mapping
+from creatorsdk._engine.structuring import extra_mapping, optional_inner
 
 __all__ = ["read_only", "reduce", "restore", "to_dict", "to_json"]
 
@@ -62,6 +63,22 @@ def _json_key(key: Any, _: Any = None) -> str:
 def _is_mapping(tp: Any) -> bool:
     origin = typing.get_origin(tp) or tp
     return isinstance(origin, type) and issubclass(origin, Mapping)
+
+
+def _optional_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Callable[[Any], Any]]:
+    # cattrs dispatches ``X | None`` on each value's class; most model fields are optional
+    # scalars, whose hook is the identity, which cattrs' generated code then leaves out.
+    def factory(tp: Any) -> Callable[[Any], Any]:
+        hook = conv.get_unstructure_hook(optional_inner(tp))
+        if hook is identity:
+            return identity
+
+        def unstructure_optional(value: Any) -> Any:
+            return None if value is None else hook(value)
+
+        return unstructure_optional
+
+    return factory
 
 
 def _has_extra(cls: Any) -> bool:
@@ -103,6 +120,9 @@ def _converter(with_extra: bool) -> cattrs.Converter:
         lambda tp: make_mapping_unstructure_fn(
             tp, conv, unstructure_to=dict, key_handler=_json_key
         ),
+    )
+    conv.register_unstructure_hook_factory(
+        lambda tp: optional_inner(tp) is not None, _optional_hook_factory(conv)
     )
     conv.register_unstructure_hook_factory(
         _has_extra, _model_hook_factory(conv, with_extra=with_extra)
