@@ -25,6 +25,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from creatorsdk._engine import serialising, speedups
+from creatorsdk._engine.fast_decoding import FastDecoder
 from creatorsdk._engine.structuring import (
     NO_EXTRA,
     Id,
@@ -182,6 +183,7 @@ _reference: cattrs.Converter | None = None
 _explainer: cattrs.Converter | None = None
 
 
+#: The msgspec path's ``structure`` while the speedups extra is in use, else ``None``.
 _fast: Callable[[Any, Any], Any] | None = None
 #: Built once per msgspec module: switching back and forth keeps what it compiled.
 _fast_decoders: dict[ModuleType, Callable[[Any, Any], Any]] = {}
@@ -191,8 +193,6 @@ def use_msgspec(msgspec: ModuleType | None) -> None:
     """Decode through msgspec where it can (``None``: the converter only)."""
     global _fast
     if msgspec is not None and msgspec not in _fast_decoders:
-        from creatorsdk._engine.fast_decoding import FastDecoder
-
         decoder = FastDecoder(msgspec, converter.get_structure_hook, converter.structure)
         _fast_decoders[msgspec] = decoder.structure
     _fast = None if msgspec is None else _fast_decoders[msgspec]

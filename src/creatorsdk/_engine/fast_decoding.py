@@ -4,7 +4,7 @@ For a model (or a list of models) msgspec converts the parsed JSON into a Struct
 fields in compiled code: every string, integer, float and boolean checked, defaults filled,
 and unknown members refused. Generated Python then does what msgspec does not: ids lowercased,
 enum-like strings interned, timestamps parsed by the same rules as the converter (zone-less is
-UTC), empty objects shared, nested models through the converter's hooks, and ``extra`` filled
+UTC), nested models and non-empty objects through the converter's hooks, and ``extra`` filled
 from the Struct's slots for members this model does not know.
 
 msgspec refuses unknown members instead of keeping them, so each unknown name a response
@@ -224,18 +224,17 @@ class _Plan:
                 continue
             _finish(src, var, field.name, self._hints[field.name], kind, self._hook_for)
             src.add(f"obj.{field.name} = {var}")
-        rename: dict[str, str] = {}
-        extras = [f"s._unknown{index}" for index in range(len(learned))]
-        for slot, name in zip(extras, learned, strict=True):
-            rename[slot[2:]] = name
-            spec.append((slot[2:], Any, unset))
-        if len(extras) == 1:
+        # One slot per learned unknown name, filled from the member of that name.
+        rename = {f"_unknown{index}": name for index, name in enumerate(learned)}
+        spec += [(slot, Any, unset) for slot in rename]
+        values = [f"s.{slot}" for slot in rename]
+        if len(values) == 1:
             src.names["_extra_of"] = one_extra(learned[0])
-            src.add(f"obj.extra = _no_extra if {extras[0]} is _UNSET else _extra_of({extras[0]})")
-        elif extras:
-            test = " and ".join(f"{var} is _UNSET" for var in extras)
+            src.add(f"obj.extra = _no_extra if {values[0]} is _UNSET else _extra_of({values[0]})")
+        elif values:
+            absent = " and ".join(f"{value} is _UNSET" for value in values)
             src.names["_extra_of"] = _learned_extra(learned, unset)
-            src.add(f"obj.extra = _no_extra if {test} else _extra_of(({', '.join(extras)},))")
+            src.add(f"obj.extra = _no_extra if {absent} else _extra_of(({', '.join(values)},))")
         else:
             src.add("obj.extra = _no_extra")
         src.add("obj.__class__ = _cls")
