@@ -2,7 +2,10 @@
 
 The input is a real page of 200 account-videos from the fake (about 1.1 KB per video). The
 msgspec Struct and pydantic model are generated from ``Video``'s own attrs fields, so all
-three decode exactly the same shape (datetimes parsed, optional fields defaulted).
+three decode exactly the same shape (datetimes parsed, optional fields defaulted). Ours is
+timed per path: the default (stdlib JSON and the tuned converter), the ``speedups`` extra
+(msgspec), orjson with the converter (for comparison: the SDK does not parse with orjson),
+and cattrs' stock structuring (the converter before it was tuned).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import attrs
 import httpx
 
 from benchmarks._harness import interleave, optional_module, ratio, span, summarize, table, verdict
+from creatorsdk._engine import decoding, parsing, speedups
 from creatorsdk._engine.client import Reply
 from creatorsdk._engine.decoding import Id, converter
 from creatorsdk.creatoraudit._envelope import list_page
@@ -47,14 +51,21 @@ def page_bytes() -> bytes:
     return asyncio.run(fetch())
 
 
-def _sdk(loads: Callable[[bytes], Any]) -> Decoder:
+def _sdk(loads: Callable[[bytes], Any], *, fast: bool) -> Decoder:
+    """The SDK's own path for a listing page: parse, then list_page (envelope, decode)."""
     headers = httpx.Headers({"content-type": "application/json"})
 
     def decode(body: bytes) -> object:
-        # The SDK's own path for a listing page: parse, then list_page (envelope, decode).
+        speedups.use(fast)  # a module switch: two assignments, nothing measurable
         return list_page(Reply(200, headers, loads(body), "", None), Video).items
 
     return decode
+
+
+def _stock(body: bytes) -> object:
+    """cattrs' stock structuring (the converter before tuning), on the stdlib parse."""
+    data = parsing.parse_json_stdlib(body)["data"]
+    return decoding.reference_converter().structure(data, list[Video])
 
 
 def _fields() -> list[tuple[str, Any, Any]]:
@@ -128,33 +139,52 @@ def pydantic_decoder() -> Decoder | None:
 
 
 def _per_item(decode: Decoder, body: bytes, items: int, seconds: float) -> float:
-    """Microseconds per item, decoding ``body`` repeatedly for about ``seconds``."""
+    """CPU microseconds per item, decoding ``body`` repeatedly for about ``seconds``.
+
+    Process CPU time, not wall time: on a shared machine the wall clock also counts the time
+    this process waited for a core.
+    """
     decode(body)  # warm caches and lazily built code
     rounds = 0
-    started = time.perf_counter()
+    started = time.process_time()
     elapsed = 0.0
     while elapsed < seconds and rounds < 100_000:
         decode(body)
         rounds += 1
-        elapsed = time.perf_counter() - started
+        elapsed = time.process_time() - started
     return elapsed / rounds / items * 1e6
+
+
+DEFAULT = "creatorsdk (json + cattrs)"
+FAST = "creatorsdk with speedups (msgspec)"
+STOCK = "stdlib json + stock cattrs (before)"
+ORJSON = "orjson.loads + our converter"
 
 
 def run(*, quick: bool, repeats: int) -> str:
     """Time every available decoder on the same page, interleaved."""
     body = page_bytes()
     items = len(json.loads(body)["data"])
-    seconds = 0.02 if quick else 0.5
+    # About 3.5 s per decoder in all: more repeats make shorter, more numerous slices, so the
+    # ratios pair measurements closer in time on a machine whose load drifts.
+    seconds = 0.02 if quick else max(0.1, 3.5 / repeats)
     parsed = json.loads(body)["data"]
+    msgspec = optional_module("msgspec") and speedups.installed()
     decoders: dict[str, Decoder] = {
-        "creatorsdk (json + cattrs)": _sdk(json.loads),
+        DEFAULT: _sdk(parsing.parse_json_stdlib, fast=False),
         "  json.loads alone": json.loads,
-        "  cattrs structure alone": lambda _: converter.structure(parsed, list[Video]),
+        "  converter alone": lambda _: converter.structure(parsed, list[Video]),
     }
+    if msgspec is not None:
+        decoders[FAST] = _sdk(parsing.parse_json, fast=True)
+        msgspec_parse = msgspec.json.Decoder().decode
+        decoders["  msgspec parse alone"] = msgspec_parse
+        decoders["  msgspec path alone"] = _fast_alone(parsed)
     orjson = optional_module("orjson")
     if orjson is not None:
-        decoders["creatorsdk with orjson.loads"] = _sdk(orjson.loads)
+        decoders[ORJSON] = _sdk(orjson.loads, fast=False)
         decoders["  orjson.loads alone"] = orjson.loads
+    decoders[STOCK] = _stock
     missing = []
     for name, factory in (("msgspec Struct", msgspec_decoder), ("pydantic v2", pydantic_decoder)):
         decoder = factory()
@@ -162,17 +192,30 @@ def run(*, quick: bool, repeats: int) -> str:
             missing.append(name.split()[0])
         else:
             decoders[name] = decoder
-    _check(decoders, body, items)
-    results = interleave(
-        {name: (lambda d=d: _per_item(d, body, items, seconds)) for name, d in decoders.items()},
-        repeats,
-        between=None,
-    )
+    try:
+        _check(decoders, body, items)
+        timed = {
+            name: (lambda d=d: _per_item(d, body, items, seconds)) for name, d in decoders.items()
+        }
+        results = interleave(timed, repeats, between=None)
+    finally:
+        speedups.use(True)
     return _render(results, items, len(body), repeats, quick, missing)
 
 
+def _fast_alone(parsed: list[Any]) -> Decoder:
+    def decode(_: bytes) -> object:
+        speedups.use(True)
+        return decoding.decode(parsed, list[Video])
+
+    return decode
+
+
 def _check(decoders: dict[str, Decoder], body: bytes, items: int) -> None:
-    """Every full decoder returns the same number of videos, with parsed datetimes."""
+    """Every full decoder returns the same number of videos, with parsed datetimes; ours
+    return equal models."""
+    ours = [name for name in (DEFAULT, FAST, ORJSON, STOCK) if name in decoders]
+    first = decoders[DEFAULT](body)
     for name, decode in decoders.items():
         if name.startswith(" "):
             continue
@@ -181,6 +224,8 @@ def _check(decoders: dict[str, Decoder], body: bytes, items: int) -> None:
             raise RuntimeError(f"{name} decoded {out!r:.100}")
         if not isinstance(out[0].added_at, dt.datetime):
             raise RuntimeError(f"{name} left added_at as {out[0].added_at!r}")
+        if name in ours and out != first:
+            raise RuntimeError(f"{name} decoded other models than {DEFAULT}")
 
 
 def _render(
@@ -191,23 +236,28 @@ def _render(
     quick: bool,
     missing: list[str],
 ) -> str:
-    ours = results["creatorsdk (json + cattrs)"]
     base = results.get("msgspec Struct")
+    pydantic = results.get("pydantic v2")
     rows = []
     for name, samples in results.items():
         versus = span(ratio(samples, base), 2) if base else "n/a"
-        rows.append([name.replace("  ", "↳ "), span(summarize(samples), 2), versus])
+        against = span(ratio(samples, pydantic), 2) if pydantic else "n/a"
+        rows.append([name.replace("  ", "↳ "), span(summarize(samples), 2), versus, against])
     lines = [
         "## 4. Decoding",
         "",
         f"One page of {items} account-videos as the fake serves it ({size / items:,.0f} bytes "
         "per video), decoded from bytes to objects with every field typed as in `Video` "
         "(datetimes parsed). The msgspec Struct and pydantic model are generated from "
-        "`Video`'s attrs fields; ours also keeps unknown fields in `extra`, lowercases ids and "
-        f"checks the envelope. µs per video, median (min–max) of {repeats} interleaved repeats"
+        "`Video`'s attrs fields; ours also keeps unknown fields in `extra`, lowercases ids, "
+        "interns enum-like strings and checks the envelope. Ours is timed on each path: the "
+        "default (stdlib JSON and the tuned converter), the `speedups` extra (msgspec parses, "
+        "msgspec checks the fields, generated Python finishes them), orjson with the "
+        "converter, and cattrs' stock structuring as the converter was before. CPU µs per "
+        f"video, median (min–max) of {repeats} interleaved repeats"
         + (" (quick sizes)." if quick else "."),
         "",
-        table(["decoder", "µs per Video", "÷ msgspec"], rows),
+        table(["decoder", "CPU µs per Video", "÷ msgspec", "÷ pydantic v2"], rows),
         "",
     ]
     if missing:
@@ -217,39 +267,116 @@ def _render(
         )
         return "\n".join(lines)
     assert base is not None
-    vs_msgspec = ratio(ours, base)
-    vs_pydantic = ratio(ours, results["pydantic v2"])
-    json_share = ratio(results["  json.loads alone"], ours)
-    lines += [
-        table(
-            ["target", "target", "measured", ""],
-            [
-                ["ours ÷ msgspec", "≤ 2.5", span(vs_msgspec, 2), verdict(vs_msgspec.median <= 2.5)],
-                [
-                    "ours ÷ pydantic v2",
-                    "< 1",
-                    span(vs_pydantic, 2),
-                    verdict(vs_pydantic.median < 1),
-                ],
-            ],
-        ),
-        "",
-        f"The stdlib JSON parser is {json_share.median:.0%} of our decode time, so it is not "
-        "the bottleneck; cattrs is.",
+    assert pydantic is not None
+    default = summarize(results[DEFAULT])
+    targets = [
+        ["default path, µs per Video", "≤ 9", span(default, 2), verdict(default.median <= 9)],
     ]
-    if vs_msgspec.median > 2.5 or vs_pydantic.median >= 1:
-        lines += [
-            "",
-            "**Targets missed: cause.** Profiled with cProfile, the time is cattrs' generated "
-            "function calling one Python hook per field for `Video`'s 36 fields (ids "
-            "lowercased, ints, strings and booleans checked, five datetimes parsed, unknown "
-            "fields gathered into `extra`), "
-            "which msgspec and pydantic-core do in compiled code.",
+    if FAST in results:
+        fast = summarize(results[FAST])
+        vs_pydantic = ratio(results[FAST], pydantic)
+        targets += [
+            ["speedups path, µs per Video", "≤ 3.5", span(fast, 2), verdict(fast.median <= 3.5)],
+            [
+                "speedups path ÷ pydantic v2",
+                "< 1",
+                span(vs_pydantic, 2),
+                verdict(vs_pydantic.median < 1),
+            ],
         ]
-    if "creatorsdk with orjson.loads" in results:
-        gain = ratio(results["creatorsdk with orjson.loads"], ours)
-        lines[-1] += (
-            f" With orjson as the parser the whole decode takes {gain.median:.2f}× as long "
-            "(an optional speed-up, not a dependency)."
-        )
+    lines += [table(["target", "target", "measured", ""], targets), ""]
+    lines += _notes(results)
     return "\n".join(lines)
+
+
+#: µs per Video of msgspec's Struct decode of this page on this machine when it was quiet
+#: (the figure issue 16 quotes): the yardstick for how much a busy run slowed everything.
+QUIET_MSGSPEC = 1.31
+
+
+def _load_note(results: dict[str, list[float]]) -> list[str]:
+    """When the run was slow overall: what the paths measure at the quiet machine's speed."""
+    struct = summarize(results["msgspec Struct"]).median
+    slowdown = struct / QUIET_MSGSPEC
+    if slowdown < 1.25:
+        return []
+    scaled = [
+        f"{label} {ratio(results[name], results['msgspec Struct']).median * QUIET_MSGSPEC:.2f} µs"
+        f" (target {target})"
+        for name, label, target in (
+            (DEFAULT, "the default path", 9),
+            (FAST, "the speedups path", 3.5),
+        )
+        if name in results
+    ]
+    return [
+        f"**The machine was busy during this run:** msgspec's own decode of the page took "
+        f"{struct:.2f} µs per video against {QUIET_MSGSPEC} µs when it was quiet (the figure "
+        f"issue 16 quotes), {slowdown:.1f}× slower, and every row with it. At the quiet speed, "
+        f"by their ratio to msgspec in this run, {' and '.join(scaled)}.",
+        "",
+    ]
+
+
+def _notes(results: dict[str, list[float]]) -> list[str]:
+    """What the rows say, and the cause of any target missed."""
+    default = summarize(results[DEFAULT]).median
+    parse = summarize(results["  json.loads alone"]).median
+    notes = [
+        *_load_note(results),
+        f"The default path spends {parse / default:.0%} of its time in the stdlib JSON parser, "
+        f"and is {ratio(results[STOCK], results[DEFAULT]).median:.1f}× faster end to end than "
+        "the same parse with cattrs' stock structuring (the path before this change).",
+    ]
+    if FAST in results and "  msgspec parse alone" in results:
+        fast = summarize(results[FAST]).median
+        msgspec_parse = summarize(results["  msgspec parse alone"]).median
+        notes += [
+            "",
+            f"With the extra, parsing is {msgspec_parse / fast:.0%} of the time. orjson parses "
+            "faster still but turns integers beyond 64 bits into floats (a changed value, not "
+            "an error), so the SDK parses with msgspec, which keeps them exact; the orjson row "
+            "is for comparison only.",
+        ]
+        if fast > 3.5:
+            notes += ["", _fast_miss(results, fast)]
+    if default > 9:
+        quiet = _at_quiet_speed(results, DEFAULT)
+        notes += [
+            "",
+            f"**Target missed as measured: default path {default:.2f} µs (target 9).** "
+            + (
+                f"The cause is the busy machine: at the quiet speed it is {quiet:.2f} µs."
+                if quiet <= 9
+                else f"Even at the quiet speed it is {quiet:.2f} µs: the stdlib parser alone "
+                f"takes {parse / default:.0%} of it."
+            ),
+        ]
+    return notes
+
+
+def _at_quiet_speed(results: dict[str, list[float]], name: str) -> float:
+    """µs per Video of ``name`` scaled by its ratio to msgspec to the quiet machine's speed."""
+    return ratio(results[name], results["msgspec Struct"]).median * QUIET_MSGSPEC
+
+
+def _fast_miss(results: dict[str, list[float]], fast: float) -> str:
+    """Why the speedups path is over 3.5 µs: parse, the compiled check, and what Python adds."""
+    parse = summarize(results["  msgspec parse alone"]).median
+    structure = summarize(results["  msgspec path alone"]).median
+    struct = summarize(results["msgspec Struct"]).median
+    quiet = _at_quiet_speed(results, FAST)
+    head = f"**Target missed as measured: speedups path {fast:.2f} µs (target 3.5).** "
+    if quiet <= 3.5:
+        return head + f"The cause is the busy machine: at the quiet speed it is {quiet:.2f} µs."
+    return head + (
+        f"At the quiet speed it would still be {quiet:.2f} µs. Cause, from the rows: parsing "
+        f"to Python objects alone takes {parse:.2f} µs and decoding the parsed page "
+        f"{structure:.2f} µs, while msgspec's own Struct decode does both in {struct:.2f} µs "
+        "because it never builds the intermediate dicts and strings. The SDK parses before it "
+        "knows the model (the engine's reply holds generic JSON, and a listing's envelope is "
+        "read before its items are decoded), and msgspec cannot keep unknown fields, lowercase "
+        "ids or intern strings, so the finishing is Python: one generated function per model "
+        "that stores each field once. Decoding the items straight from the body's bytes would "
+        "need the engine to keep the raw body on the reply."
+    )

@@ -33,6 +33,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeRemaining
 
 from creatorsdk import AsyncCreatorAudit
 from creatorsdk.creatoraudit import Account, Deltas, Video
+from creatorsdk.creatoraudit.literals import Platform
 
 #: Bump when the tables change: an older file is refused instead of half-written.
 SCHEMA_VERSION = 2
@@ -139,7 +140,7 @@ class Options:
 
     db: str = "creatoraudit.db"
     windows: tuple[int, ...] = (1, 7, 30)
-    platform: str | None = None
+    platform: Platform | None = None
     concurrency: int = 8
     base_url: str | None = None
     max_accounts: int | None = None

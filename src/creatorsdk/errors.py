@@ -36,6 +36,7 @@ __all__ = [
     "ForkedClientError",
     "GoneError",
     "InsufficientScopeError",
+    "InvalidArgumentError",
     "LimitReachedError",
     "MalformedResponseError",
     "NotAcceptableError",
@@ -409,4 +410,12 @@ class ForkedClientError(CreatorSDKError, RuntimeError):
 
     Its event-loop thread exists only in the parent and its connections are the parent's:
     create a new client in the child.
+    """
+
+
+class InvalidArgumentError(CreatorSDKError, ValueError):
+    """An argument was refused before any request was sent; the message names it.
+
+    A ``ValueError`` too, so ``except ValueError`` (the usual catch for bad input) and
+    ``except CreatorSDKError`` (everything the SDK raises) both catch it.
     """

@@ -34,12 +34,14 @@ from creatorsdk import errors
 from creatorsdk._engine.credentials import BearerAuth, checked_api_key, sealed
 from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
+from creatorsdk._engine.parsing import NotJSONNumber, parse_json
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.raw import Exchange, RawView, recording
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimits, exchange
 from creatorsdk._engine.urls import checked_query
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["BaseClient", "Reply"]
 
@@ -135,16 +137,18 @@ class BaseClient:
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
-            raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
+            raise InvalidArgumentError(
+                f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
+            )
         if not (isinstance(timeout, int | float) and timeout > 0):
-            raise ValueError(f"timeout must be a number > 0, got {timeout!r}")
+            raise InvalidArgumentError(f"timeout must be a number > 0, got {timeout!r}")
         key = _resolve_api_key(api_key, self._env_api_key, self._api_name)
         self.base_url = _checked_base_url(
             base_url or os.environ.get(self._env_base_url) or self._default_base_url
         )
         plain_loopback = self.base_url.startswith("http://")
         if plain_loopback and proxy is not None:
-            raise ValueError(
+            raise InvalidArgumentError(
                 "proxy cannot be used with a plain http:// base URL: the key would cross "
                 "it in cleartext"
             )
@@ -241,7 +245,9 @@ class BaseClient:
         policy = retry if retry is not None else self.retry_policy
         if deadline is not None:
             if not (isinstance(deadline, int | float) and deadline > 0):
-                raise ValueError(f"deadline must be a number of seconds > 0, got {deadline!r}")
+                raise InvalidArgumentError(
+                    f"deadline must be a number of seconds > 0, got {deadline!r}"
+                )
             policy = attrs.evolve(policy, deadline=float(deadline))
         view = copy.copy(self)
         # Resources built for this client must not serve the view: they would call the client.
@@ -446,7 +452,7 @@ class _Overrides:
             params = {**(params or {}), **self.query}
         if self.body:
             if json is not None and not isinstance(json, Mapping):
-                raise ValueError("extra_body needs a request whose body is a JSON object")
+                raise InvalidArgumentError("extra_body needs a request whose body is a JSON object")
             json = {**(json or {}), **self.body}
         if self.headers:
             headers = {**self.headers, **(headers or {})}
@@ -459,7 +465,7 @@ class _Overrides:
 
 def _checked_timeout(timeout: object) -> float:
     if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
-        raise ValueError(f"timeout must be a number > 0, got {timeout!r}")
+        raise InvalidArgumentError(f"timeout must be a number > 0, got {timeout!r}")
     return float(timeout)
 
 
@@ -471,12 +477,12 @@ def checked_mapping(name: str, value: object, *, json_only: bool = False) -> dic
     if value is None:
         return None
     if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
-        raise ValueError(f"{name} must be a mapping with str keys, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a mapping with str keys, got {value!r}")
     if json_only:
         try:
             json.dumps(value, allow_nan=False)
         except (TypeError, ValueError) as error:
-            raise ValueError(f"{name} must hold only JSON values: {error}") from None
+            raise InvalidArgumentError(f"{name} must hold only JSON values: {error}") from None
     return dict(value) or None
 
 
@@ -485,17 +491,19 @@ def checked_headers(name: str, headers: object) -> dict[str, str] | None:
     if headers is None:
         return None
     if not isinstance(headers, Mapping):
-        raise ValueError(f"{name} must be a mapping of str to str, got {headers!r}")
+        raise InvalidArgumentError(f"{name} must be a mapping of str to str, got {headers!r}")
     checked: dict[str, str] = {}
     for header, value in headers.items():
         if not isinstance(header, str) or not isinstance(value, str):
-            raise ValueError(f"{name} must map str to str, got {header!r}: {type(value).__name__}")
+            raise InvalidArgumentError(
+                f"{name} must map str to str, got {header!r}: {type(value).__name__}"
+            )
         if header.lower() in _RESERVED_HEADERS:
-            raise ValueError(f"{name} may not set {header!r}: the client sets it")
+            raise InvalidArgumentError(f"{name} may not set {header!r}: the client sets it")
         if not (header.isascii() and value.isascii()) or any(
             ch in header + value for ch in "\r\n\0"
         ):
-            raise ValueError(f"{name}: header {header!r} must be one line of ASCII")
+            raise InvalidArgumentError(f"{name}: header {header!r} must be one line of ASCII")
         checked[header] = value
     return checked
 
@@ -584,8 +592,8 @@ def _reply(
     text = ""
     if body and ("json" in content_type or not content_type):
         try:
-            data = json.loads(body, parse_constant=_not_json)
-        except _NotJSONNumber as error:
+            data = parse_json(body)
+        except NotJSONNumber as error:
             # Served whole, but not JSON: asking again gets the same body, so not retried.
             raise errors.DecodeError(
                 f"{method} {path} returned {error.token}, which JSON does not allow "
@@ -608,17 +616,6 @@ def _reply(
         text=text,
         request_id=request_id,
     )
-
-
-class _NotJSONNumber(ValueError):
-    def __init__(self, token: str) -> None:
-        self.token = token
-        super().__init__(token)
-
-
-def _not_json(token: str) -> Any:
-    """``json.loads`` would read ``NaN``, ``Infinity`` and ``-Infinity``; JSON has no such."""
-    raise _NotJSONNumber(token)
 
 
 def _text_of(response: httpx.Response) -> str:
@@ -660,8 +657,8 @@ def _tls_context(verify: object) -> ssl.SSLContext:
         try:
             return ssl.create_default_context(cafile=path)
         except (OSError, ssl.SSLError) as error:
-            raise ValueError(f"verify: cannot load CA bundle {path!r}: {error}") from None
-    raise ValueError(
+            raise InvalidArgumentError(f"verify: cannot load CA bundle {path!r}: {error}") from None
+    raise InvalidArgumentError(
         "verify must be a CA bundle path or an ssl.SSLContext (TLS verification cannot be "
         f"turned off), got {verify!r}"
     )
@@ -670,7 +667,7 @@ def _tls_context(verify: object) -> ssl.SSLContext:
 def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
     key = api_key if api_key is not None else sealed(os.environ.get(env_name))
     if key is None or (isinstance(key, str) and not key.strip()):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"no {api_name} API key: pass api_key= or set the {env_name} environment variable"
         )
     return checked_api_key(key, name="api_key" if api_key is not None else env_name)
@@ -678,7 +675,7 @@ def _resolve_api_key(api_key: str | None, env_name: str, api_name: str) -> str:
 
 def _checked_base_url(base_url: object) -> str:
     if not isinstance(base_url, str):
-        raise ValueError(f"base_url must be a str, got {type(base_url).__name__}")
+        raise InvalidArgumentError(f"base_url must be a str, got {type(base_url).__name__}")
     url: httpx.URL | None = None
     problem = ""
     try:
@@ -688,22 +685,22 @@ def _checked_base_url(base_url: object) -> str:
     if url is None:
         # Raised outside the except block: httpx's half-built URL in the context's frames
         # cannot be repr'd, which crashes error trackers that record locals.
-        raise ValueError(f"base_url is not a valid URL: {problem}")
+        raise InvalidArgumentError(f"base_url is not a valid URL: {problem}")
     if not url.host:
-        raise ValueError(f"base_url has no host: {base_url!r}")
+        raise InvalidArgumentError(f"base_url has no host: {base_url!r}")
     if url.port is not None and not 0 < url.port < 65536:
         # httpx accepts any number; the socket layer would fail with a bare OverflowError.
-        raise ValueError(f"base_url has a port out of range (1-65535): {url.port}")
+        raise InvalidArgumentError(f"base_url has a port out of range (1-65535): {url.port}")
     if url.scheme == "https":
         return base_url
     if url.scheme == "http" and _is_loopback(url.host):
         return base_url
     if url.scheme == "http":
-        raise ValueError(
+        raise InvalidArgumentError(
             f"refusing plain http:// base URL {base_url!r}: the API key would travel "
             "unencrypted; use https:// (plain http is allowed only for loopback hosts)"
         )
-    raise ValueError(f"base_url must be an https:// URL, got {base_url!r}")
+    raise InvalidArgumentError(f"base_url must be an https:// URL, got {base_url!r}")
 
 
 def _is_loopback(host: str) -> bool:

@@ -14,6 +14,8 @@ from typing import NoReturn
 
 import httpx
 
+from creatorsdk import errors
+
 __all__ = ["BearerAuth", "SealedKey", "checked_api_key", "sealed"]
 
 #: What a key may hold: visible ASCII (a bearer token is letters, digits and ``-._~+/=``).
@@ -54,12 +56,12 @@ def checked_api_key(key: object, *, name: str = "api_key") -> str:
     key itself.
     """
     if not isinstance(key, str):
-        raise ValueError(f"{name} must be a str, got {type(key).__name__}")
+        raise errors.InvalidArgumentError(f"{name} must be a str, got {type(key).__name__}")
     if not key:
-        raise ValueError(f"{name} is empty")
+        raise errors.InvalidArgumentError(f"{name} is empty")
     for position, char in enumerate(key, start=1):
         if not _FIRST_VISIBLE <= char <= _LAST_VISIBLE:
-            raise ValueError(
+            raise errors.InvalidArgumentError(
                 f"{name} has {_kind_of(char)} at position {position}; {_RULE}; "
                 "the key itself is not shown"
             )

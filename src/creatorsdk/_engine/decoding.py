@@ -4,6 +4,12 @@ Models are frozen, slotted attrs classes deriving from :class:`Model`. Unknown f
 in ``model.extra`` (the API may add fields within a version), enum-like fields are plain
 ``str`` so a new value never breaks decoding, and a body that does not fit raises
 :class:`~creatorsdk.errors.DecodeError` naming the field.
+
+The converter's hook for each model is generated once per class (``structuring.py``); the
+field a misfit breaks at is found by rerunning cattrs' stock, detailed structuring, which is
+also the reference the tests hold every faster path to. With the ``speedups`` extra installed
+``decode`` first tries the compiled path (``fast_decoding.py``) and falls back to the
+converter for whatever that path cannot take.
 """
 
 from __future__ import annotations
@@ -11,94 +17,69 @@ from __future__ import annotations
 import datetime as dt
 import typing
 from collections.abc import Callable, Mapping
-from types import MappingProxyType, NoneType, UnionType
-from typing import Any, NewType, TypeVar
+from types import MappingProxyType, ModuleType
+from typing import Any, Self, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
+from creatorsdk._engine import serialising, speedups
+from creatorsdk._engine.fast_decoding import FastDecoder
+from creatorsdk._engine.structuring import (
+    NO_EXTRA,
+    Id,
+    cached_date,
+    cached_datetime,
+    optional_inner,
+    structure_any,
+    structure_bool,
+    structure_date,
+    structure_datetime,
+    structure_float,
+    structure_function,
+    structure_id,
+    structure_int,
+    structure_str,
+)
 from creatorsdk.errors import DecodeError
 
-__all__ = ["Id", "Model", "converter", "decode"]
+__all__ = ["Id", "Model", "converter", "decode", "reference_converter", "use_msgspec"]
 
 T = TypeVar("T")
-
-#: A resource id: a plain ``str``, always lowercase however the server spelled it.
-Id = NewType("Id", str)
-
-_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 
 @attrs.frozen
 class Model:
     """Base of every response model: ``extra`` holds the fields this SDK does not know yet."""
 
-    extra: Mapping[str, Any] = attrs.field(default=_NO_EXTRA, kw_only=True, eq=False, repr=False)
+    extra: Mapping[str, Any] = attrs.field(default=NO_EXTRA, kw_only=True, eq=False, repr=False)
 
+    def to_dict(self, *, extra: bool = True) -> dict[str, Any]:
+        """This model as a JSON-safe dict (ISO 8601 dates, lists, string keys); ``extra=True``
+        puts the fields this SDK does not know back beside the others."""
+        return serialising.to_dict(self, extra=extra)
 
-def _structure_str(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a string, got {type(value).__name__}")
-    return value
+    def to_json(self, *, extra: bool = True, indent: int | str | None = None) -> str:
+        """This model as JSON text (see :meth:`to_dict`)."""
+        return serialising.to_json(self, extra=extra, indent=indent)
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Self:
+        """The model :meth:`to_dict` (or the server) gave ``data`` for; a misfit raises
+        :class:`~creatorsdk.errors.DecodeError` naming the field."""
+        return decode(data, cls)
 
-def _structure_id(value: Any, _: type) -> str:
-    return _structure_str(value, str).lower()
-
-
-def _structure_int(value: Any, _: type) -> int:
-    if isinstance(value, bool):
-        raise TypeError("expected an integer, got a boolean")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    raise TypeError(f"expected an integer, got {type(value).__name__}")
-
-
-def _structure_float(value: Any, _: type) -> float:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    raise TypeError(f"expected a number, got {type(value).__name__}")
-
-
-def _structure_bool(value: Any, _: type) -> bool:
-    if not isinstance(value, bool):
-        raise TypeError(f"expected a boolean, got {type(value).__name__}")
-    return value
-
-
-def _structure_datetime(value: Any, _: type) -> dt.datetime:
-    parsed = dt.datetime.fromisoformat(_structure_str(value, str))
-    # The API speaks UTC; a zone-less timestamp is UTC, never local time.
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
-
-
-def _structure_date(value: Any, _: type) -> dt.date:
-    text = _structure_str(value, str)
-    return dt.date.fromisoformat(text[:10]) if "T" in text else dt.date.fromisoformat(text)
-
-
-def _structure_any(value: Any, _: type) -> Any:
-    return value
-
-
-def _optional_inner(tp: Any) -> Any:
-    """``X`` for ``X | None`` (or ``Optional[X]``), else ``None``."""
-    if typing.get_origin(tp) not in (typing.Union, UnionType):
-        return None
-    args = typing.get_args(tp)
-    if len(args) != 2 or NoneType not in args:
-        return None
-    return args[0] if args[1] is NoneType else args[1]
+    def __reduce__(self) -> tuple[Any, ...]:
+        # attrs' generated __getstate__ would hand pickle the read-only ``extra`` it refuses.
+        return serialising.reduce(self)
 
 
 def _optional_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
     # cattrs' generic Optional handler looks the inner hook up again on every value; most of
     # a model's fields are ``X | None``, so resolving it once per type halves decoding time.
     def factory(tp: Any) -> Callable[[Any, type], Any]:
-        inner = _optional_inner(tp)
+        inner = optional_inner(tp)
         hook = conv.get_structure_hook(inner)
 
         def structure(value: Any, _: type) -> Any:
@@ -109,11 +90,42 @@ def _optional_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
     return factory
 
 
+def _int_keyed(tp: Any) -> bool:
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    return origin in (Mapping, dict) and len(args) == 2 and args[0] is int
+
+
+def _int_keyed_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
+    # JSON object keys are strings, so an int-keyed mapping (``Deltas`` rows, windows in days)
+    # comes back from ``to_dict``/JSON with its keys spelled in decimal.
+    def factory(tp: Any) -> Callable[[Any, type], dict[int, Any]]:
+        value_type = typing.get_args(tp)[1]
+        hook = conv.get_structure_hook(value_type)
+
+        def structure(data: Any, _: type) -> dict[int, Any]:
+            if not isinstance(data, Mapping):
+                raise TypeError(f"expected an object, got {type(data).__name__}")
+            return {_int_key(k): hook(v, value_type) for k, v in data.items()}
+
+        return structure
+
+    return factory
+
+
+def _int_key(key: Any) -> int:
+    if isinstance(key, str) and key.lstrip("-").isdecimal() and key.isascii():
+        return int(key)
+    return structure_int(key)
+
+
 def _is_model(cls: Any) -> bool:
     return isinstance(cls, type) and issubclass(cls, Model) and attrs.has(cls)
 
 
-def _model_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
+def _stock_model_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
+    """cattrs' own generated function per model, plus ``extra``: the reference behaviour."""
+
     def factory(cls: type[Model]) -> Callable[[Any, type], Model]:
         fields = attrs.fields(cls)
         known = frozenset(f.name for f in fields if f.name != "extra")
@@ -135,32 +147,71 @@ def _model_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
     return factory
 
 
-def _build(*, detailed: bool) -> cattrs.Converter:
+def _tuned_model_hook_factory(conv: cattrs.Converter) -> Callable[[Any], Any]:
+    stock = _stock_model_hook_factory(conv)
+
+    def factory(cls: type[Model]) -> Callable[[Any, type], Model]:
+        return structure_function(cls, conv.get_structure_hook) or stock(cls)
+
+    return factory
+
+
+def _build(*, detailed: bool, tuned: bool) -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=False, detailed_validation=detailed)
-    conv.register_structure_hook(str, _structure_str)
-    conv.register_structure_hook(Id, _structure_id)
-    conv.register_structure_hook(int, _structure_int)
-    conv.register_structure_hook(float, _structure_float)
-    conv.register_structure_hook(bool, _structure_bool)
-    conv.register_structure_hook(dt.datetime, _structure_datetime)
-    conv.register_structure_hook(dt.date, _structure_date)
-    conv.register_structure_hook(Any, _structure_any)
-    conv.register_structure_hook_factory(_is_model, _model_hook_factory(conv))
+    conv.register_structure_hook(str, structure_str)
+    conv.register_structure_hook(Id, structure_id)
+    conv.register_structure_hook(int, structure_int)
+    conv.register_structure_hook(float, structure_float)
+    conv.register_structure_hook(bool, structure_bool)
+    conv.register_structure_hook(dt.datetime, cached_datetime if tuned else structure_datetime)
+    conv.register_structure_hook(dt.date, cached_date if tuned else structure_date)
+    conv.register_structure_hook(Any, structure_any)
+    models = _tuned_model_hook_factory if tuned else _stock_model_hook_factory
+    conv.register_structure_hook_factory(_is_model, models(conv))
     conv.register_structure_hook_factory(
-        lambda tp: _optional_inner(tp) is not None, _optional_hook_factory(conv)
+        lambda tp: optional_inner(tp) is not None, _optional_hook_factory(conv)
     )
+    conv.register_structure_hook_factory(_int_keyed, _int_keyed_hook_factory(conv))
     return conv
 
 
-#: The fast converter every response goes through.
-converter = _build(detailed=False)
-#: Rebuilt lazily only to explain a failure: detailed validation names the field.
+#: The converter every response goes through.
+converter = _build(detailed=False, tuned=True)
+#: Built lazily: cattrs' stock structuring, the reference every faster path must agree with.
+_reference: cattrs.Converter | None = None
+#: Built lazily only to explain a failure: detailed validation names the field.
 _explainer: cattrs.Converter | None = None
+
+
+#: The msgspec path's ``structure`` while the speedups extra is in use, else ``None``.
+_fast: Callable[[Any, Any], Any] | None = None
+#: Built once per msgspec module: switching back and forth keeps what it compiled.
+_fast_decoders: dict[ModuleType, Callable[[Any, Any], Any]] = {}
+
+
+def use_msgspec(msgspec: ModuleType | None) -> None:
+    """Decode through msgspec where it can (``None``: the converter only)."""
+    global _fast
+    if msgspec is not None and msgspec not in _fast_decoders:
+        decoder = FastDecoder(msgspec, converter.get_structure_hook, converter.structure)
+        _fast_decoders[msgspec] = decoder.structure
+    _fast = None if msgspec is None else _fast_decoders[msgspec]
+
+
+def reference_converter() -> cattrs.Converter:
+    """cattrs' stock structuring with the same rules: what ``converter`` must equal."""
+    global _reference
+    if _reference is None:
+        _reference = _build(detailed=False, tuned=False)
+    return _reference
 
 
 def decode(data: Any, cls: type[T] | Any, *, request_id: str | None = None) -> T:
     """Structure JSON ``data`` into ``cls``; a misfit raises ``DecodeError`` naming the field."""
     try:
+        fast = _fast
+        if fast is not None:
+            return fast(data, cls)  # type: ignore[no-any-return]
         return converter.structure(data, cls)  # type: ignore[no-any-return]
     except Exception as error:
         raise _explain(data, cls, error, request_id) from error
@@ -169,7 +220,7 @@ def decode(data: Any, cls: type[T] | Any, *, request_id: str | None = None) -> T
 def _explain(data: Any, cls: Any, error: Exception, request_id: str | None) -> DecodeError:
     global _explainer
     if _explainer is None:
-        _explainer = _build(detailed=True)
+        _explainer = _build(detailed=True, tuned=False)
     try:
         _explainer.structure(data, cls)
     except Exception as detailed:
@@ -184,3 +235,6 @@ def _explain(data: Any, cls: Any, error: Exception, request_id: str | None) -> D
         )
     name = getattr(cls, "__name__", str(cls))
     return DecodeError(f"response does not fit {name}: {error}", request_id=request_id)
+
+
+use_msgspec(speedups.installed())

@@ -8,6 +8,7 @@ import re
 import httpx
 
 from creatorsdk._version import __version__
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["user_agent"]
 
@@ -35,7 +36,7 @@ def app_info_arg(value: object) -> str:
     """``app_info`` as given, when it is space-separated ``name/version`` product tokens."""
     tokens = value.split(" ") if isinstance(value, str) else None
     if not tokens or not all(_PRODUCT.fullmatch(token) for token in tokens):
-        raise ValueError(
+        raise InvalidArgumentError(
             "app_info must be product tokens such as 'my-app/1.2' (letters, digits and "
             f"!#$%&'*+.^_`|~- with an optional /version, separated by spaces), got {value!r}"
         )

@@ -13,6 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping
 
 import attrs
 
+from creatorsdk.errors import InvalidArgumentError
+
 __all__ = ["Pacer", "RateLimit", "parse_rate_limit"]
 
 #: A reset further away than this is treated as nonsense (clock skew, milliseconds).
@@ -89,9 +91,11 @@ class Pacer:
         max_wait: float | None = None,
     ) -> None:
         if requests_per_minute is not None and not requests_per_minute > 0:
-            raise ValueError(f"requests_per_minute must be > 0, got {requests_per_minute!r}")
+            raise InvalidArgumentError(
+                f"requests_per_minute must be > 0, got {requests_per_minute!r}"
+            )
         if max_wait is not None and not max_wait >= 0:
-            raise ValueError(f"max_wait must be >= 0, got {max_wait!r}")
+            raise InvalidArgumentError(f"max_wait must be >= 0, got {max_wait!r}")
         self._clock = clock
         self._sleep = sleep
         self._latest: RateLimit | None = None

@@ -16,7 +16,12 @@ import anyio
 import attrs
 import tenacity
 
-from creatorsdk.errors import APIConnectionError, APIError, MalformedResponseError
+from creatorsdk.errors import (
+    APIConnectionError,
+    APIError,
+    InvalidArgumentError,
+    MalformedResponseError,
+)
 
 __all__ = ["RetryPolicy", "backoff_delay", "parse_retry_after"]
 
@@ -26,17 +31,17 @@ _UNSAFE_STATUSES = frozenset({500, 502, 504})
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float | None) -> None:
     if value is not None and not value > 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+        raise InvalidArgumentError(f"{attribute.name} must be > 0, got {value!r}")
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
     if not value >= 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+        raise InvalidArgumentError(f"{attribute.name} must be >= 0, got {value!r}")
 
 
 def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
     if value < 1:
-        raise ValueError(f"{attribute.name} must be >= 1, got {value!r}")
+        raise InvalidArgumentError(f"{attribute.name} must be >= 1, got {value!r}")
 
 
 @attrs.frozen

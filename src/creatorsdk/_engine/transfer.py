@@ -20,6 +20,7 @@ import attrs
 import httpx
 
 from creatorsdk import errors
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -44,7 +45,7 @@ _INFLATE_STEP = 64 * 1024
 def checked_max_response_bytes(value: object) -> int:
     """``value`` when it is a usable size cap (an integer >= 1), else a ``ValueError``."""
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"max_response_bytes must be an integer >= 1, got {value!r}")
+        raise InvalidArgumentError(f"max_response_bytes must be an integer >= 1, got {value!r}")
     return value
 
 

@@ -1,4 +1,5 @@
-"""Argument checks run before any request: a bad argument raises ``ValueError`` naming it.
+"""Argument checks run before any request: a bad argument raises ``InvalidArgumentError``
+(a ``ValueError`` and a ``CreatorSDKError``) naming it.
 
 Both APIs use these. Each check is named ``<kind>_arg``, takes ``(name, value, ...)`` and
 returns the value as the API wants it on the wire (lowercase uuids, ``YYYY-MM-DD`` dates,
@@ -28,8 +29,11 @@ import datetime as dt
 import enum
 import json
 import re
+import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
-from typing import Any, Final, TypeVar, overload
+from typing import Any, Final, Literal, TypeVar, overload
+
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
     "UNSET",
@@ -45,6 +49,7 @@ __all__ = [
     "idempotency_key_arg",
     "int_arg",
     "int_id_list_arg",
+    "literal_values",
     "mapping_arg",
     "optional",
     "patch_body",
@@ -92,6 +97,14 @@ def optional(check: Callable[..., Any], name: str, value: object, *args: Any, **
     return check(name, value, *args, **kwargs)
 
 
+def literal_values(tp: object) -> frozenset[str]:
+    """The values of a ``Literal`` type (of its ``Literal`` parts, for ``Literal[...] | str``):
+    the run-time checks are built from the types the signatures show, so they agree."""
+    if typing.get_origin(tp) is Literal:
+        return frozenset(str(value) for value in typing.get_args(tp))
+    return frozenset().union(*(literal_values(arg) for arg in typing.get_args(tp)))
+
+
 def body_of(fields: Mapping[str, Any]) -> dict[str, Any]:
     """The fields that were given: ``None`` and ``UNSET`` are left out."""
     return {key: value for key, value in fields.items() if value is not None and value is not UNSET}
@@ -109,21 +122,21 @@ def patch_body(fields: Mapping[str, Any], *, clearable: Collection[str] = ()) ->
         if value is not UNSET and (value is not None or key in clearable)
     }
     if not body:
-        raise ValueError(f"update needs at least one of: {', '.join(fields)}")
+        raise InvalidArgumentError(f"update needs at least one of: {', '.join(fields)}")
     return body
 
 
 def uuid_arg(name: str, value: object) -> str:
     """``value`` as a lowercase UUID string."""
     if not isinstance(value, str) or not _UUID.fullmatch(value):
-        raise ValueError(f"{name} must be a UUID string, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a UUID string, got {value!r}")
     return value.lower()
 
 
 def _items(name: str, values: object) -> list[object]:
     # A bare string is refused: iterating it would send one id per character.
     if isinstance(values, str | bytes) or not isinstance(values, Iterable):
-        raise ValueError(f"{name} must be a list of ids, got {values!r}")
+        raise InvalidArgumentError(f"{name} must be a list of ids, got {values!r}")
     return list(values)
 
 
@@ -131,7 +144,7 @@ def id_list_arg(name: str, values: object) -> list[str]:
     """A non-empty list of UUIDs: lowercased, duplicates dropped, first occurrence kept."""
     ids = [uuid_arg(f"{name}[{i}]", value) for i, value in enumerate(_items(name, values))]
     if not ids:
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     return list(dict.fromkeys(ids))
 
 
@@ -153,21 +166,23 @@ def int_arg(name: str, value: object, *, low: int, high: int | None = None) -> i
         or (high is not None and value > high)
     ):
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
-        raise ValueError(f"{name} must be an integer {bounds}, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be an integer {bounds}, got {value!r}")
     return value
 
 
 def boolean_arg(name: str, value: object) -> bool:
     """A real ``bool`` (``1`` or ``"true"`` are refused rather than guessed)."""
     if not isinstance(value, bool):
-        raise ValueError(f"{name} must be True or False, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be True or False, got {value!r}")
     return value
 
 
 def choice_arg(name: str, value: object, allowed: Collection[str]) -> str:
-    """``value`` if it is one of ``allowed``, else ``ValueError`` listing them."""
+    """``value`` if it is one of ``allowed``, else ``InvalidArgumentError`` listing them."""
     if not isinstance(value, str) or value not in allowed:
-        raise ValueError(f"{name} must be one of {', '.join(sorted(allowed))}; got {value!r}")
+        raise InvalidArgumentError(
+            f"{name} must be one of {', '.join(sorted(allowed))}; got {value!r}"
+        )
     return value
 
 
@@ -176,16 +191,18 @@ def text_arg(
 ) -> str:
     """A string of at most ``max_length`` characters; blank only when ``blank`` is true."""
     if not isinstance(value, str) or not (blank or value.strip()):
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
     if max_length is not None and len(value) > max_length:
-        raise ValueError(f"{name} must be at most {max_length} characters, got {len(value)}")
+        raise InvalidArgumentError(
+            f"{name} must be at most {max_length} characters, got {len(value)}"
+        )
     return value
 
 
 def date_arg(name: str, value: object) -> str:
     """A calendar date as ``YYYY-MM-DD``, from a ``datetime.date`` or such a string."""
     if isinstance(value, dt.datetime):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{name} must be a date, not a datetime (its day depends on its time zone): "
             f"pass .date() in the zone you mean, got {value!r}"
         )
@@ -196,7 +213,9 @@ def date_arg(name: str, value: object) -> str:
             return dt.date.fromisoformat(value).isoformat()
         except ValueError:
             pass
-    raise ValueError(f"{name} must be a datetime.date or a 'YYYY-MM-DD' string, got {value!r}")
+    raise InvalidArgumentError(
+        f"{name} must be a datetime.date or a 'YYYY-MM-DD' string, got {value!r}"
+    )
 
 
 def date_range(
@@ -209,14 +228,14 @@ def date_range(
     first = optional(date_arg, start_name, start)
     last = optional(date_arg, end_name, end)
     if isinstance(first, str) and isinstance(last, str) and first > last:
-        raise ValueError(f"{start_name} {first} is after {end_name} {last}")
+        raise InvalidArgumentError(f"{start_name} {first} is after {end_name} {last}")
     return first, last
 
 
 def datetime_arg(name: str, value: object) -> str:
     """A timezone-aware ``datetime`` in ISO 8601; naive ones are refused, not guessed."""
     if not isinstance(value, dt.datetime) or value.utcoffset() is None:
-        raise ValueError(f"{name} must be a timezone-aware datetime, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a timezone-aware datetime, got {value!r}")
     return value.isoformat()
 
 
@@ -228,40 +247,42 @@ def mapping_arg(
     ``max_keys`` bounds its size and ``max_chars`` the length of its keys and string values.
     """
     if not isinstance(value, Mapping):
-        raise ValueError(f"{name} must be a mapping, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a mapping, got {value!r}")
     if max_keys is not None and len(value) > max_keys:
-        raise ValueError(f"{name} must have at most {max_keys} keys, got {len(value)}")
+        raise InvalidArgumentError(f"{name} must have at most {max_keys} keys, got {len(value)}")
     for key, item in value.items():
         if not isinstance(key, str):
-            raise ValueError(f"{name} keys must be strings, got {key!r}")
+            raise InvalidArgumentError(f"{name} keys must be strings, got {key!r}")
         too_long = max_chars is not None and (
             len(key) > max_chars or (isinstance(item, str) and len(item) > max_chars)
         )
         if too_long:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{name}[{key[:40]!r}]: keys and values must be at most {max_chars} characters"
             )
     try:
         json.dumps(value, allow_nan=False)
     except (TypeError, ValueError) as error:
         # Otherwise httpx fails later with a bare TypeError that names no argument.
-        raise ValueError(f"{name} must hold only JSON values: {error}") from None
+        raise InvalidArgumentError(f"{name} must hold only JSON values: {error}") from None
     return dict(value)
 
 
 def idempotency_key_arg(name: str, value: object) -> str:
     """A caller's ``Idempotency-Key``: non-blank, one printable ASCII header line."""
     if not isinstance(value, str) or not value.strip() or value != value.strip():
-        raise ValueError(f"{name} must be a non-empty string, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a non-empty string, got {value!r}")
     if any(ch in value for ch in "\r\n\0"):
-        raise ValueError(f"{name} must not contain line breaks or NUL")
+        raise InvalidArgumentError(f"{name} must not contain line breaks or NUL")
     if not (value.isascii() and value.isprintable()):
-        raise ValueError(f"{name} must be printable ASCII (a header), got {value!r}")
+        raise InvalidArgumentError(f"{name} must be printable ASCII (a header), got {value!r}")
     return value
 
 
 def cursor_arg(name: str, value: object) -> str:
     """A saved ``next_cursor`` to resume a listing from."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{name} must be a non-empty string from next_cursor, got {value!r}")
+        raise InvalidArgumentError(
+            f"{name} must be a non-empty string from next_cursor, got {value!r}"
+        )
     return value

@@ -2,7 +2,7 @@
 
 They build on the checks both APIs share (:mod:`creatorsdk._resources.arguments`, where the
 rules for optional arguments and dates are written down) and, like them, raise
-``ValueError`` naming the argument before any request.
+``InvalidArgumentError`` (a ``ValueError``) naming the argument before any request.
 """
 
 from __future__ import annotations
@@ -16,9 +16,12 @@ from creatorsdk._resources.arguments import (
     choice_arg,
     date_range,
     int_arg,
+    literal_values,
     mapping_arg,
     optional,
 )
+from creatorsdk.creatoraudit.literals import MetricPeriod, OrderDirection, OverviewPeriod, Platform
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
     "LIST_LIMIT",
@@ -40,10 +43,10 @@ __all__ = [
 LIST_LIMIT: Final = 200
 #: Largest ``limit`` of ``GET /search`` (per section) and ``GET /creators/top``.
 TOP_LIMIT: Final = 25
-PLATFORMS: Final = frozenset({"instagram", "tiktok"})
-ORDER_DIRECTIONS: Final = frozenset({"asc", "desc"})
-METRIC_PERIODS: Final = frozenset({"7d", "30d", "90d", "custom"})
-OVERVIEW_PERIODS: Final = frozenset({"7d", "30d", "90d"})
+PLATFORMS: Final = literal_values(Platform)
+ORDER_DIRECTIONS: Final = literal_values(OrderDirection)
+METRIC_PERIODS: Final = literal_values(MetricPeriod)
+OVERVIEW_PERIODS: Final = literal_values(OverviewPeriod)
 #: The documented bounds of a ``metadata`` object.
 METADATA_MAX_KEYS: Final = 20
 METADATA_MAX_CHARS: Final = 255
@@ -69,7 +72,7 @@ def listing_params(
     """
     if sort is not None and (not isinstance(sort, str) or sort.removeprefix("-") not in keys):
         options = ", ".join(sorted(keys))
-        raise ValueError(
+        raise InvalidArgumentError(
             f"sort must be one of {options}, optionally prefixed with '-'; got {sort!r}"
         )
     return {
@@ -106,9 +109,9 @@ def period_body(
     if chosen == "custom":
         missing = [name for name in ("start_date", "end_date") if name not in dates]
         if missing:
-            raise ValueError(f"period='custom' needs {' and '.join(missing)}")
+            raise InvalidArgumentError(f"period='custom' needs {' and '.join(missing)}")
     elif dates:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"start_date and end_date are used only with period='custom', not {chosen!r}"
         )
     return {"period": chosen, **dates}
@@ -117,9 +120,9 @@ def period_body(
 def windows_arg(name: str, windows: object) -> list[int]:
     """Deltas ``windows``: 1–10 distinct day counts of 1–365."""
     if isinstance(windows, str | bytes) or not isinstance(windows, Iterable):
-        raise ValueError(f"{name} must be an iterable of integers, got {windows!r}")
+        raise InvalidArgumentError(f"{name} must be an iterable of integers, got {windows!r}")
     days = [int_arg(f"{name}[{i}]", value, low=1, high=365) for i, value in enumerate(windows)]
     unique = list(dict.fromkeys(days))
     if not 1 <= len(unique) <= 10:
-        raise ValueError(f"{name} must hold 1 to 10 distinct values, got {len(unique)}")
+        raise InvalidArgumentError(f"{name} must hold 1 to 10 distinct values, got {len(unique)}")
     return unique

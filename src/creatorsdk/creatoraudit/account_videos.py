@@ -14,8 +14,16 @@ from creatorsdk._resources.resource import Resource
 from creatorsdk.creatoraudit._arguments import LIST_LIMIT, period_body
 from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
 from creatorsdk.creatoraudit._envelope import ENVELOPE
+from creatorsdk.creatoraudit.literals import (
+    MetricPeriod,
+    OrderDirection,
+    Platform,
+    VideoOrderBy,
+    VideoSort,
+)
 from creatorsdk.creatoraudit.models import Metrics, Video
 from creatorsdk.creatoraudit.videos import video_filters
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["AccountVideos"]
 
@@ -30,12 +38,12 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         self,
         *,
         account_id: str | None = None,
-        platform: str | None = None,
+        platform: Platform | None = None,
         q: str | None = None,
         is_active: bool | None = None,
-        order_by: str | None = None,
-        order_direction: str | None = None,
-        sort: str | None = None,
+        order_by: VideoOrderBy | None = None,
+        order_direction: OrderDirection | None = None,
+        sort: VideoSort | None = None,
         include_total: bool = False,
         limit: int = LIST_LIMIT,
         cursor: str | None = None,
@@ -57,7 +65,7 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         self,
         instagram_post_ids: Iterable[int] = (),
         tiktok_video_ids: Iterable[int] = (),
-        period: str = "30d",
+        period: MetricPeriod = "30d",
         start_date: dt.date | str | None = None,
         end_date: dt.date | str | None = None,
     ) -> Metrics:
@@ -71,7 +79,9 @@ class AccountVideos(Resource, envelope=ENVELOPE):
         instagram = int_id_list_arg("instagram_post_ids", instagram_post_ids)
         tiktok = int_id_list_arg("tiktok_video_ids", tiktok_video_ids)
         if not instagram and not tiktok:
-            raise ValueError("instagram_post_ids and tiktok_video_ids must not both be empty")
+            raise InvalidArgumentError(
+                "instagram_post_ids and tiktok_video_ids must not both be empty"
+            )
         # fan_out works on string ids; "instagram:17" keeps each id's array in failure reports.
         pairs = zip_longest(_labelled("instagram", instagram), _labelled("tiktok", tiktok))
         chunks = [(ig or ()) + (tt or ()) for ig, tt in pairs]

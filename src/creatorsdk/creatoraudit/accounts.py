@@ -13,6 +13,7 @@ from creatorsdk._resources.arguments import (
     choice_arg,
     id_list_arg,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
@@ -27,22 +28,19 @@ from creatorsdk.creatoraudit._arguments import (
 )
 from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
 from creatorsdk.creatoraudit._envelope import ENVELOPE
+from creatorsdk.creatoraudit.literals import (
+    AccountOrderBy,
+    AccountSort,
+    MetricPeriod,
+    OrderDirection,
+    Platform,
+)
 from creatorsdk.creatoraudit.models import Account, Metrics
 
 __all__ = ["ORDER_BY", "Accounts"]
 
 #: The sort keys of ``GET /accounts``.
-ORDER_BY: Final = frozenset(
-    {
-        "added_at",
-        "username",
-        "last_scrape_time",
-        "follower_count",
-        "view_count",
-        "like_count",
-        "play_count",
-    }
-)
+ORDER_BY: Final = literal_values(AccountOrderBy)
 
 
 class Accounts(Resource, envelope=ENVELOPE):
@@ -51,14 +49,14 @@ class Accounts(Resource, envelope=ENVELOPE):
     def list(
         self,
         *,
-        platform: str | None = None,
+        platform: Platform | None = None,
         q: str | None = None,
         is_active: bool | None = None,
         category: str | None = None,
         creator_id: str | None = None,
-        order_by: str | None = None,
-        order_direction: str | None = None,
-        sort: str | None = None,
+        order_by: AccountOrderBy | None = None,
+        order_direction: OrderDirection | None = None,
+        sort: AccountSort | None = None,
         include_total: bool = False,
         limit: int = LIST_LIMIT,
         cursor: str | None = None,
@@ -84,7 +82,7 @@ class Accounts(Resource, envelope=ENVELOPE):
 
     async def create(
         self,
-        platform: str,
+        platform: Platform,
         username: str,
         *,
         category: str | None = None,
@@ -148,7 +146,7 @@ class Accounts(Resource, envelope=ENVELOPE):
     async def metrics(
         self,
         account_ids: Iterable[str],
-        period: str = "30d",
+        period: MetricPeriod = "30d",
         start_date: dt.date | str | None = None,
         end_date: dt.date | str | None = None,
     ) -> Metrics:

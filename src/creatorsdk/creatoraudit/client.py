@@ -16,6 +16,7 @@ from creatorsdk.creatoraudit._envelope import ENVELOPE, envelope
 from creatorsdk.creatoraudit.account_videos import AccountVideos
 from creatorsdk.creatoraudit.accounts import Accounts
 from creatorsdk.creatoraudit.creators import Creators
+from creatorsdk.creatoraudit.literals import OverviewPeriod
 from creatorsdk.creatoraudit.models import ApiMeta, Health, Overview, SearchResults, Whoami
 from creatorsdk.creatoraudit.videos import Videos
 
@@ -68,7 +69,7 @@ class AsyncCreatorAudit(BaseClient):
         """Liveness (no key needed); a failure raises like any call. The body is in ``extra``."""
         return _health(await self.request("GET", "/health"))
 
-    async def overview(self, period: str = "7d") -> Overview:
+    async def overview(self, period: OverviewPeriod = "7d") -> Overview:
         """Org-wide numbers for the last ``period`` (7d, 30d or 90d) and the one before it."""
         params = {"period": choice_arg("period", period, OVERVIEW_PERIODS)}
         return ENVELOPE.decode(await self.request("GET", "/overview", params=params), Overview)

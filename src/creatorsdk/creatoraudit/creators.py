@@ -15,6 +15,7 @@ from creatorsdk._resources.arguments import (
     boolean_arg,
     choice_arg,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
@@ -29,12 +30,18 @@ from creatorsdk.creatoraudit._arguments import (
     metadata_arg,
 )
 from creatorsdk.creatoraudit._envelope import ENVELOPE
+from creatorsdk.creatoraudit.literals import (
+    CreatorOrderBy,
+    CreatorSort,
+    OrderDirection,
+    OverviewPeriod,
+)
 from creatorsdk.creatoraudit.models import Creator, CreatorAnalytics, CreatorLink, TopCreator
 
 __all__ = ["NAME_MAX", "ORDER_BY", "Creators"]
 
 #: The only sort key of ``GET /creators``.
-ORDER_BY: Final = frozenset({"name"})
+ORDER_BY: Final = literal_values(CreatorOrderBy)
 #: Longest creator name.
 NAME_MAX: Final = 255
 
@@ -46,9 +53,9 @@ class Creators(Resource, envelope=ENVELOPE):
         self,
         *,
         is_active: bool | None = None,
-        order_by: str | None = None,
-        order_direction: str | None = None,
-        sort: str | None = None,
+        order_by: CreatorOrderBy | None = None,
+        order_direction: OrderDirection | None = None,
+        sort: CreatorSort | None = None,
         include_total: bool = False,
         limit: int = LIST_LIMIT,
         cursor: str | None = None,
@@ -131,7 +138,9 @@ class Creators(Resource, envelope=ENVELOPE):
         account = uuid_arg("account_id", account_id)
         await self._delete(f"/creators/{creator}/accounts/{account}")
 
-    async def top(self, period: str | None = None, limit: int = 10) -> builtins.list[TopCreator]:
+    async def top(
+        self, period: OverviewPeriod | None = None, limit: int = 10
+    ) -> builtins.list[TopCreator]:
         """The creator leaderboard by views (at most 25; ``period`` 7d, 30d or 90d)."""
         params = {
             "period": optional(choice_arg, "period", period, OVERVIEW_PERIODS),

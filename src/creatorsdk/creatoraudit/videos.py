@@ -15,6 +15,7 @@ from creatorsdk._resources.arguments import (
     choice_arg,
     id_list_arg,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
@@ -30,23 +31,30 @@ from creatorsdk.creatoraudit._arguments import (
 )
 from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics, parse_deltas
 from creatorsdk.creatoraudit._envelope import ENVELOPE
+from creatorsdk.creatoraudit.literals import (
+    MetricPeriod,
+    OrderDirection,
+    Platform,
+    VideoOrderBy,
+    VideoSort,
+)
 from creatorsdk.creatoraudit.models import Deltas, Metrics, Video
 
 __all__ = ["ORDER_BY", "Videos", "video_filters"]
 
 #: The sort keys of ``GET /videos`` (and ``GET /account-videos``).
-ORDER_BY: Final = frozenset({"added_at", "create_time", "view_count", "like_count", "play_count"})
+ORDER_BY: Final = literal_values(VideoOrderBy)
 
 
 def video_filters(
     *,
     account_id: str | None,
-    platform: str | None,
+    platform: Platform | None,
     q: str | None,
     is_active: bool | None,
-    order_by: str | None,
-    order_direction: str | None,
-    sort: str | None,
+    order_by: VideoOrderBy | None,
+    order_direction: OrderDirection | None,
+    sort: VideoSort | None,
     include_total: bool,
 ) -> dict[str, Any]:
     """The checked filter, sort and count query of a video listing."""
@@ -66,12 +74,12 @@ class Videos(Resource, envelope=ENVELOPE):
         self,
         *,
         account_id: str | None = None,
-        platform: str | None = None,
+        platform: Platform | None = None,
         q: str | None = None,
         is_active: bool | None = None,
-        order_by: str | None = None,
-        order_direction: str | None = None,
-        sort: str | None = None,
+        order_by: VideoOrderBy | None = None,
+        order_direction: OrderDirection | None = None,
+        sort: VideoSort | None = None,
         include_total: bool = False,
         limit: int = LIST_LIMIT,
         cursor: str | None = None,
@@ -95,7 +103,7 @@ class Videos(Resource, envelope=ENVELOPE):
 
     async def create(
         self,
-        platform: str,
+        platform: Platform,
         identifier: str,
         *,
         metadata: Mapping[str, Any] | None = None,
@@ -178,7 +186,7 @@ class Videos(Resource, envelope=ENVELOPE):
     async def metrics(
         self,
         video_ids: Iterable[str],
-        period: str = "30d",
+        period: MetricPeriod = "30d",
         start_date: dt.date | str | None = None,
         end_date: dt.date | str | None = None,
     ) -> Metrics:

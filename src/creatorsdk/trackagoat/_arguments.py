@@ -2,13 +2,15 @@
 
 They build on the checks both APIs share (:mod:`creatorsdk._resources.arguments`, where the
 rules for optional arguments, clearing a PATCH field and dates are written down) and, like
-them, raise ``ValueError`` naming the argument before any request.
+them, raise ``InvalidArgumentError`` (a ``ValueError``) naming the argument before any request.
 """
 
 from __future__ import annotations
 
 import re
 from typing import Final
+
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["MAX_PAGE_SIZE", "handle_arg", "token_arg"]
 
@@ -34,12 +36,12 @@ def handle_arg(name: str, value: object) -> str:
     ``.``, ``_`` or ``-``.
     """
     if not isinstance(value, str):
-        raise ValueError(f"{name} must be a TikTok handle string, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a TikTok handle string, got {value!r}")
     text = value.strip()
     url = _PROFILE_URL.fullmatch(text)
     handle = url.group(1) if url else text.removeprefix("@")
     if not _HANDLE.fullmatch(handle):
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{name} is not a valid TikTok handle: {value!r} (expected 1-30 letters, digits, "
             "'.', '_' or '-', optionally with a leading '@' or as a tiktok.com/@handle URL)"
         )
@@ -52,5 +54,5 @@ def token_arg(name: str, value: object) -> str:
     they are, so a value the API adds later works without an SDK release; the server refuses
     what it does not know."""
     if not isinstance(value, str) or not _TOKEN.fullmatch(value):
-        raise ValueError(f"{name} must be a non-empty word without spaces, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a non-empty word without spaces, got {value!r}")
     return value

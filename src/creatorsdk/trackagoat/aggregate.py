@@ -22,12 +22,13 @@ from creatorsdk._resources.arguments import (
     date_arg,
     date_range,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
-from creatorsdk.errors import DecodeError
+from creatorsdk.errors import DecodeError, InvalidArgumentError
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import (
@@ -43,15 +44,14 @@ from creatorsdk.trackagoat.aggregate_models import (
     VideoRank,
     ViewDistribution,
 )
+from creatorsdk.trackagoat.literals import CampaignOrder, CreatorOrder, GoalPeriod, VideoOrder
 
 __all__ = ["MAX_ROWS", "VIDEO_ORDERS", "Aggregate"]
 
 M = TypeVar("M", bound=Model)
 
 #: The documented orders of the video leaderboard; others are sent for the server to judge.
-VIDEO_ORDERS: Final = frozenset(
-    {"view_count", "like_count", "comment_count", "share_count", "save_count", "posted_at"}
-)
+VIDEO_ORDERS: Final = literal_values(VideoOrder)
 #: Rows per leaderboard page (the docs give no default or maximum; 100 as for listings).
 MAX_ROWS: Final = 100
 _BASE: Final = "/analytics/aggregate"
@@ -66,7 +66,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "view_count",
+        order: VideoOrder = "view_count",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[VideoRank]:
@@ -83,7 +83,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "views",
+        order: CreatorOrder = "views",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[CreatorRank]:
@@ -98,7 +98,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         *,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
-        order: str = "views",
+        order: CampaignOrder = "views",
         limit: int = MAX_ROWS,
         offset: int = 0,
     ) -> AsyncPager[CampaignRank]:
@@ -118,7 +118,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         time zone). Cells with no post are not sent; :meth:`PostingHeatmap.cell` reads them
         as zero."""
         if from_ is None or to is None:
-            raise ValueError("from_ and to are required for the posting heatmap")
+            raise InvalidArgumentError("from_ and to are required for the posting heatmap")
         params = {**_range(project_id, from_, to), "tz": optional(text_arg, "tz", tz)}
         reply = await self._client.request("GET", f"{_BASE}/posting-heatmap", params=params)
         cells = _rows(self._envelope.unwrap(reply), reply, "cells")
@@ -151,7 +151,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         if min_ratio is not None and (
             isinstance(min_ratio, bool) or not isinstance(min_ratio, int | float) or min_ratio <= 0
         ):
-            raise ValueError(f"min_ratio must be a number > 0, got {min_ratio!r}")
+            raise InvalidArgumentError(f"min_ratio must be a number > 0, got {min_ratio!r}")
         params = {
             **_range(project_id, from_, to),
             "min_ratio": min_ratio,
@@ -185,7 +185,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
         self,
         project_id: str,
         *,
-        period: str | None = None,
+        period: GoalPeriod | str | None = None,
         reference_date: dt.date | str | None = None,
     ) -> GoalComplianceCounts:
         """The project's goals counted by status (for one creator's detail, use

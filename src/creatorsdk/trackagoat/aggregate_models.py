@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from creatorsdk._engine.decoding import Id, Model
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
     "Annotation",
@@ -77,7 +78,7 @@ class PostingHeatmap(Model):
     def cell(self, dow: int, hour: int) -> HeatmapCell:
         """The cell for a weekday (0 = Sunday) and hour, zero when nothing was posted then."""
         if not (0 <= dow <= 6 and 0 <= hour <= 23):
-            raise ValueError(f"dow must be 0-6 and hour 0-23, got {dow}, {hour}")
+            raise InvalidArgumentError(f"dow must be 0-6 and hour 0-23, got {dow}, {hour}")
         for cell in self.cells:
             if cell.dow == dow and cell.hour == hour:
                 return cell

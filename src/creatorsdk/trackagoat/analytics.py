@@ -14,34 +14,36 @@ import warnings
 from collections.abc import Iterable
 from typing import Final, Literal, overload
 
-from creatorsdk._resources.arguments import date_range, optional, text_arg, uuid_arg
+from creatorsdk._resources.arguments import (
+    date_range,
+    literal_values,
+    optional,
+    text_arg,
+    uuid_arg,
+)
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import OpenAPISchema
+from creatorsdk.trackagoat.literals import (
+    AnalyticsCompare,
+    AnalyticsEntity,
+    BaseMetric,
+    Breakdown,
+    Granularity,
+    Metric,
+    Mode,
+)
 from creatorsdk.trackagoat.models import AnalyticsResult
 
 __all__ = ["ENTITIES", "GRANULARITIES", "MAX_ENTITIES", "METRICS", "MODES", "Analytics"]
 
 #: The values the docs name; others are sent as they are and left to the server.
-ENTITIES: Final = frozenset({"creator", "video", "campaign", "project"})
-METRICS: Final = frozenset(
-    {
-        "views",
-        "likes",
-        "comments",
-        "shares",
-        "saves",
-        "followers",
-        "engagement_rate_by_views",
-        "engagement_rate_by_followers",
-        "posts_per_week",
-        "avg_views_per_post",
-        "growth_rate_pop",
-    }
-)
-MODES: Final = frozenset({"new", "cumulative", "rate"})
-GRANULARITIES: Final = frozenset({"day", "week", "month"})
+ENTITIES: Final = literal_values(AnalyticsEntity)
+METRICS: Final = literal_values(Metric)
+MODES: Final = literal_values(Mode)
+GRANULARITIES: Final = literal_values(Granularity)
 #: Most entities one overlay query may compare (documented).
 MAX_ENTITIES: Final = 5
 
@@ -52,20 +54,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: Literal["json"] = ...,
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -74,20 +76,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: Literal["csv"],
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -96,20 +98,20 @@ class Analytics(Resource, envelope=ENVELOPE):
     @overload
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = ...,
-        metric: str | None = ...,
+        metric: Metric | None = ...,
         *,
         entity_ids: str | Iterable[str] | None = ...,
         ids: str | Iterable[str] | None = ...,
-        mode: str | None = ...,
-        granularity: str | None = ...,
+        mode: Mode | None = ...,
+        granularity: Granularity | None = ...,
         from_: dt.date | str | None = ...,
         to: dt.date | str | None = ...,
         tz: str | None = ...,
-        compare: str | None = ...,
-        base_metric: str | None = ...,
-        breakdown: str | None = ...,
+        compare: AnalyticsCompare | None = ...,
+        base_metric: BaseMetric | None = ...,
+        breakdown: Breakdown | None = ...,
         format: str,
         from_date: dt.date | str | None = ...,
         to_date: dt.date | str | None = ...,
@@ -117,20 +119,20 @@ class Analytics(Resource, envelope=ENVELOPE):
 
     async def query(
         self,
-        entity: str,
+        entity: AnalyticsEntity,
         entity_id: str | None = None,
-        metric: str | None = None,
+        metric: Metric | None = None,
         *,
         entity_ids: str | Iterable[str] | None = None,
         ids: str | Iterable[str] | None = None,
-        mode: str | None = None,
-        granularity: str | None = None,
+        mode: Mode | None = None,
+        granularity: Granularity | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
         tz: str | None = None,
-        compare: str | None = None,
-        base_metric: str | None = None,
-        breakdown: str | None = None,
+        compare: AnalyticsCompare | None = None,
+        base_metric: BaseMetric | None = None,
+        breakdown: Breakdown | None = None,
         format: str = "json",
         from_date: dt.date | str | None = None,
         to_date: dt.date | str | None = None,
@@ -154,12 +156,12 @@ class Analytics(Resource, envelope=ENVELOPE):
         if entity_id is not None and not isinstance(entity_id, str):
             _deprecated("a list as the second argument", "entity_ids=[...]", stacklevel=4)
             if ids is not None:
-                raise ValueError("pass the entity ids once: entity_id or ids, not both")
+                raise InvalidArgumentError("pass the entity ids once: entity_id or ids, not both")
             entity_id, ids = None, entity_id
         start = _renamed("from_date", from_date, "from_", from_)
         end = _renamed("to_date", to_date, "to", to)
         if metric is None:
-            raise ValueError("metric is required, e.g. metric='views'")
+            raise InvalidArgumentError("metric is required, e.g. metric='views'")
         first, last = date_range("from_", start, "to", end)
         params: dict[str, object] = {
             "entity": token_arg("entity", entity),
@@ -201,7 +203,9 @@ def _targets(
     given = [name for name, value in passed if value is not None]
     if len(given) != 1:
         named = " and ".join(given) if given else "none"
-        raise ValueError(f"pass exactly one of entity_id, entity_ids and ids (got {named})")
+        raise InvalidArgumentError(
+            f"pass exactly one of entity_id, entity_ids and ids (got {named})"
+        )
     if entity_id is not None:
         return {"entity_id": uuid_arg("entity_id", entity_id)}
     name, value = ("entity_ids", entity_ids) if entity_ids is not None else ("ids", ids)
@@ -218,13 +222,15 @@ def _id_list(name: str, value: object) -> list[str]:
     elif isinstance(value, Iterable):
         parts = list(value)
     else:
-        raise ValueError(f"{name} must be a UUID or a list of UUIDs, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a UUID or a list of UUIDs, got {value!r}")
     found = [uuid_arg(f"{name}[{i}]", part) for i, part in enumerate(parts)]
     if not found:
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     unique = list(dict.fromkeys(found))
     if len(unique) > MAX_ENTITIES:
-        raise ValueError(f"{name}: at most {MAX_ENTITIES} entities per query, got {len(unique)}")
+        raise InvalidArgumentError(
+            f"{name}: at most {MAX_ENTITIES} entities per query, got {len(unique)}"
+        )
     return unique
 
 
@@ -235,7 +241,7 @@ def _renamed(
         return new_value
     _deprecated(f"{old}=", f"{new}=", stacklevel=5)
     if new_value is not None:
-        raise ValueError(f"pass {new} only ({old} is its old name)")
+        raise InvalidArgumentError(f"pass {new} only ({old} is its old name)")
     return old_value
 
 
@@ -253,5 +259,5 @@ def _timezone(name: str, value: object) -> str:
     # An IANA name ("Europe/Berlin", "UTC"); the server knows which exist, we only refuse junk.
     text = text_arg(name, value)
     if any(ch.isspace() for ch in text):
-        raise ValueError(f"{name} must be an IANA time zone name, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be an IANA time zone name, got {value!r}")
     return text

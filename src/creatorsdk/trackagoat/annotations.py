@@ -23,9 +23,11 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.aggregate_models import Annotation
+from creatorsdk.trackagoat.literals import AnalyticsEntity, AnnotationKind
 
 __all__ = ["DESCRIPTION_MAX", "LABEL_MAX", "Annotations"]
 
@@ -44,7 +46,7 @@ class Annotations(Resource, envelope=ENVELOPE):
         self,
         *,
         project_id: str | None = None,
-        entity: str | None = None,
+        entity: AnalyticsEntity | None = None,
         entity_id: str | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
@@ -69,17 +71,17 @@ class Annotations(Resource, envelope=ENVELOPE):
         date: dt.date | str,
         label: str,
         *,
-        entity: str | None = None,
+        entity: AnalyticsEntity | None = None,
         entity_id: str | None = None,
         project_id: str | None = None,
-        kind: str | None = None,
+        kind: AnnotationKind | None = None,
         description: str | None = None,
         idempotency_key: str | None = None,
     ) -> Annotation:
         """Mark ``date`` on the charts with ``label``: org-wide, for a project, or for one
         ``entity`` (creator, video, campaign, project) and its ``entity_id``."""
         if (entity is None) != (entity_id is None):
-            raise ValueError("entity and entity_id go together: pass both or neither")
+            raise InvalidArgumentError("entity and entity_id go together: pass both or neither")
         fields = {
             "date": date_arg("date", date),
             "label": text_arg("label", label, max_length=LABEL_MAX),
@@ -101,7 +103,7 @@ class Annotations(Resource, envelope=ENVELOPE):
         *,
         date: dt.date | str | None = None,
         label: str | None = None,
-        kind: str | Unset | None = UNSET,
+        kind: AnnotationKind | Unset | None = UNSET,
         description: str | Unset | None = UNSET,
     ) -> Annotation:
         """Change an annotation; pass only what changes (``None`` clears kind or description)."""

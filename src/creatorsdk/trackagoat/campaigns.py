@@ -14,18 +14,21 @@ from creatorsdk._resources.arguments import (
     choice_arg,
     datetime_arg,
     int_arg,
+    literal_values,
     optional,
     text_arg,
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import CampaignItemType
 from creatorsdk.trackagoat.models import Campaign, CampaignItem
 
 __all__ = ["ITEM_TYPES", "NAME_MAX", "Campaigns"]
 
-ITEM_TYPES: Final = frozenset({"creator", "video", "campaign"})
+ITEM_TYPES: Final = literal_values(CampaignItemType)
 #: Most characters of a campaign name.
 NAME_MAX: Final = 200
 #: The PATCH fields the API clears on ``null``.
@@ -89,7 +92,9 @@ class Campaigns(Resource, envelope=ENVELOPE):
         """Delete a campaign and all its item memberships."""
         await self._delete(f"/campaigns/{uuid_arg('campaign_id', campaign_id)}")
 
-    async def add_item(self, campaign_id: str, item_type: str, item_id: str) -> CampaignItem:
+    async def add_item(
+        self, campaign_id: str, item_type: CampaignItemType, item_id: str
+    ) -> CampaignItem:
         """Add a creator, video or sub-campaign (``item_type``) to a campaign."""
         campaign, body = _item(campaign_id, item_type, item_id)
         reply = await self._client.request("POST", f"/campaigns/{campaign}/items", json=body)
@@ -99,7 +104,9 @@ class Campaigns(Resource, envelope=ENVELOPE):
         merged = {**known, **data} if isinstance(data, Mapping) else known
         return decode(merged, CampaignItem, request_id=reply.request_id)
 
-    async def remove_item(self, campaign_id: str, item_type: str, item_id: str) -> None:
+    async def remove_item(
+        self, campaign_id: str, item_type: CampaignItemType, item_id: str
+    ) -> None:
         """Remove a creator, video or sub-campaign from a campaign."""
         campaign, body = _item(campaign_id, item_type, item_id)
         await self._delete(f"/campaigns/{campaign}/items", json=body)
@@ -112,5 +119,5 @@ def _item(campaign_id: str, item_type: str, item_id: str) -> tuple[str, dict[str
         "item_id": uuid_arg("item_id", item_id),
     }
     if body["item_type"] == "campaign" and body["item_id"] == campaign:
-        raise ValueError("item_id: a campaign cannot contain itself")
+        raise InvalidArgumentError("item_id: a campaign cannot contain itself")
     return campaign, body

@@ -8,7 +8,13 @@ from typing import ClassVar, Final
 from creatorsdk._engine.client import BaseClient
 from creatorsdk._engine.decoding import decode
 from creatorsdk._engine.problems import ProblemParser
-from creatorsdk._resources.arguments import choice_arg, date_arg, optional, uuid_arg
+from creatorsdk._resources.arguments import (
+    choice_arg,
+    date_arg,
+    literal_values,
+    optional,
+    uuid_arg,
+)
 from creatorsdk._resources.resource import resource
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat._error_envelope import parse_problem
@@ -18,6 +24,7 @@ from creatorsdk.trackagoat.analytics import Analytics
 from creatorsdk.trackagoat.annotations import Annotations
 from creatorsdk.trackagoat.campaigns import Campaigns
 from creatorsdk.trackagoat.creators import Creators
+from creatorsdk.trackagoat.literals import GoalPeriod
 from creatorsdk.trackagoat.models import CreatorCompliance, Schema
 from creatorsdk.trackagoat.payout_accruals import PayoutAccruals
 from creatorsdk.trackagoat.payout_methods import PayoutMethods
@@ -28,7 +35,7 @@ from creatorsdk.trackagoat.videos import Videos
 
 __all__ = ["AsyncTrackAGoat"]
 
-GOAL_PERIODS: Final = frozenset({"daily", "weekly", "monthly", "all"})
+GOAL_PERIODS: Final = literal_values(GoalPeriod)
 
 
 class AsyncTrackAGoat(BaseClient):
@@ -98,7 +105,7 @@ class AsyncTrackAGoat(BaseClient):
         project_id: str,
         *,
         creator_id: str | None = None,
-        period: str | None = None,
+        period: GoalPeriod | None = None,
         reference_date: dt.date | str | None = None,
     ) -> list[CreatorCompliance]:
         """Each active creator's progress on each goal, as of ``reference_date`` (default

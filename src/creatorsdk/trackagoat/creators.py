@@ -27,15 +27,17 @@ from creatorsdk._resources.arguments import (
     date_range,
     id_list_arg,
     idempotency_key_arg,
+    literal_values,
     mapping_arg,
     optional,
     text_arg,
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
-from creatorsdk.errors import DecodeError
+from creatorsdk.errors import DecodeError, InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, handle_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import ScrapeJobType, TrackingMode
 from creatorsdk.trackagoat.models import (
     BulkReenableResult,
     BulkRemoveResult,
@@ -51,8 +53,8 @@ __all__ = ["CREATE_CHUNK", "JOB_TYPES", "REMOVE_CHUNK", "TRACKING_MODES", "Creat
 CREATE_CHUNK: Final = 50
 #: Most creator ids one bulk-remove or bulk-reenable request may carry.
 REMOVE_CHUNK: Final = 100
-TRACKING_MODES: Final = frozenset({"auto", "selective"})
-JOB_TYPES: Final = frozenset({"creator_profiles", "video_stats", "discover_videos"})
+TRACKING_MODES: Final = literal_values(TrackingMode)
+JOB_TYPES: Final = literal_values(ScrapeJobType)
 #: Most characters of a creator's ``description``.
 DESCRIPTION_MAX: Final = 5000
 
@@ -95,7 +97,7 @@ class Creators(Resource, envelope=ENVELOPE):
         project_id: str,
         handle: str,
         *,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | None = None,
         tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
@@ -126,7 +128,7 @@ class Creators(Resource, envelope=ENVELOPE):
         project_id: str,
         handles: Iterable[str | Mapping[str, Any]],
         *,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | None = None,
         tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
@@ -172,7 +174,7 @@ class Creators(Resource, envelope=ENVELOPE):
         display_name: str | None = None,
         description: str | None = None,
         readme: str | Unset | None = UNSET,
-        tracking_mode: str | None = None,
+        tracking_mode: TrackingMode | None = None,
         tracking_start_date: dt.date | str | Unset | None = UNSET,
         tracking_end_date: dt.date | str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | None = None,
@@ -206,7 +208,9 @@ class Creators(Resource, envelope=ENVELOPE):
         the handle again reactivates it)."""
         await self._delete(f"/creators/{uuid_arg('creator_id', creator_id)}")
 
-    async def scrape(self, creator_id: str, *, job_type: str = "creator_profiles") -> ScrapeJob:
+    async def scrape(
+        self, creator_id: str, *, job_type: ScrapeJobType = "creator_profiles"
+    ) -> ScrapeJob:
         """Queue a manual scrape (``creator_profiles``, ``video_stats`` or ``discover_videos``).
 
         Each one uses the organization's daily manual-scrape quota; when it is spent the
@@ -275,7 +279,7 @@ def _entries(
     """Each normalised handle and the settings sent with it, first entry kept when the same
     handle appears twice."""
     if isinstance(handles, str | Mapping) or not isinstance(handles, Iterable):
-        raise ValueError(f"handles must be a list of TikTok handles, got {handles!r}")
+        raise InvalidArgumentError(f"handles must be a list of TikTok handles, got {handles!r}")
     unique: dict[str, tuple[str, dict[str, str]]] = {}
     for index, raw in enumerate(handles):
         name = f"handles[{index}]"
@@ -286,7 +290,7 @@ def _entries(
         # The API compares handles case-insensitively.
         unique.setdefault(handle.lower(), (handle, settings))
     if not unique:
-        raise ValueError("handles must not be empty")
+        raise InvalidArgumentError("handles must not be empty")
     return dict(unique.values())
 
 
@@ -297,9 +301,11 @@ def _entry(
     unknown = sorted(str(key) for key in raw if key not in _ENTRY_FIELDS)
     if unknown:
         allowed = ", ".join(_ENTRY_FIELDS)
-        raise ValueError(f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+        raise InvalidArgumentError(
+            f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}"
+        )
     if "tiktok_handle" not in raw:
-        raise ValueError(f"{name} needs a tiktok_handle")
+        raise InvalidArgumentError(f"{name} needs a tiktok_handle")
     own = _settings(
         raw.get("tracking_mode"),
         raw.get("tracking_start_date"),
@@ -309,7 +315,9 @@ def _entry(
     settings = {**defaults, **own}
     start, end = settings.get("tracking_start_date"), settings.get("tracking_end_date")
     if start is not None and end is not None and start > end:
-        raise ValueError(f"{name}: tracking_start_date {start} is after tracking_end_date {end}")
+        raise InvalidArgumentError(
+            f"{name}: tracking_start_date {start} is after tracking_end_date {end}"
+        )
     return handle_arg(f"{name}.tiktok_handle", raw["tiktok_handle"]), settings
 
 

@@ -18,20 +18,23 @@ from creatorsdk._resources.arguments import (
     Unset,
     date_range,
     int_arg,
+    literal_values,
     mapping_arg,
     optional,
     text_arg,
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import AccrualStatus, AccrualStatusChange
 from creatorsdk.trackagoat.payout_models import PayoutAccrual
 
 __all__ = ["ACCRUAL_STATUSES", "PayoutAccruals"]
 
 #: The statuses the project's reading of the docs knows: open, partially_paid, paid, waived.
-ACCRUAL_STATUSES: Final = frozenset({"open", "partially_paid", "paid", "waived"})
+ACCRUAL_STATUSES: Final = literal_values(AccrualStatus)
 #: The largest amount JSON numbers carry exactly (an adjustment may be negative).
 _LARGEST_CENTS: Final = 2**53
 #: The PATCH fields the API clears on ``null``.
@@ -47,7 +50,7 @@ class PayoutAccruals(Resource, envelope=ENVELOPE):
         project_id: str | None = None,
         creator_id: str | None = None,
         structure_id: str | None = None,
-        status: str | Iterable[str] | None = None,
+        status: AccrualStatus | Iterable[AccrualStatus] | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
         limit: int = MAX_PAGE_SIZE,
@@ -77,7 +80,7 @@ class PayoutAccruals(Resource, envelope=ENVELOPE):
         self,
         accrual_id: str,
         *,
-        status: str | None = None,
+        status: AccrualStatusChange | None = None,
         adjustment_cents: int | None = None,
         note: str | Unset | None = UNSET,
         metadata: Mapping[str, Any] | None = None,
@@ -101,10 +104,10 @@ def status_list(name: str, value: object) -> str:
     if isinstance(value, str):
         return token_arg(name, value)
     if not isinstance(value, Iterable):
-        raise ValueError(f"{name} must be a status or a list of statuses, got {value!r}")
+        raise InvalidArgumentError(f"{name} must be a status or a list of statuses, got {value!r}")
     statuses = [token_arg(f"{name}[{i}]", item) for i, item in enumerate(value)]
     if not statuses:
-        raise ValueError(f"{name} must not be empty")
+        raise InvalidArgumentError(f"{name} must not be empty")
     return ",".join(dict.fromkeys(statuses))
 
 

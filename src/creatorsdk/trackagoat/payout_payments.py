@@ -27,8 +27,10 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import PaymentStatus, PaymentStatusChange
 from creatorsdk.trackagoat.payout_accruals import status_list
 from creatorsdk.trackagoat.payout_models import PayoutPayment
 
@@ -49,7 +51,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         project_id: str | None = None,
         creator_id: str | None = None,
         method_id: str | None = None,
-        status: str | Iterable[str] | None = None,
+        status: PaymentStatus | Iterable[PaymentStatus] | None = None,
         from_: dt.date | str | None = None,
         to: dt.date | str | None = None,
         limit: int = MAX_PAGE_SIZE,
@@ -97,7 +99,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         """
         accruals = optional(id_list_arg, "accrual_ids", accrual_ids)
         if accruals is not None and len(accruals) > MAX_ACCRUALS:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"accrual_ids: at most {MAX_ACCRUALS} per payment, got {len(accruals)}"
             )
         fields = {
@@ -118,7 +120,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         self,
         payment_id: str,
         *,
-        status: str | None = None,
+        status: PaymentStatusChange | None = None,
         void_reason: str | None = None,
         reference: str | Unset | None = UNSET,
         note: str | Unset | None = UNSET,
@@ -127,7 +129,7 @@ class PayoutPayments(Resource, envelope=ENVELOPE):
         """Change a payment: ``status="void"`` (with a ``void_reason``) voids it, and what it
         paid is owed again; ``reference``, ``note`` and ``metadata`` annotate it."""
         if status is not None and status != "void":
-            raise ValueError(f"status can only be set to 'void', got {status!r}")
+            raise InvalidArgumentError(f"status can only be set to 'void', got {status!r}")
         fields = {
             "status": status,
             "void_reason": optional(text_arg, "void_reason", void_reason, blank=True),

@@ -26,14 +26,17 @@ from creatorsdk._resources.arguments import (
     id_list_arg,
     idempotency_key_arg,
     int_arg,
+    literal_values,
     mapping_arg,
     optional,
     text_arg,
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, token_arg
 from creatorsdk.trackagoat._envelope import ENVELOPE
+from creatorsdk.trackagoat.literals import GoalMetric, PayoutPeriod, Proration, RuleType
 from creatorsdk.trackagoat.payout_models import (
     AssignResult,
     PayoutAssignment,
@@ -44,7 +47,7 @@ from creatorsdk.trackagoat.payout_models import (
 __all__ = ["ASSIGN_CHUNK", "NAME_MAX", "RULE_TYPES", "PayoutStructures"]
 
 #: The rule types the payouts guide names; others are sent as they are, for the server to judge.
-RULE_TYPES: Final = frozenset({"recurring", "goals", "cpm", "view_threshold"})
+RULE_TYPES: Final = literal_values(RuleType)
 #: Creator ids per assignment request.
 ASSIGN_CHUNK: Final = 100
 #: Most characters of a structure's name.
@@ -69,7 +72,7 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         self,
         *,
         project_id: str | None = None,
-        rule_type: str | None = None,
+        rule_type: RuleType | None = None,
         limit: int = MAX_PAGE_SIZE,
         cursor: str | None = None,
     ) -> AsyncPager[PayoutStructure]:
@@ -91,11 +94,11 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         project_id: str,
         name: str,
         *,
-        rule_type: str,
+        rule_type: RuleType,
         amount_cents: int,
-        period: str | None = None,
-        proration: str | None = None,
-        goal_metric: str | None = None,
+        period: PayoutPeriod | None = None,
+        proration: Proration | None = None,
+        goal_metric: GoalMetric | None = None,
         goal_target: int | None = None,
         threshold_views: int | None = None,
         cap_cents: int | None = None,
@@ -138,11 +141,11 @@ class PayoutStructures(Resource, envelope=ENVELOPE):
         structure_id: str,
         *,
         name: str | None = None,
-        rule_type: str | None = None,
+        rule_type: RuleType | None = None,
         amount_cents: int | None = None,
-        period: str | None = None,
-        proration: str | None = None,
-        goal_metric: str | Unset | None = UNSET,
+        period: PayoutPeriod | None = None,
+        proration: Proration | None = None,
+        goal_metric: GoalMetric | Unset | None = UNSET,
         goal_target: int | Unset | None = UNSET,
         threshold_views: int | Unset | None = UNSET,
         cap_cents: int | Unset | None = UNSET,
@@ -268,12 +271,12 @@ def _check_rule_fields(fields: Mapping[str, Any]) -> None:
     if kind not in RULE_TYPES:
         return  # a type this SDK does not know: the server decides
     if kind == "goals" and fields["goal_target"] in (None, UNSET):
-        raise ValueError("goal_target is required when rule_type is 'goals'")
+        raise InvalidArgumentError("goal_target is required when rule_type is 'goals'")
     if kind == "view_threshold" and fields["threshold_views"] in (None, UNSET):
-        raise ValueError("threshold_views is required when rule_type is 'view_threshold'")
+        raise InvalidArgumentError("threshold_views is required when rule_type is 'view_threshold'")
     for field, owner in _OWN_FIELDS.items():
         if owner != kind and fields[field] not in (None, UNSET):
-            raise ValueError(f"{field} applies only when rule_type is {owner!r}")
+            raise InvalidArgumentError(f"{field} applies only when rule_type is {owner!r}")
 
 
 def _chunk_key(key: str | None, index: int, chunks: int) -> str | None:

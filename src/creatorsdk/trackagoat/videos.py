@@ -20,6 +20,7 @@ from creatorsdk._resources.arguments import (
     uuid_arg,
 )
 from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
 from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import ScrapeJob, TrackingDisableResult, Video
@@ -58,7 +59,7 @@ class Videos(Resource, envelope=ENVELOPE):
         """Track one TikTok video by its URL (``tracking_status`` ``direct_add``)."""
         path = f"/projects/{uuid_arg('project_id', project_id)}/videos"
         if not isinstance(url, str) or not _TIKTOK_URL.fullmatch(url.strip()):
-            raise ValueError(f"url must be an http(s) tiktok.com video URL, got {url!r}")
+            raise InvalidArgumentError(f"url must be an http(s) tiktok.com video URL, got {url!r}")
         return await self._create(
             path, {"url": url.strip()}, Video, idempotency_key=idempotency_key
         )
@@ -113,7 +114,9 @@ class Videos(Resource, envelope=ENVELOPE):
                 result = attrs.evolve(result, disabled_count=1)
             return result
         if project_id is None:
-            raise ValueError("project_id is required to disable tracking of several videos")
+            raise InvalidArgumentError(
+                "project_id is required to disable tracking of several videos"
+            )
         path = f"/projects/{uuid_arg('project_id', project_id)}/videos/bulk-tracking-disable"
         chunks = chunked(id_list_arg("video_ids", video_ids), DISABLE_CHUNK)
 
