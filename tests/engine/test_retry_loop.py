@@ -68,18 +68,19 @@ async def test_a_headerless_429_holds_every_sender_for_one_backoff(
     sent_at: list[float] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
-        sent_at.append(clock.now)
+        sent_at.append(clock.now())
         return problem(429, "RATE_LIMITED") if len(sent_at) == 1 else ok()
 
     api.get("/things").mock(side_effect=answer)
     async with EngineClient(api_key=API_KEY, retry=policy) as engine:
         await engine.request("GET", "/things")
-        started = clock.now
+        started = clock.now()
         await engine.request("GET", "/things")
     # The 429 paused the client for one backoff (0.5 s); its retry left when the pause ended
     # and a later sender was not held again.
-    assert sent_at == [1_800_000_000.0, 1_800_000_000.5, started]
-    assert engine._pacer._paused_until == pytest.approx(1_800_000_000.5)
+    start = sent_at[0]
+    assert sent_at == [start, start + 0.5, started]
+    assert engine._pacer._paused_until == pytest.approx(start + 0.5)
 
 
 async def test_the_deadline_cuts_an_attempt_in_progress() -> None:
