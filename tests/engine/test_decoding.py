@@ -13,7 +13,7 @@ import attrs
 import httpx
 import pytest
 
-from creatorsdk import AsyncCreatorAudit, RetryPolicy, errors
+from creatorsdk import AsyncCreatorAudit, errors
 from creatorsdk._engine import decoding, parsing, speedups, structuring
 from creatorsdk._engine.decoding import Id, Model, decode
 from creatorsdk._engine.parsing import parse_json, parse_json_stdlib
