@@ -300,12 +300,12 @@ class _Admission:
         for instant in (early, late):
             self._clock.now = instant
             waits.append(self._replica.delay(_KEY))
-        if max(waits) > 0:
-            return max(waits)
+        wait = max(waits)
         end = self._window_end(early)
-        if end is not None and late >= end:
-            return end - early
-        return 0.0
+        if wait <= 0 and end is not None and late >= end:
+            wait = end - early
+        # Never a wait too small to move an epoch-seconds float (~0.2 µs): at least 0.1 ms.
+        return max(wait, 1e-4) if wait > 0 else 0.0
 
     def take(self, now: float) -> None:
         """Record a request sent at ``now`` (after :meth:`wait` said 0)."""

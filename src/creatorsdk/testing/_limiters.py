@@ -37,6 +37,10 @@ __all__ = [
 #: The names :func:`make_limiter`, ``FakeCreatorAudit(limiter=...)`` and ``--limiter`` accept.
 LIMITER_KINDS = ("fixed-epoch", "fixed-first", "moving", "sliding", "token-bucket", "headerless")
 
+#: Float slack for the buckets: 100 refills of 0.01 s must make a whole token, as integer
+#: arithmetic in a real server would.
+_SLACK = 1e-9
+
 
 def make_limiter(kind: str, limit: int, window: float, clock: Clock) -> Limiter:
     """The limiter called ``kind`` (one of :data:`LIMITER_KINDS`): ``limit`` per ``window`` s."""
@@ -204,7 +208,7 @@ class TokenBucketLimiter:
         """Take a token for ``key`` if one is there; Envoy-style headers."""
         now = self._clock()
         tokens = self._tokens(key, now)
-        allowed = tokens >= 1
+        allowed = tokens >= 1 - _SLACK
         if allowed:
             tokens -= 1
         self._buckets[key] = (tokens, now)
@@ -220,7 +224,7 @@ class TokenBucketLimiter:
     def delay(self, key: str) -> float:
         """Seconds until the bucket holds a whole token."""
         tokens = self._tokens(key, self._clock())
-        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        return 0.0 if tokens >= 1 - _SLACK else (1 - tokens) / self.rate
 
     def _tokens(self, key: str, now: float) -> float:
         tokens, then = self._buckets.get(key, (float(self.limit), now))
@@ -258,7 +262,7 @@ class LeakyBucketLimiter:
             self._state[key] = (0.0, now)
             return RateVerdict(allowed=True)
         excess = self._excess(key, now)
-        if excess > self.burst:
+        if excess > self.burst + _SLACK:
             return RateVerdict(allowed=False)
         self._state[key] = (excess, now)
         return RateVerdict(allowed=True)
@@ -269,7 +273,8 @@ class LeakyBucketLimiter:
         if state is None:
             return 0.0
         excess, last = state
-        return max(last + (excess + 1 - self.burst) / self.rate - self._clock(), 0.0)
+        wait = last + (excess + 1 - self.burst) / self.rate - self._clock()
+        return wait if wait > _SLACK / self.rate else 0.0
 
     def _excess(self, key: str, now: float) -> float:
         excess, last = self._state[key]
