@@ -6,8 +6,9 @@ advance in chunks of 200. Clients:
 
 - ``sdk``: ``AsyncCreatorAudit`` with the given options (defaults, ``max_concurrency``, a shared
   ``budget`` store), the listing and ``videos.deltas`` side by side;
-- ``raw``: ``httpx.AsyncClient`` + ``asyncio.gather``, every chunk at once, each 429 retried
-  after ``Retry-After`` (1 s without one): the naive way;
+- ``raw``: ``httpx.AsyncClient`` + ``asyncio.gather``, every chunk at once (up to 100 in
+  flight, httpx's default pool), each 429 retried after ``Retry-After`` (1 s without one): the
+  naive way;
 - ``oracle``: knows the limiter exactly (a replica of its algorithm from
   ``creatorsdk.testing._limiters``, how long after sending a request is counted, the jitter of
   that) and sends each request at the earliest instant the limiter is sure to admit it, next
@@ -52,6 +53,8 @@ __all__ = [
 PAGE = 200  # items per page and ids per deltas chunk
 #: A naive call gives up after this many 429s (bounded, never forever).
 MAX_RAW_ATTEMPTS = 200
+#: The raw client's connections (httpx's default pool size) and calls in flight.
+RAW_CONNECTIONS = 100
 _KEY = "key"
 #: The oracle's chunks in flight (and connections): 5 keep 100 requests/s going at 50 ms, so
 #: 24 send a window's burst of 100 in a fraction of a second, without queueing the listing's
@@ -217,9 +220,12 @@ async def _sdk(spec: ClientSpec, out: Outcome) -> None:
 # -- raw httpx + gather -------------------------------------------------------------------------
 
 
-async def _raw_call(http: httpx.AsyncClient, method: str, path: str, **kwargs: Any) -> Any:
+async def _raw_call(
+    http: httpx.AsyncClient, slots: asyncio.Semaphore, method: str, path: str, **kwargs: Any
+) -> Any:
     for _ in range(MAX_RAW_ATTEMPTS):
-        response = await http.request(method, path, **kwargs)
+        async with slots:
+            response = await http.request(method, path, **kwargs)
         if response.status_code != 429:
             response.raise_for_status()
             return response.json()
@@ -229,7 +235,11 @@ async def _raw_call(http: httpx.AsyncClient, method: str, path: str, **kwargs: A
 
 async def _raw(spec: ClientSpec, out: Outcome) -> None:
     counter = _Counter()
-    async with _http(spec, counter, 100) as http:
+    # As many in flight as httpx's default pool has connections: with thousands of calls
+    # queued inside httpcore's pool, each one's turn scans them all (quadratic), and the
+    # client spends minutes on that instead of on the rate limit.
+    slots = asyncio.Semaphore(RAW_CONNECTIONS)
+    async with _http(spec, counter, RAW_CONNECTIONS) as http:
         out.late = await _until(spec.start_at)
         started = time.perf_counter()
 
@@ -239,7 +249,7 @@ async def _raw(spec: ClientSpec, out: Outcome) -> None:
                 query: dict[str, Any] = {"account_id": spec.account_id, "limit": PAGE}
                 if cursor:
                     query["cursor"] = cursor
-                page = await _raw_call(http, "GET", "/account-videos", params=query)
+                page = await _raw_call(http, slots, "GET", "/account-videos", params=query)
                 out.listed += len(page["data"])
                 out.pages += 1
                 if not page["pagination"]["has_next"]:
@@ -250,7 +260,7 @@ async def _raw(spec: ClientSpec, out: Outcome) -> None:
         async def deltas() -> None:
             bodies = await asyncio.gather(
                 *(
-                    _raw_call(http, "POST", "/videos/deltas", json={"video_ids": chunk})
+                    _raw_call(http, slots, "POST", "/videos/deltas", json={"video_ids": chunk})
                     for chunk in chunks_of(spec.ids)
                 )
             )
@@ -533,7 +543,7 @@ def spawn(spec: ClientSpec, directory: str) -> Any:
     return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def collect(child: Any, timeout: float = 600) -> Outcome:
+def collect(child: Any, timeout: float = 300) -> Outcome:
     """The outcome a child printed (a failed child becomes an outcome with an error)."""
     import subprocess
 
