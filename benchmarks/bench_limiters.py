@@ -236,10 +236,13 @@ def serve_row(row: Row, job: Job) -> Iterator[FakeProcess]:
 def budget_unavailable() -> str | None:
     """Why the shared-budget clients cannot run here, or ``None`` when they can."""
     budgets = optional_module("creatorsdk.budgets")
-    if budgets is None or not hasattr(budgets, "RedisBudget"):
-        return "this SDK has no `creatorsdk.budgets.RedisBudget` (the shared budget store)"
-    if optional_module("redis") is None:
-        return "the `redis` package is not installed (`pip install -e '.[redis]'`)"
+    try:
+        # The store may be imported on first use, and need the redis extra.
+        budgets.RedisBudget  # type: ignore[union-attr]  # noqa: B018
+    except (AttributeError, ImportError) as error:
+        if budgets is None or isinstance(error, AttributeError):
+            return "this SDK has no `creatorsdk.budgets.RedisBudget` (the shared budget store)"
+        return f"`creatorsdk.budgets.RedisBudget` cannot be imported ({error}; the redis extra)"
     import shutil
 
     if shutil.which("redis-server") is None:
