@@ -311,9 +311,10 @@ class _Admission:
             self._clock.now = instant
             waits.append(self._replica.delay(_KEY))
         wait = max(waits)
-        end = self._window_end(early)
-        if wait <= 0 and end is not None and late >= end:
-            wait = end - early
+        edge = self._window_edge(early)
+        if wait <= 0 and edge is not None and late >= edge[0]:
+            # It could count in this window or the next: wait until it is surely the next.
+            wait = edge[1] - early
         # Never a wait too small to move an epoch-seconds float (~0.2 µs): at least 0.1 ms.
         return max(wait, 1e-4) if wait > 0 else 0.0
 
@@ -323,18 +324,20 @@ class _Admission:
         late = now + model.count_delay + model.guard
         opens = self._opened is None or now + model.count_delay >= self._opened + model.window
         if model.kind == "fixed-first" and opens:
-            self._opened = late
+            self._opened = late  # as the replica's window, opened by this hit at ``late``
         self._clock.now = late
         self._replica.hit(_KEY)
 
-    def _window_end(self, early: float) -> float | None:
+    def _window_edge(self, early: float) -> tuple[float, float] | None:
+        """The current window's end as (last sure count instant, first sure next-window one)."""
         window = self.model.window
         if self.model.kind in ("fixed-epoch", "sliding"):
-            return (math.floor(early / window) + 1) * window
+            end = (math.floor(early / window) + 1) * window
+            return end, end
         opened = self._opened
         if self.model.kind == "fixed-first" and opened is not None and early < opened + window:
-            # The true window may have opened up to a guard earlier than recorded.
-            return opened + window - self.model.guard
+            # The true window opened up to a guard before the replica's.
+            return opened + window - self.model.guard, opened + window
         return None
 
 
