@@ -21,7 +21,7 @@ import httpx
 from benchmarks._harness import interleave, optional_module, ratio, span, summarize, table, verdict
 from creatorsdk._engine.client import Reply
 from creatorsdk._engine.decoding import Id, converter
-from creatorsdk.creatoraudit._listing import list_page
+from creatorsdk.creatoraudit._envelope import list_page
 from creatorsdk.creatoraudit.models import Video
 from creatorsdk.testing import FakeCreatorAudit
 

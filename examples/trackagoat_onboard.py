@@ -87,7 +87,12 @@ async def views_series(
 
     async def fetch(group: list[Creator]) -> None:
         result = await tg.analytics.query(
-            "creator", [c.id for c in group], "views", mode="new", from_date=start, to_date=end
+            entity="creator",
+            entity_ids=[c.id for c in group],
+            metric="views",
+            mode="new",
+            from_=start,
+            to=end,
         )
         for series in result.series:
             if series.entity_ref is not None:

@@ -5,6 +5,7 @@ from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._engine.retry import RetryPolicy
 from creatorsdk._sync import CreatorAudit, SyncPager, TrackAGoat
+from creatorsdk._version import __version__
 from creatorsdk.creatoraudit import AsyncCreatorAudit
 from creatorsdk.trackagoat import AsyncTrackAGoat
 
@@ -18,5 +19,6 @@ __all__ = [
     "RetryPolicy",
     "SyncPager",
     "TrackAGoat",
+    "__version__",
     "errors",
 ]

@@ -25,7 +25,9 @@ __all__ = [
     "CreatorSDKError",
     "DailyQuotaExceededError",
     "DecodeError",
+    "DefaultPayoutMethodError",
     "FieldError",
+    "ForkedClientError",
     "GoneError",
     "InsufficientScopeError",
     "LimitReachedError",
@@ -185,6 +187,16 @@ class ConflictError(APIError):
     """409: a duplicate, or a state conflict such as an account owned by another creator."""
 
 
+class DefaultPayoutMethodError(ConflictError):
+    """409 ``default_method``: Venmo, Cash App and PayPal are seeded defaults and cannot be
+    deleted; disable one instead with ``payout_methods.update(method_id, is_active=False)``."""
+
+    def _message(self) -> str:
+        hint = "disable it instead: payout_methods.update(method_id, is_active=False)"
+        text = super()._message()
+        return text if "is_active" in text else f"{text} ({hint})"
+
+
 class GoneError(APIError):
     """410: the endpoint was removed; ``detail`` names its replacement."""
 
@@ -308,3 +320,11 @@ def _strings(value: object) -> tuple[str, ...]:
     if isinstance(value, list | tuple):
         return tuple(str(v) for v in value)
     return ()
+
+
+class ForkedClientError(CreatorSDKError, RuntimeError):
+    """A sync client was used in a process forked after the client was created.
+
+    Its event-loop thread exists only in the parent and its connections are the parent's:
+    create a new client in the child.
+    """

@@ -179,7 +179,7 @@ async def test_analytics_sends_the_date_range(ca: AsyncCreatorAudit, api: respx.
             lambda ca: ca.creators.analytics(uid(200), dt.date(2026, 2, 1), dt.date(2026, 1, 1)),
             "start_date",
         ),
-        (lambda ca: ca.creators.analytics(uid(200), end_date="2026-01-01"), "end_date"),
+        (lambda ca: ca.creators.analytics(uid(200), end_date="01/01/2026"), "end_date"),
     ],
 )
 async def test_bad_arguments_fail_before_any_request(

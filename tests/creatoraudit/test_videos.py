@@ -180,8 +180,8 @@ D = dt.date
             "after end_date",
         ),
         (
-            lambda ca: ca.videos.metrics([uid(1)], "custom", "2026-01-01", D(2026, 2, 1)),
-            "start_date must be a datetime.date",
+            lambda ca: ca.videos.metrics([uid(1)], "custom", "2026-02-30", D(2026, 3, 1)),
+            "start_date must be a datetime.date or a 'YYYY-MM-DD' string",
         ),
         (
             lambda ca: ca.videos.metrics(

@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from creatorsdk import errors
-from creatorsdk._engine.batching import chunked, fan_out, stream_fan_out
+from creatorsdk._engine.fan_out import chunked, fan_out, stream_fan_out
 
 IDS = [f"id{i}" for i in range(2345)]
 

@@ -17,7 +17,7 @@ import pytest
 import sniffio
 
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
-from creatorsdk._engine.batching import stream_fan_out
+from creatorsdk._engine.fan_out import stream_fan_out
 from creatorsdk._engine.pacing import Pacer
 from creatorsdk.testing import FakeCreatorAudit, FakeTrackAGoat, FaultPlan
 

@@ -32,13 +32,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import creatorsdk.creatoraudit.models as ca_models
+import creatorsdk.trackagoat.aggregate_models as tg_aggregate_models
 import creatorsdk.trackagoat.models as tg_models
+import creatorsdk.trackagoat.payout_models as tg_payout_models
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.problems import error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import parse_retry_after
-from creatorsdk.trackagoat._problems import parse_problem as parse_trackagoat_problem
+from creatorsdk.trackagoat._error_envelope import parse_problem as parse_trackagoat_problem
 
 from .conftest import VirtualTime, examples, report
 
@@ -55,7 +57,12 @@ def models_of(module: Any) -> list[type[Model]]:
     return [m for m in found if isinstance(m, type) and issubclass(m, Model) and attrs.has(m)]
 
 
-MODELS = models_of(ca_models) + models_of(tg_models)
+MODELS = (
+    models_of(ca_models)
+    + models_of(tg_models)
+    + models_of(tg_payout_models)
+    + models_of(tg_aggregate_models)
+)
 FIELD_NAMES = sorted(
     {f.name for model in MODELS for f in attrs.fields(model)}
     | {"data", "meta", "pagination", "error", "results", "filters", "code", "status"}
@@ -202,7 +209,27 @@ TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Awaitable[Any]]] = {
     "campaigns.delete": lambda tg: tg.campaigns.delete(U1),
     "campaigns.add_item": lambda tg: tg.campaigns.add_item(U1, "creator", U2),
     "campaigns.remove_item": lambda tg: tg.campaigns.remove_item(U1, "creator", U2),
-    "analytics.query": lambda tg: tg.analytics.query("creator", [U1], "views"),
+    "analytics.query": lambda tg: tg.analytics.query("creator", U1, "views"),
+    "payout_methods.list": lambda tg: tg.payout_methods.list().to_list(),
+    "payout_methods.create": lambda tg: tg.payout_methods.create("Zelle"),
+    "payout_methods.delete": lambda tg: tg.payout_methods.delete(U1),
+    "payout_structures.create": lambda tg: tg.payout_structures.create(
+        U1, "Retainer", rule_type="recurring", amount_cents=100
+    ),
+    "payout_structures.assign": lambda tg: tg.payout_structures.assign(U1, [U2]),
+    "payout_structures.unassign": lambda tg: tg.payout_structures.unassign(U1, [U2]),
+    "payout_accruals.list": lambda tg: tg.payout_accruals.list(status="open").to_list(),
+    "payout_accruals.update": lambda tg: tg.payout_accruals.update(U1, status="paid"),
+    "payout_payments.create": lambda tg: tg.payout_payments.create(U1, U2, 100, accrual_ids=[U1]),
+    "payout_payments.void": lambda tg: tg.payout_payments.void(U1),
+    "aggregate.video_leaderboard": lambda tg: tg.aggregate.video_leaderboard(U1).to_list(),
+    "aggregate.posting_heatmap": lambda tg: tg.aggregate.posting_heatmap(
+        U1, "2026-06-01", "2026-06-02"
+    ),
+    "aggregate.view_distribution": lambda tg: tg.aggregate.view_distribution(U1),
+    "aggregate.goal_compliance": lambda tg: tg.aggregate.goal_compliance(U1),
+    "annotations.create": lambda tg: tg.annotations.create("2026-06-01", "Launch"),
+    "openapi": lambda tg: tg.openapi(),
 }
 
 ACCEPTED = (errors.DecodeError, errors.APIError)
@@ -592,10 +619,12 @@ BAD_TG_CALLS: dict[str, Callable[[AsyncTrackAGoat], Any]] = {
     "campaign negative target": lambda tg: tg.campaigns.create(U1, "x", target_views=-1),
     "item bad type": lambda tg: tg.campaigns.add_item(U1, "project", U2),
     "item itself": lambda tg: tg.campaigns.add_item(U1, "campaign", U1),
-    "analytics bad entity": lambda tg: tg.analytics.query("org", [U1], "views"),
-    "analytics bad metric": lambda tg: tg.analytics.query("creator", [U1], "vibes"),
+    "analytics blank entity": lambda tg: tg.analytics.query(" ", U1, "views"),
+    "analytics metric with spaces": lambda tg: tg.analytics.query("creator", U1, "views a day"),
     "analytics 6 ids": lambda tg: tg.analytics.query(
-        "creator", [f"00000000-0000-4000-8000-00000000000{i}" for i in range(6)], "views"
+        "creator",
+        entity_ids=[f"00000000-0000-4000-8000-00000000000{i}" for i in range(6)],
+        metric="views",
     ),
     "goals bad period": lambda tg: tg.goal_compliance(U1, period="hourly"),
 }
@@ -667,9 +696,9 @@ BAD_TG_NAMES = {
     "campaign negative target": "target_views",
     "item bad type": "item_type",
     "item itself": "item_id",
-    "analytics bad entity": "entity",
-    "analytics bad metric": "metric",
-    "analytics 6 ids": "ids",
+    "analytics blank entity": "entity",
+    "analytics metric with spaces": "metric",
+    "analytics 6 ids": "entity_ids",
     "goals bad period": "period",
 }
 
@@ -718,6 +747,13 @@ async def test_trackagoat_rejects_bad_arguments_before_the_network(name: str) ->
 VALID_ARGUMENTS: dict[str, Any] = {
     **dict.fromkeys(["account_id", "campaign_id", "creator_id", "item_id"], U2),
     **dict.fromkeys(["project_id", "video_id"], U1),
+    **dict.fromkeys(["method_id", "structure_id", "accrual_id", "payment_id", "annotation_id"], U1),
+    "from_": "2026-06-01",
+    "to": "2026-06-02",
+    "date": "2026-06-01",
+    "label": "Launch",
+    "amount_cents": 100,
+    "rule_type": "recurring",
     **dict.fromkeys(("account_ids", "creator_ids", "ids", "video_ids"), (U1,)),
     "entity": "creator",
     "handle": "ada",
@@ -731,7 +767,20 @@ VALID_ARGUMENTS: dict[str, Any] = {
     "url": "https://www.tiktok.com/@ada/video/1",
     "username": "ada",
 }
-RESOURCES = ("accounts", "account_videos", "videos", "creators", "projects", "campaigns")
+RESOURCES = (
+    "accounts",
+    "account_videos",
+    "videos",
+    "creators",
+    "projects",
+    "campaigns",
+    "payout_methods",
+    "payout_structures",
+    "payout_accruals",
+    "payout_payments",
+    "aggregate",
+    "annotations",
+)
 hostile_arguments = st.one_of(
     scalars,
     st.just(math.nan),

@@ -7,7 +7,7 @@ Independent of the facade's own machinery on purpose: it reads only what ``inspe
 from __future__ import annotations
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Collection, Iterator
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from typing import Any, get_args, get_origin
 
@@ -38,7 +38,11 @@ def parity_problems(async_client: object, sync_client: object) -> list[str]:
         if not name.startswith("_") and name not in async_resources
     }
     problems += _compare_members(
-        "client", type(async_client), type(sync_client), sync_only=SYNC_ONLY | attributes.keys()
+        "client",
+        type(async_client),
+        type(sync_client),
+        sync_only=SYNC_ONLY | attributes.keys(),
+        resources=async_resources.keys(),
     )
     for name, value in attributes.items():
         if not hasattr(type(sync_client), name):
@@ -49,11 +53,14 @@ def parity_problems(async_client: object, sync_client: object) -> list[str]:
 
 
 def _resources(client: object) -> dict[str, object]:
-    # A resource is whatever the client hands itself to (``Videos(self)``).
+    # A resource is whatever the client hands itself to (``Videos(self)``), whether set on the
+    # instance or declared on the class and built on first access.
+    names = dict.fromkeys([*vars(client), *dir(type(client))])
     return {
         name: value
-        for name, value in vars(client).items()
-        if not name.startswith("_") and getattr(value, "_client", None) is client
+        for name in names
+        if not name.startswith("_")
+        and getattr(value := getattr(client, name), "_client", None) is client
     }
 
 
@@ -67,10 +74,17 @@ def _public(cls: type) -> dict[str, Any]:
 
 
 def _compare_members(
-    where: str, async_cls: type, sync_cls: type, *, sync_only: frozenset[str] = frozenset()
+    where: str,
+    async_cls: type,
+    sync_cls: type,
+    *,
+    sync_only: frozenset[str] = frozenset(),
+    resources: Collection[str] = (),
 ) -> list[str]:
     problems: list[str] = []
-    async_members = {RENAMED.get(n, n): v for n, v in _public(async_cls).items()}
+    async_members = {
+        RENAMED.get(n, n): v for n, v in _public(async_cls).items() if n not in resources
+    }
     sync_members = _public(sync_cls)
     for name in sorted(async_members.keys() - sync_members.keys()):
         problems.append(f"{where}.{name}: only on the async client")

@@ -127,3 +127,25 @@ def test_against_the_trackagoat_fake() -> None:
         result = tg.creators.create_many(project_id, [f"newhandle{n:03d}" for n in range(60)])
         assert len(result.created) == 60
         assert sum(r.method == "POST" for r in fake.requests) == 2  # chunks of 50
+
+
+def test_paying_an_accrual_and_voiding_it_without_await() -> None:
+    fake = FakeTrackAGoat(seed=0, rate_limit=None)
+    with TrackAGoat(
+        api_key=fake.api_key,
+        base_url=fake.base_url,
+        transport=fake.transport(),
+        requests_per_minute=60_000,
+    ) as tg:
+        accruals = tg.payout_accruals.list(status="open")
+        assert isinstance(accruals, SyncPager)
+        accrual = next(iter(accruals))
+        assert accrual.creator_id is not None
+        venmo = next(m for m in tg.payout_methods.list() if m.name == "Venmo")
+        paid = tg.payout_payments.create(
+            accrual.creator_id, venmo.id, accrual.owed_cents, accrual_ids=[accrual.id]
+        )
+        assert tg.payout_accruals.get(accrual.id).status == "paid"
+        assert tg.payout_payments.void(paid.id).status == "void"
+        assert tg.payout_accruals.get(accrual.id).owed_cents == accrual.owed_cents
+    assert fake.payouts.accruals[accrual.id]["status"] == "open"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from creatorsdk.testing import FakeClock, FakeCreatorAudit
@@ -67,18 +65,11 @@ def test_records_are_consistent() -> None:
     assert len(set(internal)) == len(internal)
 
 
-def test_default_construction_is_fast() -> None:
-    started = time.perf_counter()
-    FakeCreatorAudit()
-    assert time.perf_counter() - started < 0.2
-
-
-def test_demo_sized_organization_builds_under_a_second() -> None:
-    started = time.perf_counter()
+def test_a_demo_sized_organization_holds_what_the_examples_expect() -> None:
+    # How fast it builds is a benchmark question, not a unit test's (timed tests flake).
     fake = FakeCreatorAudit(accounts=300, videos_per_account=33, tracked_videos=300)
-    elapsed = time.perf_counter() - started
+    assert len(fake.store.accounts) == 300
     assert len(fake.store.account_videos) > 9_000
-    assert elapsed < 1.0
 
 
 def test_invalid_knobs_are_refused() -> None:

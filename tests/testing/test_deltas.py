@@ -121,10 +121,46 @@ async def test_new_video_history_appears_after_scrapes(
     assert body["data"][video_id]["7d"] is None
 
 
-async def test_get_deltas_is_405(client: httpx.AsyncClient) -> None:
-    response = await client.get("/videos/deltas")
+async def test_get_deltas_with_repeated_ids_answers_as_the_post_does(
+    client: httpx.AsyncClient, fake: FakeCreatorAudit
+) -> None:
+    # The seed tutorial: "GET /v2/videos/deltas accepts the same request as query parameters
+    # (video_ids repeated, optional windows)".
+    ids = list(fake.store.videos)[:3]
+    query = [*(("video_ids", i) for i in [*ids, MISSING]), ("windows", "7"), ("windows", "1")]
+    got = await client.get("/videos/deltas", params=query)
+    posted = await client.post(
+        "/videos/deltas", json={"video_ids": [*ids, MISSING], "windows": [7, 1]}
+    )
+    assert got.status_code == 200
+    assert got.json() == posted.json()
+    assert got.json()["meta"]["not_found"] == [MISSING]
+    assert fake.requests[-2].method == "GET"
+
+    defaults = (await client.get("/videos/deltas", params={"video_ids": ids[0]})).json()
+    assert defaults["meta"]["windows"] == [1, 7, 14, 30]
+    commas = await client.get("/videos/deltas", params={"video_ids": ",".join(ids)})
+    assert set(commas.json()["data"]) == set(ids)
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [({}, "video_ids"), ({"video_ids": "nope"}, "video_ids[0]"), ({"windows": "x"}, "windows[0]")],
+)
+async def test_get_deltas_refuses_what_the_post_refuses(
+    client: httpx.AsyncClient, fake: FakeCreatorAudit, query: dict[str, str], field: str
+) -> None:
+    params = {"video_ids": next(iter(fake.store.videos)), **query} if query else {}
+    response = await client.get("/videos/deltas", params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    assert field in {e["field"] for e in response.json()["errors"]}
+
+
+async def test_other_methods_on_deltas_are_405(client: httpx.AsyncClient) -> None:
+    response = await client.put("/videos/deltas")
     assert response.status_code == 405
-    assert response.headers["allow"] == "POST"
+    assert response.headers["allow"] == "GET, HEAD, POST"
     assert response.headers["content-type"] == "application/problem+json"
 
 

@@ -182,6 +182,8 @@ async def test_single_create_reactivates_a_removed_handle(
     again = await tg.creators.create(project, "https://www.tiktok.com/@FRESH.FACE")
     assert again.id == creator.id
     assert again.is_active
+    assert again.reactivated
+    assert not creator.reactivated
     with pytest.raises(errors.ConflictError) as conflict:
         await tg.creators.create(project, "fresh.face")
     assert conflict.value.code == "duplicate"
@@ -355,8 +357,10 @@ async def test_videos_end_to_end(tg: AsyncTrackAGoat, fake: FakeTrackAGoat) -> N
         await tg.videos.create(project, url)
     assert (await tg.videos.update(video.id, readme="pinned")).readme == "pinned"
     others = [v.id for v in await tg.videos.list(project_id=project).to_list()][:3]
-    await tg.videos.disable_tracking(video.id)
-    await tg.videos.disable_tracking(others, project_id=project)
+    one = await tg.videos.disable_tracking(video.id)
+    assert (one.disabled_count, one.not_found) == (1, ())
+    many = await tg.videos.disable_tracking([*others, UNKNOWN_ID], project_id=project)
+    assert (many.disabled_count, many.not_found) == (len(others), (UNKNOWN_ID,))
     assert not any(fake.store.videos[v]["tracking_enabled"] for v in [video.id, *others])
     await tg.videos.delete(video.id)
     assert video.id not in {v.id async for v in tg.videos.list(project_id=project)}
@@ -418,12 +422,18 @@ async def test_series_add_up_to_the_servers_history(
     creators = [c.id async for c in tg.creators.list(project_id=project)]
     totals: dict[str, float] = {}
     for start in range(0, len(creators), 5):  # at most 5 entities per overlay query
-        result = await tg.analytics.query("creator", creators[start : start + 5], "views")
+        result = await tg.analytics.query(
+            entity="creator", entity_ids=creators[start : start + 5], metric="views"
+        )
         totals |= result.totals()
     direct = [v.id async for v in tg.videos.list(project_id=project) if v.creator_id is None]
     for video in direct:
-        totals |= (await tg.analytics.query("video", video, "views")).totals()
-    whole = await tg.analytics.query("project", project, "views", compare="prior_period")
+        totals |= (
+            await tg.analytics.query(entity="video", entity_id=video, metric="views")
+        ).totals()
+    whole = await tg.analytics.query(
+        entity="project", entity_id=project, metric="views", compare="prior_period"
+    )
     (series,) = whole.series
     assert len(series.points) == 30
     assert series.points[-1].partial
@@ -431,11 +441,59 @@ async def test_series_add_up_to_the_servers_history(
     assert series.total > 0
     assert whole.compare_series
     assert whole.tier_retention_days is None
-    weekly = await tg.analytics.query("project", project, "views", granularity="week")
+    weekly = await tg.analytics.query(
+        entity="project", entity_id=project, metric="views", granularity="week"
+    )
     assert sum(p.value or 0 for p in weekly.series[0].points) == series.total
-    text = await tg.analytics.query("project", project, "views", format="csv")
+    text = await tg.analytics.query(
+        entity="project", entity_id=project, metric="views", format="csv"
+    )
     assert text.splitlines()[0] == "series_kind,entity_id,label,t,value,partial"
     assert len(text.splitlines()) == 31
+
+
+async def test_a_campaign_breakdown_has_ten_videos_and_the_rest_as_other(
+    tg: AsyncTrackAGoat, fake: FakeTrackAGoat
+) -> None:
+    project = first_project(fake)
+    campaign = await tg.campaigns.create(project, "Everything")
+    for creator in await tg.creators.list(project_id=project).to_list():
+        await tg.campaigns.add_item(campaign.id, "creator", creator.id)
+    counted = fake.store.counted(
+        fake.store.videos[v] for v in fake.store.campaign_videos(campaign.id)
+    )
+    assert len(counted) > 10
+    result = await tg.analytics.query(
+        entity="campaign", entity_id=campaign.id, metric="views", breakdown="video"
+    )
+    assert result.breakdown_series is not None
+    refs = [s.entity_ref.id for s in result.breakdown_series if s.entity_ref is not None]
+    assert len(refs) == 11
+    assert refs[-1] == "__other__"
+    assert set(refs[:10]) <= {v["id"] for v in counted}
+    totals = [s.total for s in result.breakdown_series[:10]]
+    assert totals == sorted(totals, reverse=True)
+    (main,) = result.series
+    assert sum(s.total for s in result.breakdown_series) == pytest.approx(main.total, abs=11)
+
+
+async def test_create_many_mixes_tracking_modes_in_one_call(
+    tg: AsyncTrackAGoat, fake: FakeTrackAGoat
+) -> None:
+    project = first_project(fake)
+    result = await tg.creators.create_many(
+        project,
+        [
+            {"tiktok_handle": "mix.auto"},
+            {"tiktok_handle": "mix.selective", "tracking_mode": "selective"},
+            {"tiktok_handle": "mix.ending", "tracking_end_date": "2027-01-31"},
+        ],
+    )
+    made = {c.tiktok_handle: c for c in result.created}
+    assert made["mix.auto"].tracking_mode == "auto"
+    assert made["mix.selective"].tracking_mode == "selective"
+    assert made["mix.ending"].tracking_end_date == dt.date(2027, 1, 31)
+    assert len([r for r in fake.requests if r.path.endswith("/creators")]) == 1
 
 
 async def test_retention_and_goal_compliance(fake_clock: FakeClock) -> None:
@@ -444,8 +502,12 @@ async def test_retention_and_goal_compliance(fake_clock: FakeClock) -> None:
     creator = next(c for c in fake.store.creators.values() if c["project_id"] == project)
     async with client_for(fake, fake_clock) as tg:
         with pytest.raises(errors.RetentionExceededError):
-            await tg.analytics.query("creator", creator["id"], "views", from_date="2024-01-01")
-        rate = await tg.analytics.query("creator", creator["id"], "engagement_rate_by_views")
+            await tg.analytics.query(
+                entity="creator", entity_id=creator["id"], metric="views", from_="2024-01-01"
+            )
+        rate = await tg.analytics.query(
+            entity="creator", entity_id=creator["id"], metric="engagement_rate_by_views"
+        )
         assert rate.tier_retention_days == 365
         assert all(p.value is None or 0 < p.value < 100 for p in rate.series[0].points)
         report = await tg.goal_compliance(project, period="weekly")
@@ -472,7 +534,9 @@ async def test_smoke_over_loopback_http(
         result = await tg.creators.create_many(project, [f"wire_{n}" for n in range(60)])
         assert len(result.created) == 60
         assert len([c async for c in tg.creators.list(search="wire_", limit=7)]) == 60
-        series = await tg.analytics.query("creator", result.created[0].id, "views")
+        series = await tg.analytics.query(
+            entity="creator", entity_id=result.created[0].id, metric="views"
+        )
         assert len(series.series[0].points) == 30
         with pytest.raises(errors.NotFoundError) as missing:
             await tg.creators.delete(UNKNOWN_ID)

@@ -95,6 +95,29 @@ async def test_create_reactivation_answers_200_with_the_creator(
     made = await tg.creators.create(PROJECT, "back")
     assert made.id == uid(3)
     assert made.is_active
+    assert made.reactivated  # 200, not 201: the removed creator came back
+
+
+async def test_a_created_creator_is_not_reactivated_and_takes_an_end_date(
+    tg: AsyncTrackAGoat, routes: respx.MockRouter
+) -> None:
+    route = routes.post(CREATE_PATH).mock(return_value=ok(creator(4, "new"), status=201))
+    made = await tg.creators.create(
+        PROJECT, "new", tracking_start_date="2026-06-01", tracking_end_date=dt.date(2026, 8, 31)
+    )
+    assert not made.reactivated
+    assert sent_json(route.calls.last.request) == {
+        "tiktok_handle": "new",
+        "tracking_start_date": "2026-06-01",
+        "tracking_end_date": "2026-08-31",
+    }
+    with pytest.raises(ValueError, match="tracking_start_date 2026-09-01 is after"):
+        await tg.creators.create(
+            PROJECT, "new", tracking_start_date="2026-09-01", tracking_end_date="2026-08-31"
+        )
+    with pytest.raises(ValueError, match="tracking_end_date"):
+        await tg.creators.create(PROJECT, "new", tracking_end_date="end of summer")
+    assert route.call_count == 1
 
 
 async def test_create_uses_the_callers_idempotency_key(
@@ -252,6 +275,62 @@ async def test_create_many_sends_3_parallel_chunks_and_merges_results(
     )
     assert len(result.created) == 120 - 12 - len(result.failed)
     assert [c.tiktok_handle for c in result.created] == [h for h in HANDLES if h.startswith("h")]
+
+
+async def test_create_many_takes_per_creator_settings_as_the_docs_bulk_example(
+    tg: AsyncTrackAGoat, routes: respx.MockRouter
+) -> None:
+    route = routes.post(CREATE_PATH).mock(side_effect=bulk_reply)
+    result = await tg.creators.create_many(
+        PROJECT,
+        [
+            {"tiktok_handle": "charli001"},
+            {"tiktok_handle": "@khaby.002", "tracking_mode": "selective"},
+            "plain003",
+            {"tiktok_handle": "old004", "tracking_end_date": dt.date(2026, 12, 31)},
+            {"tiktok_handle": "CHARLI001", "tracking_mode": "selective"},  # a repeat
+        ],
+        tracking_start_date="2026-06-01",
+    )
+    assert sent_json(route.calls.last.request) == {
+        "creators": [
+            {"tiktok_handle": "charli001", "tracking_start_date": "2026-06-01"},
+            {
+                "tiktok_handle": "khaby.002",
+                "tracking_mode": "selective",
+                "tracking_start_date": "2026-06-01",
+            },
+            {"tiktok_handle": "plain003", "tracking_start_date": "2026-06-01"},
+            {
+                "tiktok_handle": "old004",
+                "tracking_start_date": "2026-06-01",
+                "tracking_end_date": "2026-12-31",
+            },
+        ]
+    }
+    assert [c.reactivated for c in result.reactivated] == [True]
+    assert not any(c.reactivated for c in result.created)
+
+
+@pytest.mark.parametrize(
+    ("entry", "match"),
+    [
+        ({"handle": "x"}, r"handles\[1\] has unknown field\(s\) handle"),
+        ({"tracking_mode": "auto"}, r"handles\[1\] needs a tiktok_handle"),
+        ({"tiktok_handle": "x", "tracking_mode": "all"}, r"handles\[1\]\.tracking_mode"),
+        ({"tiktok_handle": "x y"}, r"handles\[1\]\.tiktok_handle"),
+        ({"tiktok_handle": "x", "tracking_end_date": "2026-01-01"}, r"handles\[1\]: tracking"),
+        (3, r"handles\[1\]"),
+    ],
+)
+async def test_create_many_refuses_a_bad_entry_naming_it(
+    tg: AsyncTrackAGoat, routes: respx.MockRouter, entry: Any, match: str
+) -> None:
+    with pytest.raises(ValueError, match=match):
+        await tg.creators.create_many(PROJECT, ["fine", entry], tracking_start_date="2026-06-01")
+    with pytest.raises(ValueError, match="handles must be a list"):
+        await tg.creators.create_many(PROJECT, {"tiktok_handle": "x"})  # type: ignore[arg-type]
+    assert not routes.calls
 
 
 async def test_a_retried_chunk_reuses_its_idempotency_key(

@@ -123,20 +123,29 @@ async def test_scrape(tg: AsyncTrackAGoat, routes: respx.MockRouter) -> None:
 
 async def test_disable_tracking_of_one_video(tg: AsyncTrackAGoat, routes: respx.MockRouter) -> None:
     route = routes.post(f"/videos/{uid(1)}/tracking-disable").mock(
-        return_value=ok({"id": uid(1), "tracking_disabled": True})
+        return_value=ok({"id": uid(1), "tracking_enabled": False})
     )
-    await tg.videos.disable_tracking(uid(1))
+    result = await tg.videos.disable_tracking(uid(1))
     assert route.call_count == 1
+    assert (result.disabled_count, result.not_found) == (1, ())
+    assert result.extra == {"id": uid(1), "tracking_enabled": False}  # what the server said
 
 
 async def test_disable_tracking_of_many_in_chunks_of_100(
     tg: AsyncTrackAGoat, routes: respx.MockRouter
 ) -> None:
     route = routes.post(f"/projects/{PROJECT}/videos/bulk-tracking-disable").mock(
-        return_value=ok({"disabled_count": 100})
+        side_effect=lambda request: ok(
+            {
+                "disabled_count": len(sent_json(request)["video_ids"]) - 1,
+                "not_found": sent_json(request)["video_ids"][:1],
+            }
+        )
     )
     ids = [uid(n) for n in range(150)]
-    await tg.videos.disable_tracking(ids, project_id=PROJECT)
+    result = await tg.videos.disable_tracking(ids, project_id=PROJECT)
+    assert result.disabled_count == 148  # summed over both requests
+    assert sorted(result.not_found) == [uid(0), uid(100)]
     chunks = [sent_json(c.request)["video_ids"] for c in route.calls]
     assert sorted(len(c) for c in chunks) == [50, 100]
     assert sorted(i for c in chunks for i in c) == ids

@@ -25,22 +25,20 @@ import httpx
 import tenacity
 
 from creatorsdk import errors
+from creatorsdk._engine.identity import user_agent
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
-from creatorsdk._engine.retry import RetryPolicy, parse_retry_after, retrying
+from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
+from creatorsdk._engine.retry import retrying as retrying_for
 
-__all__ = ["BaseClient", "Reply", "mint_idempotency_key"]
+__all__ = ["BaseClient", "Reply"]
 
 logger = logging.getLogger("creatorsdk")
 
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _LOOPBACK_NAMES = frozenset({"localhost", "localhost.localdomain"})
-_USER_AGENT = "creatorsdk/0.1 (+python; httpx)"
-
-
-def mint_idempotency_key() -> str:
-    """A fresh key for one logical create call, reused by every attempt of it."""
-    return str(uuid.uuid4())
+#: Failures the retry policy may repeat; anything else leaves the loop at once.
+_RETRYABLE = (errors.APIError, errors.APIConnectionError, errors.MalformedResponseError)
 
 
 @attrs.frozen
@@ -85,6 +83,7 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        app_info: str | None = None,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
@@ -109,7 +108,7 @@ class BaseClient:
             base_url=self.base_url,
             headers={
                 "Authorization": f"Bearer {key}",
-                "User-Agent": _USER_AGENT,
+                "User-Agent": user_agent(app_info),
                 "Accept": "application/json",
             },
             timeout=httpx.Timeout(timeout, pool=None),
@@ -153,15 +152,25 @@ class BaseClient:
         json: Any = None,
         idempotent: bool | None = None,
         idempotency_key: str | None = None,
+        create: bool = False,
         headers: Mapping[str, str] | None = None,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
         ``idempotent`` says whether repeating the request after an ambiguous failure (a 500,
         a dropped connection) is safe; it defaults to true for GET, PUT and DELETE and for
-        any request carrying an ``idempotency_key``.
+        any request carrying an ``idempotency_key``. ``create=True`` marks a call that
+        creates something: without the caller's own ``idempotency_key`` one is minted here
+        for this logical call, and every attempt sends the same key.
+
+        One loop makes every attempt. Tenacity is consulted only after a failure: the
+        failure is recorded in its state and tenacity says how long to wait or re-raises it
+        (the success path pays nothing for the retry machinery). A 429 is the pacer's to
+        wait out: it holds every sender of the client at once, this one included.
         """
         extra_headers = dict(headers or {})
+        if create and idempotency_key is None:
+            idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:
             extra_headers["Idempotency-Key"] = idempotency_key
         request = self._http.build_request(
@@ -170,39 +179,37 @@ class BaseClient:
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS or idempotency_key is not None
         policy = self.retry_policy
-        started = policy.clock()
-        try:
-            return await self._attempt(request, 1)
-        except (errors.APIError, errors.APIConnectionError, errors.MalformedResponseError) as e:
-            if policy.max_attempts == 1 or not policy.should_retry(e, idempotent=idempotent):
-                raise
-            first_failure = e
-        return await self._retry(request, first_failure, idempotent=idempotent, started=started)
-
-    async def _retry(
-        self,
-        request: httpx.Request,
-        first_failure: Exception,
-        *,
-        idempotent: bool,
-        started: float,
-    ) -> Reply:
-        def count_retry(state: tenacity.RetryCallState) -> None:
+        retries = _Retries(policy, idempotent=idempotent)
+        number = 1
+        while True:
+            try:
+                return await self._attempt_within_deadline(request, number, retries)
+            except _RETRYABLE as error:
+                wait = await retries.after(error)  # re-raises it when the policy gives up
+                if isinstance(error, errors.RateLimitError):
+                    # The one place a 429 becomes a wait: for every sender, through the pacer.
+                    self._pacer.pause(retries.rate_limit_wait(error, number))
             self.stats.retries += 1
-            failure = state.outcome.exception() if state.outcome else None
-            if isinstance(failure, errors.RateLimitError) and failure.retry_after is not None:
-                self._pacer.pause(failure.retry_after)
+            if wait > 0:
+                await policy.sleep(wait)
+            number += 1
 
-        loop = retrying(
-            self.retry_policy, idempotent=idempotent, started=started, before_sleep=count_retry
+    async def _attempt_within_deadline(
+        self, request: httpx.Request, number: int, retries: _Retries
+    ) -> Reply:
+        """One attempt; with a policy deadline, an attempt still running when it passes is cut."""
+        left = retries.time_left()
+        if left is None:
+            return await self._attempt(request, number)
+        with anyio.move_on_after(left) as scope:
+            return await self._attempt(request, number)
+        assert scope.cancelled_caught
+        raise errors.APITimeoutError(
+            f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed",
+            method=request.method,
+            path=request.url.path,
+            attempts=number,
         )
-        async for attempt in loop:
-            with attempt:
-                number = attempt.retry_state.attempt_number
-                if number == 1:
-                    raise first_failure  # replay the attempt already made
-                return await self._attempt(request, number)
-        raise AssertionError("tenacity ended without a result")  # pragma: no cover
 
     async def _attempt(self, request: httpx.Request, number: int) -> Reply:
         method, path = request.method, request.url.path
@@ -273,6 +280,51 @@ class RequestStats:
     requests: int = 0
     retries: int = 0
     rate_limited: int = 0
+
+
+class _Retries:
+    """The retry state of one logical call: tenacity's controller, built on the first failure.
+
+    Each failure is recorded in tenacity's call state and tenacity decides, from the policy,
+    whether to wait and retry or to re-raise. Nothing is replayed and a call that succeeds at
+    once never builds any of it.
+    """
+
+    def __init__(self, policy: RetryPolicy, *, idempotent: bool) -> None:
+        self._policy = policy
+        self._idempotent = idempotent
+        self._started = policy.clock()
+        self._retrying: tenacity.AsyncRetrying | None = None
+        self._state: tenacity.RetryCallState | None = None
+
+    async def after(self, error: BaseException) -> float:
+        """Seconds to wait before the next attempt; re-raises ``error`` to give up."""
+        if self._retrying is None or self._state is None:
+            self._retrying = retrying_for(
+                self._policy, idempotent=self._idempotent, started=self._started
+            )
+            self._retrying.begin()
+            self._state = tenacity.RetryCallState(self._retrying, fn=None, args=(), kwargs={})
+        else:
+            self._state.prepare_for_next_attempt()
+        self._state.set_exception((type(error), error, error.__traceback__))
+        action = await self._retrying.iter(self._state)
+        # With an outcome recorded, tenacity either re-raises it or answers with a wait.
+        assert isinstance(action, tenacity.DoSleep)
+        return float(action)
+
+    def rate_limit_wait(self, error: errors.RateLimitError, number: int) -> float:
+        """How long a 429 holds every sender: its ``Retry-After``, else the policy's backoff."""
+        if error.retry_after is not None:
+            return float(error.retry_after)
+        return self._policy.wait_for(error, number)
+
+    def time_left(self) -> float | None:
+        """Seconds until the policy's deadline (never negative), or ``None`` without one."""
+        deadline = self._policy.deadline
+        if deadline is None:
+            return None
+        return max(0.0, self._started + deadline - self._policy.clock())
 
 
 def _reply(

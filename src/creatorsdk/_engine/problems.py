@@ -57,6 +57,7 @@ _BY_CODE: Mapping[str, type[errors.APIError]] = {
     "limit_reached": errors.LimitReachedError,
     "retention_exceeded": errors.RetentionExceededError,
     "daily_quota_exceeded": errors.DailyQuotaExceededError,
+    "default_method": errors.DefaultPayoutMethodError,
 }
 
 

@@ -120,7 +120,7 @@ def _seconds_until_http_date(text: str, now: float) -> float | None:
 
 
 class _GiveUp(tenacity.stop.stop_base):
-    """Stop on attempts, on the deadline, or when the next wait is more than we will honour."""
+    """Stop on attempts, on the deadline, or when the server asks for a wait we will not honour."""
 
     def __init__(self, policy: RetryPolicy, started: float) -> None:
         self._policy = policy
@@ -130,26 +130,29 @@ class _GiveUp(tenacity.stop.stop_base):
         policy = self._policy
         if retry_state.attempt_number >= policy.max_attempts:
             return True
-        wait = retry_state.upcoming_sleep
-        if wait > policy.max_retry_after:
+        error = retry_state.outcome.exception() if retry_state.outcome else None
+        asked = error.retry_after if isinstance(error, APIError) else None
+        if asked is not None and asked > policy.max_retry_after:
             return True
         if policy.deadline is None:
             return False
+        wait = max(retry_state.upcoming_sleep, asked or 0.0)
         return policy.clock() - self._started + wait > policy.deadline
 
 
-def retrying(
-    policy: RetryPolicy,
-    *,
-    idempotent: bool,
-    started: float,
-    before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
-) -> tenacity.AsyncRetrying:
-    """A tenacity loop that applies ``policy`` to a request of the given safety."""
+def retrying(policy: RetryPolicy, *, idempotent: bool, started: float) -> tenacity.AsyncRetrying:
+    """A tenacity controller that applies ``policy`` to a request of the given safety.
+
+    The engine records each attempt's failure in it and asks what to do next; tenacity answers
+    with a wait or re-raises the failure when the policy gives up. A 429's wait is left to the
+    client's pacer, which holds every sender at once, so its backoff here is zero.
+    """
 
     def wait(retry_state: tenacity.RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
         assert error is not None  # wait runs only after a failed attempt
+        if isinstance(error, APIError) and error.status == 429:
+            return 0.0
         return policy.wait_for(error, retry_state.attempt_number)
 
     return tenacity.AsyncRetrying(
@@ -157,6 +160,5 @@ def retrying(
         wait=wait,
         stop=_GiveUp(policy, started),
         sleep=policy.sleep,
-        before_sleep=before_sleep,
         reraise=True,
     )

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import typing
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any, ClassVar, Generic, Self, TypeVar
-
-import httpx
+from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, Self, TypeVar
 
 from creatorsdk._engine.client import BaseClient, RequestStats
 from creatorsdk._engine.pacing import RateLimit
@@ -17,6 +17,23 @@ from creatorsdk._sync._wrap import Delegate, SyncResource, check_twins, sync
 __all__ = ["SyncClient"]
 
 C = TypeVar("C", bound=BaseClient)
+P = ParamSpec("P")
+
+
+def _takes_options_of(
+    source: Callable[Concatenate[Any, P], None],
+) -> Callable[[Callable[..., None]], Callable[Concatenate[Any, P], None]]:
+    """Give a constructor that forwards ``**options`` the signature of ``source``.
+
+    The async client's ``__init__`` is the one place the options are declared: the sync
+    constructor passes them on untouched, and type checkers and ``help()`` see the same
+    keywords (``inspect.signature`` follows ``__wrapped__``).
+    """
+
+    def mirror(init: Callable[..., None]) -> Callable[Concatenate[Any, P], None]:
+        return functools.wraps(source)(init)
+
+    return mirror
 
 
 class SyncClient(Delegate, Generic[C]):
@@ -42,29 +59,9 @@ class SyncClient(Delegate, Generic[C]):
             if isinstance(hint, type) and issubclass(hint, SyncResource)
         }
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 30.0,
-        max_concurrency: int = 8,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        requests_per_minute: float | None = None,
-    ) -> None:
-        runner: Runner[C] = Runner(
-            self._mirrors,  # type: ignore[arg-type]  # mirrors is the C of this subclass
-            {
-                "api_key": api_key,
-                "base_url": base_url,
-                "timeout": timeout,
-                "max_concurrency": max_concurrency,
-                "retry": retry,
-                "transport": transport,
-                "requests_per_minute": requests_per_minute,
-            },
-        )
+    @_takes_options_of(BaseClient.__init__)
+    def __init__(self, **options: Any) -> None:
+        runner: Runner[C] = Runner(self._mirrors, options)  # type: ignore[arg-type]
         super().__init__(runner, runner.client)
         for name, resource in self._resource_types.items():
             setattr(self, name, resource(runner, getattr(runner.client, name)))

@@ -4,11 +4,16 @@ The async client is built, used and closed only on that thread. A blocking call 
 future; when the wait is interrupted (Ctrl-C raises ``KeyboardInterrupt`` in the waiting
 thread), the call's task is cancelled, so its in-flight requests are cancelled too, and the
 interrupt is re-raised once they are gone.
+
+A forked child inherits the runner but not its thread, and its connections are the parent's:
+using the client there raises :class:`ForkedClientError` at once (build a new client in the
+child) instead of waiting forever on a loop that does not exist in that process.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -18,6 +23,7 @@ from typing import Any, Generic, TypeVar
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from creatorsdk._engine.client import BaseClient
+from creatorsdk.errors import ForkedClientError
 
 __all__ = ["Runner"]
 
@@ -27,6 +33,9 @@ C = TypeVar("C", bound=BaseClient)
 #: Longest wait, after an interrupt, for the cancelled call to wind down before re-raising.
 #: Cancelling requests takes milliseconds; the cap only guards against a stuck callback.
 CANCEL_GRACE = 5.0
+
+#: What forked children inherited from their parent's runners, kept so it is never collected.
+_ORPHANED: list[object] = []
 
 
 class Runner(Generic[C]):
@@ -45,6 +54,7 @@ class Runner(Generic[C]):
             raise
         self.portal: BlockingPortal = portal
         self.client: C = client
+        self._pid = os.getpid()
         # Closes the client when this runner is garbage-collected or, at the latest, at
         # interpreter exit (weakref.finalize registers one atexit hook and holds only a
         # weak reference to the runner, so an open client never outlives its users).
@@ -56,8 +66,21 @@ class Runner(Generic[C]):
         return not self._finalizer.alive
 
     def close(self) -> None:
-        """Close the async client and stop the loop thread; a second call does nothing."""
+        """Close the async client and stop the loop thread; a second call does nothing.
+
+        In a forked child it only forgets the client: the connections are the parent's.
+        """
+        if os.getpid() != self._pid:
+            self._forget_after_fork()
+            return
         self._finalizer()
+
+    def _forget_after_fork(self) -> None:
+        # Held, never closed: collecting the portal's context manager would run its exit,
+        # which waits on the parent's loop thread forever.
+        detached = self._finalizer.detach()
+        if detached is not None:
+            _ORPHANED.append(detached)
 
     def call(self, func: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
         """Run ``await func(*args, **kwargs)`` on the loop thread and wait for its result.
@@ -65,8 +88,7 @@ class Runner(Generic[C]):
         If the wait is interrupted (``KeyboardInterrupt``, or any exception raised in this
         thread by a signal handler), the call is cancelled and the exception re-raised.
         """
-        if self.closed:
-            raise RuntimeError(f"{type(self.client).__name__} is closed")
+        self._check_usable()
         finished = threading.Event()
 
         async def run() -> T:
@@ -87,9 +109,21 @@ class Runner(Generic[C]):
 
     def run_sync(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a plain function on the loop thread (async-client code never runs elsewhere)."""
+        self._check_usable()
+        return self.portal.call(lambda: func(*args, **kwargs))
+
+    def _check_usable(self) -> None:
+        if os.getpid() != self._pid:
+            # The loop thread was not copied into this process; nothing can ever answer.
+            self._forget_after_fork()
+            name = type(self.client).__name__.removeprefix("Async")
+            raise ForkedClientError(
+                f"this {name} was created in process {self._pid} and "
+                f"cannot be used in the forked process {os.getpid()}: create a new client "
+                "after fork() (its thread and connections belong to the parent)"
+            )
         if self.closed:
             raise RuntimeError(f"{type(self.client).__name__} is closed")
-        return self.portal.call(lambda: func(*args, **kwargs))
 
     def iterate(self, iterator: AsyncIterator[T]) -> Iterator[T]:
         """A plain iterator over an async one, one ``__anext__`` per step on the loop."""

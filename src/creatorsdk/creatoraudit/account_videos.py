@@ -7,11 +7,13 @@ from collections.abc import Iterable
 from itertools import zip_longest
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked
+from creatorsdk._engine.fan_out import chunked
 from creatorsdk._engine.paging import AsyncPager
-from creatorsdk.creatoraudit._arguments import LIST_LIMIT, int_id_list, period_body
-from creatorsdk.creatoraudit._batch import CHUNK, fetch_metrics
-from creatorsdk.creatoraudit._listing import Resource, pager
+from creatorsdk._resources.arguments import int_id_list_arg
+from creatorsdk._resources.resource import Resource
+from creatorsdk.creatoraudit._arguments import LIST_LIMIT, period_body
+from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
+from creatorsdk.creatoraudit._envelope import ENVELOPE
 from creatorsdk.creatoraudit.models import Metrics, Video
 from creatorsdk.creatoraudit.videos import video_filters
 
@@ -21,7 +23,7 @@ __all__ = ["AccountVideos"]
 _ARRAYS: Final = {"instagram": "instagram_post_ids", "tiktok": "tiktok_video_ids"}
 
 
-class AccountVideos(Resource):
+class AccountVideos(Resource, envelope=ENVELOPE):
     """List account-discovered videos and fetch their windowed metrics."""
 
     def list(
@@ -47,24 +49,17 @@ class AccountVideos(Resource):
             order_by=order_by,
             order_direction=order_direction,
             sort=sort,
-        )
-        return pager(
-            self._client,
-            "/account-videos",
-            Video,
-            params=params,
-            limit=limit,
-            cursor=cursor,
             include_total=include_total,
         )
+        return self._list("/account-videos", Video, params=params, limit=limit, cursor=cursor)
 
     async def metrics(
         self,
         instagram_post_ids: Iterable[int] = (),
         tiktok_video_ids: Iterable[int] = (),
         period: str = "30d",
-        start_date: dt.date | None = None,
-        end_date: dt.date | None = None,
+        start_date: dt.date | str | None = None,
+        end_date: dt.date | str | None = None,
     ) -> Metrics:
         """Windowed sums per account video, by the integer ``internal_id`` of each.
 
@@ -73,8 +68,8 @@ class AccountVideos(Resource):
         ``int``).
         """
         window = period_body(period, start_date, end_date)
-        instagram = int_id_list("instagram_post_ids", instagram_post_ids)
-        tiktok = int_id_list("tiktok_video_ids", tiktok_video_ids)
+        instagram = int_id_list_arg("instagram_post_ids", instagram_post_ids)
+        tiktok = int_id_list_arg("tiktok_video_ids", tiktok_video_ids)
         if not instagram and not tiktok:
             raise ValueError("instagram_post_ids and tiktok_video_ids must not both be empty")
         # fan_out works on string ids; "instagram:17" keeps each id's array in failure reports.

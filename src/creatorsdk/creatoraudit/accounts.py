@@ -6,27 +6,27 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked
-from creatorsdk._engine.client import mint_idempotency_key
+from creatorsdk._engine.fan_out import chunked
 from creatorsdk._engine.paging import AsyncPager
+from creatorsdk._resources.arguments import (
+    boolean_arg,
+    choice_arg,
+    id_list_arg,
+    int_arg,
+    optional,
+    text_arg,
+    uuid_arg,
+)
+from creatorsdk._resources.resource import Resource
 from creatorsdk.creatoraudit._arguments import (
     LIST_LIMIT,
     PLATFORMS,
-    boolean,
-    choice,
-    id_list,
-    idempotency_key_arg,
+    listing_params,
     metadata_arg,
-    optional,
     period_body,
-    positive_int,
-    sort_args,
-    text,
-    uuid_arg,
 )
-from creatorsdk.creatoraudit._batch import CHUNK, fetch_metrics
-from creatorsdk.creatoraudit._listing import Resource, decode_data, pager
-from creatorsdk.creatoraudit._writes import patch_body, send_create, send_delete
+from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics
+from creatorsdk.creatoraudit._envelope import ENVELOPE
 from creatorsdk.creatoraudit.models import Account, Metrics
 
 __all__ = ["ORDER_BY", "Accounts"]
@@ -45,7 +45,7 @@ ORDER_BY: Final = frozenset(
 )
 
 
-class Accounts(Resource):
+class Accounts(Resource, envelope=ENVELOPE):
     """List, track, change, untrack and measure accounts."""
 
     def list(
@@ -69,27 +69,18 @@ class Accounts(Resource):
         pager is iterated.
         """
         params = {
-            "platform": optional(choice, "platform", platform, PLATFORMS),
-            "q": optional(text, "q", q),
-            "is_active": optional(boolean, "is_active", is_active),
-            "category": optional(text, "category", category),
+            "platform": optional(choice_arg, "platform", platform, PLATFORMS),
+            "q": optional(text_arg, "q", q),
+            "is_active": optional(boolean_arg, "is_active", is_active),
+            "category": optional(text_arg, "category", category),
             "creator_id": optional(uuid_arg, "creator_id", creator_id),
-            **sort_args(order_by, order_direction, sort, ORDER_BY),
+            **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
         }
-        return pager(
-            self._client,
-            "/accounts",
-            Account,
-            params=params,
-            limit=limit,
-            cursor=cursor,
-            include_total=include_total,
-        )
+        return self._list("/accounts", Account, params=params, limit=limit, cursor=cursor)
 
     async def get(self, account_id: str) -> Account:
         """One account, e.g. to poll ``last_scrape_time`` after :meth:`create`."""
-        path = f"/accounts/{uuid_arg('account_id', account_id)}"
-        return decode_data(await self._client.request("GET", path), Account)
+        return await self._get(f"/accounts/{uuid_arg('account_id', account_id)}", Account)
 
     async def create(
         self,
@@ -110,23 +101,24 @@ class Accounts(Resource):
         An account already tracked raises :class:`~creatorsdk.errors.ConflictError` (or is
         returned as is, if the server answers 200). Retries reuse one ``Idempotency-Key``.
         """
-        body = {
-            "platform": choice("platform", platform, PLATFORMS),
-            "username": text("username", username),
-            "category": optional(text, "category", category, blank=True),
+        fields = {
+            "platform": choice_arg("platform", platform, PLATFORMS),
+            "username": text_arg("username", username),
+            "category": optional(text_arg, "category", category, blank=True),
             "scrape_interval_hours": optional(
-                positive_int, "scrape_interval_hours", scrape_interval_hours
+                int_arg, "scrape_interval_hours", scrape_interval_hours, low=1
             ),
             "creator_id": optional(uuid_arg, "creator_id", creator_id),
             "metadata": optional(metadata_arg, "metadata", metadata),
-            "is_active": optional(boolean, "is_active", is_active),
+            "is_active": optional(boolean_arg, "is_active", is_active),
             "max_recent_posts_per_account": optional(
-                positive_int, "max_recent_posts_per_account", max_recent_posts_per_account
+                int_arg, "max_recent_posts_per_account", max_recent_posts_per_account, low=1
             ),
-            "post_lookback_days": optional(positive_int, "post_lookback_days", post_lookback_days),
+            "post_lookback_days": optional(
+                int_arg, "post_lookback_days", post_lookback_days, low=1
+            ),
         }
-        key = idempotency_key_arg(idempotency_key) or mint_idempotency_key()
-        return await send_create(self._client, "/accounts", body, key, Account)
+        return await self._create("/accounts", fields, Account, idempotency_key=idempotency_key)
 
     async def update(
         self,
@@ -139,36 +131,33 @@ class Accounts(Resource):
     ) -> Account:
         """Change an account; pass only what changes (``is_active=False`` pauses tracking)."""
         path = f"/accounts/{uuid_arg('account_id', account_id)}"
-        body = patch_body(
-            {
-                "is_active": optional(boolean, "is_active", is_active),
-                "category": optional(text, "category", category, blank=True),
-                "metadata": optional(metadata_arg, "metadata", metadata),
-                "scrape_interval_hours": optional(
-                    positive_int, "scrape_interval_hours", scrape_interval_hours
-                ),
-            }
-        )
-        reply = await self._client.request("PATCH", path, json=body, idempotent=True)
-        return decode_data(reply, Account)
+        fields = {
+            "is_active": optional(boolean_arg, "is_active", is_active),
+            "category": optional(text_arg, "category", category, blank=True),
+            "metadata": optional(metadata_arg, "metadata", metadata),
+            "scrape_interval_hours": optional(
+                int_arg, "scrape_interval_hours", scrape_interval_hours, low=1
+            ),
+        }
+        return await self._update(path, fields, Account)
 
     async def delete(self, account_id: str) -> None:
         """Stop tracking an account."""
-        await send_delete(self._client, f"/accounts/{uuid_arg('account_id', account_id)}")
+        await self._delete(f"/accounts/{uuid_arg('account_id', account_id)}")
 
     async def metrics(
         self,
         account_ids: Iterable[str],
         period: str = "30d",
-        start_date: dt.date | None = None,
-        end_date: dt.date | None = None,
+        start_date: dt.date | str | None = None,
+        end_date: dt.date | str | None = None,
     ) -> Metrics:
         """Windowed sums (views, likes, ..., ``followers``) for any number of accounts.
 
         Sent in chunks of 200 in parallel; ``period='custom'`` needs both dates.
         """
         window = period_body(period, start_date, end_date)
-        chunks = chunked(id_list("account_ids", account_ids), CHUNK)
+        chunks = chunked(id_list_arg("account_ids", account_ids), CHUNK)
         return await fetch_metrics(
             self._client,
             "/accounts/metrics",

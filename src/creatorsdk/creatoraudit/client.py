@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from types import MappingProxyType
 
 import attrs
-import httpx
 
 from creatorsdk._engine.client import BaseClient, Reply
 from creatorsdk._engine.decoding import Model, decode
-from creatorsdk._engine.retry import RetryPolicy
-from creatorsdk.creatoraudit._arguments import OVERVIEW_PERIODS, TOP_LIMIT, choice, limit_arg, text
-from creatorsdk.creatoraudit._listing import decode_data, envelope
+from creatorsdk._resources.arguments import choice_arg, int_arg, text_arg
+from creatorsdk._resources.resource import resource
+from creatorsdk.creatoraudit._arguments import OVERVIEW_PERIODS, TOP_LIMIT
+from creatorsdk.creatoraudit._envelope import ENVELOPE, envelope
 from creatorsdk.creatoraudit.account_videos import AccountVideos
 from creatorsdk.creatoraudit.accounts import Accounts
 from creatorsdk.creatoraudit.creators import Creators
@@ -39,42 +39,18 @@ class AsyncCreatorAudit(BaseClient):
     _env_base_url = "CREATORAUDIT_BASE_URL"
     _default_base_url = "https://api.creatoraudit.com/v2"
 
-    def __init__(
-        self,
-        *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        timeout: float = 30.0,
-        max_concurrency: int = 8,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        requests_per_minute: float | None = None,
-    ) -> None:
-        super().__init__(
-            api_key=api_key,
-            base_url=base_url,
-            timeout=timeout,
-            max_concurrency=max_concurrency,
-            retry=retry,
-            transport=transport,
-            requests_per_minute=requests_per_minute,
-        )
-        #: Tracked accounts.
-        self.accounts = Accounts(self)
-        #: Videos discovered in tracked accounts' feeds.
-        self.account_videos = AccountVideos(self)
-        #: Individually tracked videos, and batch deltas/metrics.
-        self.videos = Videos(self)
-        #: Creators, their linked accounts, leaderboard and analytics.
-        self.creators = Creators(self)
+    accounts = resource(Accounts, "Tracked accounts.")
+    account_videos = resource(AccountVideos, "Videos discovered in tracked accounts' feeds.")
+    videos = resource(Videos, "Individually tracked videos, and batch deltas/metrics.")
+    creators = resource(Creators, "Creators, their linked accounts, leaderboard and analytics.")
 
     async def whoami(self) -> Whoami:
         """The organization and key name this API key resolves to (a cheap key check)."""
-        return decode_data(await self.request("GET", "/whoami"), Whoami)
+        return ENVELOPE.decode(await self.request("GET", "/whoami"), Whoami)
 
     async def meta(self) -> ApiMeta:
         """The API's version and lifecycle (no key needed)."""
-        return decode_data(await self.request("GET", "/meta"), ApiMeta)
+        return ENVELOPE.decode(await self.request("GET", "/meta"), ApiMeta)
 
     async def health(self) -> Health:
         """Liveness (no key needed); a failure raises like any call. The body is in ``extra``."""
@@ -82,8 +58,8 @@ class AsyncCreatorAudit(BaseClient):
 
     async def overview(self, period: str = "7d") -> Overview:
         """Org-wide numbers for the last ``period`` (7d, 30d or 90d) and the one before it."""
-        params = {"period": choice("period", period, OVERVIEW_PERIODS)}
-        return decode_data(await self.request("GET", "/overview", params=params), Overview)
+        params = {"period": choice_arg("period", period, OVERVIEW_PERIODS)}
+        return ENVELOPE.decode(await self.request("GET", "/overview", params=params), Overview)
 
     async def search(self, q: str, limit: int = 10) -> SearchResults:
         """Accounts, creators and videos matching ``q`` (up to ``limit`` each, at most 25).
@@ -91,8 +67,8 @@ class AsyncCreatorAudit(BaseClient):
         An empty or blank ``q`` is allowed: the server answers with empty sections.
         """
         params = {
-            "q": text("q", q, max_length=SEARCH_MAX_CHARS, blank=True),
-            "limit": limit_arg(limit, TOP_LIMIT),
+            "q": text_arg("q", q, max_length=SEARCH_MAX_CHARS, blank=True),
+            "limit": int_arg("limit", limit, low=1, high=TOP_LIMIT),
         }
         reply = await self.request("GET", "/search", params=params)
         body: _SearchBody = decode(envelope(reply), _SearchBody, request_id=reply.request_id)

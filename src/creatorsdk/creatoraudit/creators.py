@@ -9,26 +9,26 @@ from typing import Any, Final
 
 import attrs
 
-from creatorsdk._engine.client import mint_idempotency_key
 from creatorsdk._engine.decoding import Id, decode
 from creatorsdk._engine.paging import AsyncPager
+from creatorsdk._resources.arguments import (
+    boolean_arg,
+    choice_arg,
+    int_arg,
+    optional,
+    text_arg,
+    uuid_arg,
+)
+from creatorsdk._resources.resource import Resource
 from creatorsdk.creatoraudit._arguments import (
     LIST_LIMIT,
     OVERVIEW_PERIODS,
     TOP_LIMIT,
-    boolean,
-    choice,
-    date_range,
-    idempotency_key_arg,
-    limit_arg,
+    date_range_params,
+    listing_params,
     metadata_arg,
-    optional,
-    sort_args,
-    text,
-    uuid_arg,
 )
-from creatorsdk.creatoraudit._listing import Resource, decode_data, pager, unwrap
-from creatorsdk.creatoraudit._writes import patch_body, send_create, send_delete
+from creatorsdk.creatoraudit._envelope import ENVELOPE
 from creatorsdk.creatoraudit.models import Creator, CreatorAnalytics, CreatorLink, TopCreator
 
 __all__ = ["NAME_MAX", "ORDER_BY", "Creators"]
@@ -39,11 +39,7 @@ ORDER_BY: Final = frozenset({"name"})
 NAME_MAX: Final = 255
 
 
-def _name(name: str, value: object) -> str:
-    return text(name, value, max_length=NAME_MAX)
-
-
-class Creators(Resource):
+class Creators(Resource, envelope=ENVELOPE):
     """List, create, change and delete creators; link accounts; leaderboard; analytics."""
 
     def list(
@@ -59,23 +55,14 @@ class Creators(Resource):
     ) -> AsyncPager[Creator]:
         """Every creator (``is_active=False``: the archived ones), page by page, by name."""
         params = {
-            "is_active": optional(boolean, "is_active", is_active),
-            **sort_args(order_by, order_direction, sort, ORDER_BY),
+            "is_active": optional(boolean_arg, "is_active", is_active),
+            **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
         }
-        return pager(
-            self._client,
-            "/creators",
-            Creator,
-            params=params,
-            limit=limit,
-            cursor=cursor,
-            include_total=include_total,
-        )
+        return self._list("/creators", Creator, params=params, limit=limit, cursor=cursor)
 
     async def get(self, creator_id: str) -> Creator:
         """One creator."""
-        path = f"/creators/{uuid_arg('creator_id', creator_id)}"
-        return decode_data(await self._client.request("GET", path), Creator)
+        return await self._get(f"/creators/{uuid_arg('creator_id', creator_id)}", Creator)
 
     async def create(
         self,
@@ -86,13 +73,12 @@ class Creators(Resource):
         idempotency_key: str | None = None,
     ) -> Creator:
         """Create a creator (link accounts afterwards). Retries reuse one key."""
-        body = {
-            "name": _name("name", name),
-            "is_active": optional(boolean, "is_active", is_active),
+        fields = {
+            "name": text_arg("name", name, max_length=NAME_MAX),
+            "is_active": optional(boolean_arg, "is_active", is_active),
             "metadata": optional(metadata_arg, "metadata", metadata),
         }
-        key = idempotency_key_arg(idempotency_key) or mint_idempotency_key()
-        return await send_create(self._client, "/creators", body, key, Creator)
+        return await self._create("/creators", fields, Creator, idempotency_key=idempotency_key)
 
     async def update(
         self,
@@ -107,19 +93,16 @@ class Creators(Resource):
         ``metadata`` replaces the existing metadata.
         """
         path = f"/creators/{uuid_arg('creator_id', creator_id)}"
-        body = patch_body(
-            {
-                "name": optional(_name, "name", name),
-                "is_active": optional(boolean, "is_active", is_active),
-                "metadata": optional(metadata_arg, "metadata", metadata),
-            }
-        )
-        reply = await self._client.request("PATCH", path, json=body, idempotent=True)
-        return decode_data(reply, Creator)
+        fields = {
+            "name": optional(text_arg, "name", name, max_length=NAME_MAX),
+            "is_active": optional(boolean_arg, "is_active", is_active),
+            "metadata": optional(metadata_arg, "metadata", metadata),
+        }
+        return await self._update(path, fields, Creator)
 
     async def delete(self, creator_id: str) -> None:
         """Delete a creator."""
-        await send_delete(self._client, f"/creators/{uuid_arg('creator_id', creator_id)}")
+        await self._delete(f"/creators/{uuid_arg('creator_id', creator_id)}")
 
     async def link_account(self, creator_id: str, account_id: str) -> CreatorLink:
         """Link an account to a creator; linking it again is harmless.
@@ -131,7 +114,7 @@ class Creators(Resource):
         reply = await self._client.request("PUT", f"/creators/{creator}/accounts/{account}")
         body = reply.data
         link = (
-            decode(unwrap(reply), CreatorLink, request_id=reply.request_id)
+            ENVELOPE.decode(reply, CreatorLink)
             if isinstance(body, Mapping) and body.get("data") is not None
             else CreatorLink()
         )
@@ -146,27 +129,27 @@ class Creators(Resource):
         """Unlink an account from a creator."""
         creator = uuid_arg("creator_id", creator_id)
         account = uuid_arg("account_id", account_id)
-        await send_delete(self._client, f"/creators/{creator}/accounts/{account}")
+        await self._delete(f"/creators/{creator}/accounts/{account}")
 
     async def top(self, period: str | None = None, limit: int = 10) -> builtins.list[TopCreator]:
         """The creator leaderboard by views (at most 25; ``period`` 7d, 30d or 90d)."""
         params = {
-            "period": optional(choice, "period", period, OVERVIEW_PERIODS),
-            "limit": limit_arg(limit, TOP_LIMIT),
+            "period": optional(choice_arg, "period", period, OVERVIEW_PERIODS),
+            "limit": int_arg("limit", limit, low=1, high=TOP_LIMIT),
         }
         reply = await self._client.request("GET", "/creators/top", params=params)
         result: builtins.list[TopCreator] = decode(
-            unwrap(reply), list[TopCreator], request_id=reply.request_id
+            ENVELOPE.unwrap(reply), list[TopCreator], request_id=reply.request_id
         )
         return result
 
     async def analytics(
         self,
         creator_id: str,
-        start_date: dt.date | None = None,
-        end_date: dt.date | None = None,
+        start_date: dt.date | str | None = None,
+        end_date: dt.date | str | None = None,
     ) -> CreatorAnalytics:
         """A creator's views, likes, comments, shares and followers over a date range."""
         path = f"/creators/{uuid_arg('creator_id', creator_id)}/analytics"
-        params = date_range(start_date, end_date)
-        return decode_data(await self._client.request("GET", path, params=params), CreatorAnalytics)
+        params = date_range_params(start_date, end_date)
+        return await self._get(path, CreatorAnalytics, params=params)

@@ -7,28 +7,29 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mappin
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Final
 
-from creatorsdk._engine.batching import chunked, fan_out, stream_fan_out
-from creatorsdk._engine.client import mint_idempotency_key
+from creatorsdk._engine.fan_out import chunked, fan_out, stream_fan_out
 from creatorsdk._engine.paging import AsyncPager
+from creatorsdk._resources.arguments import (
+    body_of,
+    boolean_arg,
+    choice_arg,
+    id_list_arg,
+    int_arg,
+    optional,
+    text_arg,
+    uuid_arg,
+)
+from creatorsdk._resources.resource import Resource
 from creatorsdk.creatoraudit._arguments import (
     LIST_LIMIT,
     PLATFORMS,
-    boolean,
-    choice,
-    id_list,
-    idempotency_key_arg,
+    listing_params,
     metadata_arg,
-    optional,
     period_body,
-    positive_int,
-    sort_args,
-    text,
-    uuid_arg,
     windows_arg,
 )
-from creatorsdk.creatoraudit._batch import CHUNK, fetch_metrics, parse_deltas
-from creatorsdk.creatoraudit._listing import Resource, decode_data, pager
-from creatorsdk.creatoraudit._writes import patch_body, send_create, send_delete
+from creatorsdk.creatoraudit._deltas_and_metrics import CHUNK, fetch_metrics, parse_deltas
+from creatorsdk.creatoraudit._envelope import ENVELOPE
 from creatorsdk.creatoraudit.models import Deltas, Metrics, Video
 
 __all__ = ["ORDER_BY", "Videos", "video_filters"]
@@ -46,18 +47,19 @@ def video_filters(
     order_by: str | None,
     order_direction: str | None,
     sort: str | None,
+    include_total: bool,
 ) -> dict[str, Any]:
-    """The checked filter and sort query of a video listing."""
+    """The checked filter, sort and count query of a video listing."""
     return {
         "account_id": optional(uuid_arg, "account_id", account_id),
-        "platform": optional(choice, "platform", platform, PLATFORMS),
-        "q": optional(text, "q", q),
-        "is_active": optional(boolean, "is_active", is_active),
-        **sort_args(order_by, order_direction, sort, ORDER_BY),
+        "platform": optional(choice_arg, "platform", platform, PLATFORMS),
+        "q": optional(text_arg, "q", q),
+        "is_active": optional(boolean_arg, "is_active", is_active),
+        **listing_params(ORDER_BY, order_by, order_direction, sort, include_total),
     }
 
 
-class Videos(Resource):
+class Videos(Resource, envelope=ENVELOPE):
     """List, track, change and untrack videos; batch view deltas and metrics."""
 
     def list(
@@ -83,21 +85,13 @@ class Videos(Resource):
             order_by=order_by,
             order_direction=order_direction,
             sort=sort,
-        )
-        return pager(
-            self._client,
-            "/videos",
-            Video,
-            params=params,
-            limit=limit,
-            cursor=cursor,
             include_total=include_total,
         )
+        return self._list("/videos", Video, params=params, limit=limit, cursor=cursor)
 
     async def get(self, video_id: str) -> Video:
         """One tracked video."""
-        path = f"/videos/{uuid_arg('video_id', video_id)}"
-        return decode_data(await self._client.request("GET", path), Video)
+        return await self._get(f"/videos/{uuid_arg('video_id', video_id)}", Video)
 
     async def create(
         self,
@@ -110,17 +104,16 @@ class Videos(Resource):
         idempotency_key: str | None = None,
     ) -> Video:
         """Track one post or video by URL, shortcode or id. Retries reuse one key."""
-        body = {
-            "platform": choice("platform", platform, PLATFORMS),
-            "identifier": text("identifier", identifier),
+        fields = {
+            "platform": choice_arg("platform", platform, PLATFORMS),
+            "identifier": text_arg("identifier", identifier),
             "metadata": optional(metadata_arg, "metadata", metadata),
-            "is_active": optional(boolean, "is_active", is_active),
+            "is_active": optional(boolean_arg, "is_active", is_active),
             "scrape_interval_hours": optional(
-                positive_int, "scrape_interval_hours", scrape_interval_hours
+                int_arg, "scrape_interval_hours", scrape_interval_hours, low=1
             ),
         }
-        key = idempotency_key_arg(idempotency_key) or mint_idempotency_key()
-        return await send_create(self._client, "/videos", body, key, Video)
+        return await self._create("/videos", fields, Video, idempotency_key=idempotency_key)
 
     async def update(
         self,
@@ -132,21 +125,18 @@ class Videos(Resource):
     ) -> Video:
         """Change a tracked video; pass only what changes."""
         path = f"/videos/{uuid_arg('video_id', video_id)}"
-        body = patch_body(
-            {
-                "is_active": optional(boolean, "is_active", is_active),
-                "metadata": optional(metadata_arg, "metadata", metadata),
-                "scrape_interval_hours": optional(
-                    positive_int, "scrape_interval_hours", scrape_interval_hours
-                ),
-            }
-        )
-        reply = await self._client.request("PATCH", path, json=body, idempotent=True)
-        return decode_data(reply, Video)
+        fields = {
+            "is_active": optional(boolean_arg, "is_active", is_active),
+            "metadata": optional(metadata_arg, "metadata", metadata),
+            "scrape_interval_hours": optional(
+                int_arg, "scrape_interval_hours", scrape_interval_hours, low=1
+            ),
+        }
+        return await self._update(path, fields, Video)
 
     async def delete(self, video_id: str) -> None:
         """Stop tracking a video."""
-        await send_delete(self._client, f"/videos/{uuid_arg('video_id', video_id)}")
+        await self._delete(f"/videos/{uuid_arg('video_id', video_id)}")
 
     async def deltas(
         self, video_ids: Iterable[str], windows: Iterable[int] | None = None
@@ -175,12 +165,11 @@ class Videos(Resource):
     def _deltas_calls(
         self, video_ids: Iterable[str], windows: Iterable[int] | None
     ) -> tuple[Sequence[tuple[str, ...]], Callable[[tuple[str, ...]], Awaitable[Deltas]]]:
-        chunks = chunked(id_list("video_ids", video_ids), CHUNK)
-        days = windows_arg(windows)
-        extra = {} if days is None else {"windows": days}
+        chunks = chunked(id_list_arg("video_ids", video_ids), CHUNK)
+        days = optional(windows_arg, "windows", windows)
 
         async def call(chunk: tuple[str, ...]) -> Deltas:
-            body = {"video_ids": list(chunk), **extra}
+            body = body_of({"video_ids": list(chunk), "windows": days})
             reply = await self._client.request("POST", "/videos/deltas", json=body, idempotent=True)
             return parse_deltas(reply)
 
@@ -190,15 +179,15 @@ class Videos(Resource):
         self,
         video_ids: Iterable[str],
         period: str = "30d",
-        start_date: dt.date | None = None,
-        end_date: dt.date | None = None,
+        start_date: dt.date | str | None = None,
+        end_date: dt.date | str | None = None,
     ) -> Metrics:
         """Windowed sums (views, plays, likes, comments, shares, engagement) per video.
 
         Sent in chunks of 200 in parallel; ``period='custom'`` needs both dates.
         """
         window = period_body(period, start_date, end_date)
-        chunks = chunked(id_list("video_ids", video_ids), CHUNK)
+        chunks = chunked(id_list_arg("video_ids", video_ids), CHUNK)
         return await fetch_metrics(
             self._client,
             "/videos/metrics",

@@ -2,8 +2,9 @@
 
 Bulk calls take any number of handles or ids and split them into the API's chunk sizes (50
 per bulk create, 100 per bulk remove or re-enable), sent in parallel under the client's
-concurrency limit. Each create chunk has its own ``Idempotency-Key``, minted once and reused
-by every retry of that chunk, so a retry never adds a creator twice.
+concurrency limit. Each create chunk is one logical create with its own ``Idempotency-Key``
+(minted by the engine, or derived from the caller's), reused by every retry of that chunk, so
+a retry never adds a creator twice.
 """
 
 from __future__ import annotations
@@ -14,29 +15,27 @@ from typing import Any, Final
 
 import attrs
 
-from creatorsdk._engine.batching import chunked, fan_out
-from creatorsdk._engine.client import Reply, mint_idempotency_key
+from creatorsdk._engine.client import Reply
 from creatorsdk._engine.decoding import Model, decode
+from creatorsdk._engine.fan_out import chunked, fan_out
 from creatorsdk._engine.paging import AsyncPager
-from creatorsdk.errors import DecodeError
-from creatorsdk.trackagoat._arguments import (
-    MAX_PAGE_SIZE,
+from creatorsdk._resources.arguments import (
     UNSET,
     Unset,
-    date_arg,
-    handle_arg,
-    id_list,
+    body_of,
+    choice_arg,
+    date_range,
+    id_list_arg,
     idempotency_key_arg,
     mapping_arg,
-    maybe_uuid,
-    note_arg,
-    one_of,
-    patch_body,
+    optional,
     text_arg,
-    unless_unset,
     uuid_arg,
 )
-from creatorsdk.trackagoat._listing import Resource, decode_data, pager, unwrap
+from creatorsdk._resources.resource import Resource
+from creatorsdk.errors import DecodeError
+from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE, handle_arg
+from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import (
     BulkReenableResult,
     BulkRemoveResult,
@@ -57,12 +56,8 @@ JOB_TYPES: Final = frozenset({"creator_profiles", "video_stats", "discover_video
 #: Most characters of a creator's ``description``.
 DESCRIPTION_MAX: Final = 5000
 
-_tracking_mode = one_of(TRACKING_MODES)
-_job_type = one_of(JOB_TYPES)
-
-
-def _description(name: str, value: object) -> str:
-    return text_arg(name, value, max_length=DESCRIPTION_MAX, blank=True)
+#: The PATCH fields the API clears on ``null``.
+_CLEARABLE: Final = frozenset({"readme", "tracking_start_date", "tracking_end_date"})
 
 
 @attrs.frozen
@@ -76,7 +71,7 @@ class _BulkCreateItem(Model):
     code: str | None = None
 
 
-class Creators(Resource):
+class Creators(Resource, envelope=ENVELOPE):
     """List, add, rename, remove, scrape and re-enable creators."""
 
     def list(
@@ -90,10 +85,10 @@ class Creators(Resource):
         """Every creator of the organization, or of ``project_id``; ``search`` matches
         part of the handle."""
         params = {
-            "project_id": maybe_uuid("project_id", project_id),
-            "search": None if search is None else text_arg("search", search),
+            "project_id": optional(uuid_arg, "project_id", project_id),
+            "search": optional(text_arg, "search", search),
         }
-        return pager(self._client, "/creators", Creator, params=params, limit=limit, cursor=cursor)
+        return self._list("/creators", Creator, params=params, limit=limit, cursor=cursor)
 
     async def create(
         self,
@@ -102,55 +97,68 @@ class Creators(Resource):
         *,
         tracking_mode: str | None = None,
         tracking_start_date: dt.date | str | None = None,
+        tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
     ) -> Creator:
         """Add one creator to a project, or reactivate it if it was removed.
 
-        ``handle`` may be ``name``, ``@name`` or a ``tiktok.com/@name`` profile URL.
+        ``handle`` may be ``name``, ``@name`` or a ``tiktok.com/@name`` profile URL. The
+        returned creator's ``reactivated`` is true when the server answered 200 (the handle
+        was removed before and is tracked again, history and all) instead of 201.
         """
         path = f"/projects/{uuid_arg('project_id', project_id)}/creators"
-        body = {
+        fields = {
             "tiktok_handle": handle_arg("handle", handle),
-            **_settings(tracking_mode, tracking_start_date),
+            **_settings(tracking_mode, tracking_start_date, tracking_end_date),
         }
         reply = await self._client.request(
             "POST",
             path,
-            json=body,
-            idempotency_key=idempotency_key_arg(idempotency_key) or mint_idempotency_key(),
+            json=fields,
+            create=True,
+            idempotency_key=optional(idempotency_key_arg, "idempotency_key", idempotency_key),
         )
-        return decode_data(reply, Creator)
+        creator = self._envelope.decode(reply, Creator)
+        return attrs.evolve(creator, reactivated=True) if reply.status == 200 else creator
 
     async def create_many(
         self,
         project_id: str,
-        handles: Iterable[str],
+        handles: Iterable[str | Mapping[str, Any]],
         *,
         tracking_mode: str | None = None,
         tracking_start_date: dt.date | str | None = None,
+        tracking_end_date: dt.date | str | None = None,
         idempotency_key: str | None = None,
     ) -> CreateManyResult:
         """Add any number of creators: chunks of 50, sent in parallel.
 
-        Handles are normalised like :meth:`create` and de-duplicated (case-insensitively).
-        Returns which were created, which reactivated and which failed (with the server's
-        code). A chunk that fails as a whole raises :class:`~creatorsdk.errors.BatchError`
-        carrying the other chunks' results. ``idempotency_key`` is used as is for a single
-        chunk and as ``"<key>-<chunk index>"`` for several.
+        Each entry is a handle (normalised like :meth:`create`) or, as in the docs' bulk
+        example, a mapping with ``tiktok_handle`` and its own ``tracking_mode``,
+        ``tracking_start_date`` or ``tracking_end_date``; the keyword arguments are the
+        defaults for entries that do not say. Handles are de-duplicated (case-insensitively,
+        the first entry wins). Returns which were created, which reactivated and which failed
+        (with the server's code). A chunk that fails as a whole raises
+        :class:`~creatorsdk.errors.BatchError` carrying the other chunks' results.
+        ``idempotency_key`` is used as is for a single chunk and as ``"<key>-<chunk index>"``
+        for several.
         """
         path = f"/projects/{uuid_arg('project_id', project_id)}/creators"
-        settings = _settings(tracking_mode, tracking_start_date)
-        chunks = chunked(_handles(handles), CREATE_CHUNK)
-        given_key = idempotency_key_arg(idempotency_key)
-        # Minted once per chunk, before any request, so every retry of a chunk reuses its key.
-        # Handles are unique, so the chunks are too and can key the mapping.
+        defaults = _settings(tracking_mode, tracking_start_date, tracking_end_date)
+        entries = _entries(handles, defaults)
+        chunks = chunked(list(entries), CREATE_CHUNK)
+        given_key = optional(idempotency_key_arg, "idempotency_key", idempotency_key)
+        # Handles are unique, so the chunks are too and can key the mapping. Without a key of
+        # the caller's, the engine mints one per chunk request.
         keys = {
             chunk: _chunk_key(given_key, index, len(chunks)) for index, chunk in enumerate(chunks)
         }
 
         async def create_chunk(chunk: tuple[str, ...]) -> CreateManyResult:
-            body = {"creators": [{"tiktok_handle": handle, **settings} for handle in chunk]}
-            reply = await self._client.request("POST", path, json=body, idempotency_key=keys[chunk])
+            body = {"creators": [{"tiktok_handle": h, **entries[h]} for h in chunk]}
+            reply = await self._client.request(
+                "POST", path, json=body, create=True, idempotency_key=keys[chunk]
+            )
             return _bulk_create_result(reply, chunk)
 
         results = await fan_out(chunks, create_chunk)
@@ -160,14 +168,14 @@ class Creators(Resource):
         self,
         creator_id: str,
         *,
-        tiktok_handle: str | Unset = UNSET,
-        display_name: str | Unset = UNSET,
-        description: str | Unset = UNSET,
+        tiktok_handle: str | None = None,
+        display_name: str | None = None,
+        description: str | None = None,
         readme: str | Unset | None = UNSET,
-        tracking_mode: str | Unset = UNSET,
+        tracking_mode: str | None = None,
         tracking_start_date: dt.date | str | Unset | None = UNSET,
         tracking_end_date: dt.date | str | Unset | None = UNSET,
-        metadata: Mapping[str, Any] | Unset = UNSET,
+        metadata: Mapping[str, Any] | None = None,
     ) -> Creator:
         """Change a creator; pass only what changes (``readme=None`` clears the notes).
 
@@ -176,29 +184,27 @@ class Creators(Resource):
         ``creator_banned``, ``invalid_handle`` or ``no_change`` when it cannot.
         """
         path = f"/creators/{uuid_arg('creator_id', creator_id)}"
-        start = unless_unset(date_arg, "tracking_start_date", tracking_start_date, nullable=True)
-        end = unless_unset(date_arg, "tracking_end_date", tracking_end_date, nullable=True)
-        if isinstance(start, str) and isinstance(end, str) and start > end:
-            raise ValueError(f"tracking_start_date {start} is after tracking_end_date {end}")
-        body = patch_body(
-            "update",
-            {
-                "tiktok_handle": unless_unset(handle_arg, "tiktok_handle", tiktok_handle),
-                "display_name": unless_unset(text_arg, "display_name", display_name),
-                "description": unless_unset(_description, "description", description),
-                "readme": unless_unset(note_arg, "readme", readme, nullable=True),
-                "tracking_mode": unless_unset(_tracking_mode, "tracking_mode", tracking_mode),
-                "tracking_start_date": start,
-                "tracking_end_date": end,
-                "metadata": unless_unset(mapping_arg, "metadata", metadata),
-            },
+        start, end = date_range(
+            "tracking_start_date", tracking_start_date, "tracking_end_date", tracking_end_date
         )
-        return decode_data(await self._client.request("PATCH", path, json=body), Creator)
+        fields = {
+            "tiktok_handle": optional(handle_arg, "tiktok_handle", tiktok_handle),
+            "display_name": optional(text_arg, "display_name", display_name),
+            "description": optional(
+                text_arg, "description", description, max_length=DESCRIPTION_MAX, blank=True
+            ),
+            "readme": optional(text_arg, "readme", readme, blank=True),
+            "tracking_mode": optional(choice_arg, "tracking_mode", tracking_mode, TRACKING_MODES),
+            "tracking_start_date": start,
+            "tracking_end_date": end,
+            "metadata": optional(mapping_arg, "metadata", metadata),
+        }
+        return await self._update(path, fields, Creator, clearable=_CLEARABLE)
 
     async def delete(self, creator_id: str) -> None:
         """Remove a creator from tracking (a soft delete: its history is kept, and adding
         the handle again reactivates it)."""
-        await self._client.request("DELETE", f"/creators/{uuid_arg('creator_id', creator_id)}")
+        await self._delete(f"/creators/{uuid_arg('creator_id', creator_id)}")
 
     async def scrape(self, creator_id: str, *, job_type: str = "creator_profiles") -> ScrapeJob:
         """Queue a manual scrape (``creator_profiles``, ``video_stats`` or ``discover_videos``).
@@ -207,9 +213,9 @@ class Creators(Resource):
         server answers :class:`~creatorsdk.errors.LimitReachedError`.
         """
         path = f"/creators/{uuid_arg('creator_id', creator_id)}/scrape"
-        body = {"job_type": _job_type("job_type", job_type)}
+        body = {"job_type": choice_arg("job_type", job_type, JOB_TYPES)}
         reply = await self._client.request("POST", path, json=body)
-        return decode_data(reply, ScrapeJob, empty=ScrapeJob(job_type=job_type))
+        return ENVELOPE.decode(reply, ScrapeJob, empty=ScrapeJob(job_type=job_type))
 
     async def bulk_remove(self, project_id: str, creator_ids: Iterable[str]) -> BulkRemoveResult:
         """Remove any number of creators (soft delete), 100 per request, in parallel."""
@@ -217,7 +223,7 @@ class Creators(Resource):
 
         async def remove(chunk: tuple[str, ...]) -> BulkRemoveResult:
             reply = await self._client.request("POST", path, json={"creator_ids": list(chunk)})
-            return decode_data(reply, BulkRemoveResult)
+            return ENVELOPE.decode(reply, BulkRemoveResult)
 
         results = await fan_out(chunks, remove)
         return BulkRemoveResult(
@@ -237,7 +243,7 @@ class Creators(Resource):
 
         async def reenable(chunk: tuple[str, ...]) -> BulkReenableResult:
             reply = await self._client.request("POST", path, json={"creator_ids": list(chunk)})
-            return decode_data(reply, BulkReenableResult)
+            return ENVELOPE.decode(reply, BulkReenableResult)
 
         results = await fan_out(chunks, reenable)
         return BulkReenableResult(
@@ -252,43 +258,96 @@ def _bulk_target(
 ) -> tuple[list[tuple[str, ...]], str]:
     """The id chunks and the path of a bulk-remove or bulk-reenable call."""
     path = f"/projects/{uuid_arg('project_id', project_id)}/creators/{action}"
-    return chunked(id_list("creator_ids", creator_ids), REMOVE_CHUNK), path
+    return chunked(id_list_arg("creator_ids", creator_ids), REMOVE_CHUNK), path
 
 
-def _handles(handles: Iterable[str]) -> list[str]:
-    """Normalised handles, first spelling kept when the same handle appears twice."""
-    if isinstance(handles, str) or not isinstance(handles, Iterable):
+_ENTRY_FIELDS: Final = (
+    "tiktok_handle",
+    "tracking_mode",
+    "tracking_start_date",
+    "tracking_end_date",
+)
+
+
+def _entries(
+    handles: Iterable[str | Mapping[str, Any]], defaults: dict[str, str]
+) -> dict[str, dict[str, str]]:
+    """Each normalised handle and the settings sent with it, first entry kept when the same
+    handle appears twice."""
+    if isinstance(handles, str | Mapping) or not isinstance(handles, Iterable):
         raise ValueError(f"handles must be a list of TikTok handles, got {handles!r}")
-    unique: dict[str, str] = {}
+    unique: dict[str, tuple[str, dict[str, str]]] = {}
     for index, raw in enumerate(handles):
-        handle = handle_arg(f"handles[{index}]", raw)
-        unique.setdefault(handle.lower(), handle)  # the API compares handles case-insensitively
+        name = f"handles[{index}]"
+        if isinstance(raw, Mapping):
+            handle, settings = _entry(name, raw, defaults)
+        else:
+            handle, settings = handle_arg(name, raw), defaults
+        # The API compares handles case-insensitively.
+        unique.setdefault(handle.lower(), (handle, settings))
     if not unique:
         raise ValueError("handles must not be empty")
-    return list(unique.values())
+    return dict(unique.values())
 
 
-def _chunk_key(key: str | None, index: int, chunks: int) -> str:
-    if key is None:
-        return mint_idempotency_key()
-    return key if chunks == 1 else f"{key}-{index}"
+def _entry(
+    name: str, raw: Mapping[str, Any], defaults: dict[str, str]
+) -> tuple[str, dict[str, str]]:
+    """One mapping entry of ``create_many``: its handle and its settings over the defaults."""
+    unknown = sorted(str(key) for key in raw if key not in _ENTRY_FIELDS)
+    if unknown:
+        allowed = ", ".join(_ENTRY_FIELDS)
+        raise ValueError(f"{name} has unknown field(s) {', '.join(unknown)}; allowed: {allowed}")
+    if "tiktok_handle" not in raw:
+        raise ValueError(f"{name} needs a tiktok_handle")
+    own = _settings(
+        raw.get("tracking_mode"),
+        raw.get("tracking_start_date"),
+        raw.get("tracking_end_date"),
+        prefix=f"{name}.",
+    )
+    settings = {**defaults, **own}
+    start, end = settings.get("tracking_start_date"), settings.get("tracking_end_date")
+    if start is not None and end is not None and start > end:
+        raise ValueError(f"{name}: tracking_start_date {start} is after tracking_end_date {end}")
+    return handle_arg(f"{name}.tiktok_handle", raw["tiktok_handle"]), settings
+
+
+def _chunk_key(key: str | None, index: int, chunks: int) -> str | None:
+    """The caller's key for one chunk of several (``None``: the engine mints one)."""
+    if key is None or chunks == 1:
+        return key
+    return f"{key}-{index}"
 
 
 def _settings(
-    tracking_mode: str | None, tracking_start_date: dt.date | str | None
+    tracking_mode: str | None,
+    tracking_start_date: dt.date | str | None,
+    tracking_end_date: dt.date | str | None,
+    *,
+    prefix: str = "",
 ) -> dict[str, str]:
     """The optional per-creator create fields, only those the caller set."""
-    settings: dict[str, str] = {}
-    if tracking_mode is not None:
-        settings["tracking_mode"] = _tracking_mode("tracking_mode", tracking_mode)
-    if tracking_start_date is not None:
-        settings["tracking_start_date"] = date_arg("tracking_start_date", tracking_start_date)
-    return settings
+    start, end = date_range(
+        f"{prefix}tracking_start_date",
+        tracking_start_date,
+        f"{prefix}tracking_end_date",
+        tracking_end_date,
+    )
+    return body_of(
+        {
+            "tracking_mode": optional(
+                choice_arg, f"{prefix}tracking_mode", tracking_mode, TRACKING_MODES
+            ),
+            "tracking_start_date": start,
+            "tracking_end_date": end,
+        }
+    )
 
 
 def _bulk_create_result(reply: Reply, sent: tuple[str, ...]) -> CreateManyResult:
     """Sort one chunk's per-handle results into created, reactivated and failed."""
-    data = unwrap(reply)
+    data = ENVELOPE.unwrap(reply)
     # The contract says {"results": [...]}; a bare list is the other plausible reading.
     entries = data.get("results") if isinstance(data, Mapping) else data
     items: list[_BulkCreateItem] = decode(
@@ -305,7 +364,10 @@ def _bulk_create_result(reply: Reply, sent: tuple[str, ...]) -> CreateManyResult
                     field=f"data.results[{index}].creator",
                     request_id=reply.request_id,
                 )
-            (created if item.status == "created" else reactivated).append(item.creator)
+            if item.status == "created":
+                created.append(item.creator)
+            else:
+                reactivated.append(attrs.evolve(item.creator, reactivated=True))
         else:
             # "failed", or a status this SDK does not know: never silently counted as added.
             code = item.code or (item.status if item.status != "failed" else None)

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from creatorsdk._engine.decoding import Id, Model
+from creatorsdk.trackagoat.aggregate_models import Annotation
 
 __all__ = [
     "Advisory",
@@ -37,6 +38,7 @@ __all__ = [
     "Schema",
     "ScrapeJob",
     "Series",
+    "TrackingDisableResult",
     "Video",
 ]
 
@@ -83,6 +85,9 @@ class Creator(Model):
     is_active: bool | None = None
     created_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
+    #: Set by the SDK, not sent by the API: a create answered 200 brought a removed creator
+    #: back (history kept) instead of adding a new one (201).
+    reactivated: bool = False
 
 
 @attrs.frozen
@@ -179,6 +184,21 @@ class BulkRemoveResult(Model):
 
 
 @attrs.frozen
+class TrackingDisableResult(Model):
+    """What ``videos.disable_tracking`` did: how many videos stopped being tracked, and the
+    ids the server did not find in the project."""
+
+    disabled_count: int = 0
+    not_found: tuple[Id, ...] = ()
+
+    def __add__(self, other: TrackingDisableResult) -> TrackingDisableResult:
+        return TrackingDisableResult(
+            disabled_count=self.disabled_count + other.disabled_count,
+            not_found=self.not_found + other.not_found,
+        )
+
+
+@attrs.frozen
 class BulkReenableResult(Model):
     """What ``creators.bulk_reenable`` did. Skipped: re-enabled less than 24 hours ago."""
 
@@ -221,12 +241,14 @@ class Series(Model):
 @attrs.frozen
 class AnalyticsResult(Model):
     """An ``/analytics`` response: the series, the prior-period comparison when asked for,
-    a campaign breakdown when sent, and the plan's retention (``None`` = unlimited)."""
+    the per-video breakdown when asked for, the annotations of the range, and the plan's
+    retention (``None`` = unlimited)."""
 
     series: tuple[Series, ...] = ()
     compare_series: tuple[Series, ...] | None = None
     breakdown_series: tuple[Series, ...] | None = None
     tier_retention_days: int | None = None
+    annotations: tuple[Annotation, ...] = ()
 
     def totals(self) -> dict[str, float]:
         """Each main series' :attr:`Series.total`, keyed by entity id."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from creatorsdk._engine.paging import AsyncPager
+from creatorsdk._resources.resource import Resource
 from creatorsdk.trackagoat._arguments import MAX_PAGE_SIZE
-from creatorsdk.trackagoat._listing import Resource, pager
+from creatorsdk.trackagoat._envelope import ENVELOPE
 from creatorsdk.trackagoat.models import Project
 
 __all__ = ["Projects"]
 
 
-class Projects(Resource):
+class Projects(Resource, envelope=ENVELOPE):
     """``GET /projects``."""
 
     def list(self, *, limit: int = MAX_PAGE_SIZE, cursor: str | None = None) -> AsyncPager[Project]:
         """Every project of the key's organization, ``limit`` per page (1-100)."""
-        return pager(self._client, "/projects", Project, limit=limit, cursor=cursor)
+        return self._list("/projects", Project, limit=limit, cursor=cursor)

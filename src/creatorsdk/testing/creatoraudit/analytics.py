@@ -1,7 +1,8 @@
 """Numbers computed from the history: windowed metrics, overview, leaderboard, analytics.
 
-Day ranges are inclusive day numbers (see :mod:`.history`). Every figure is a sum of what the
-videos gained inside the range, so the endpoints agree with each other and with the deltas.
+Day ranges are inclusive day numbers (see :mod:`creatorsdk.testing._dates`). Every figure is a
+sum of what the videos gained inside the range, so the endpoints agree with each other and with
+the deltas.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from collections.abc import Iterable
 from itertools import chain
 from typing import Any
 
-from creatorsdk.testing.creatoraudit.params import date_of_day
+from creatorsdk.testing._dates import date_of_day
 from creatorsdk.testing.creatoraudit.store import Store
 
 __all__ = [

@@ -1,33 +1,35 @@
-"""The CreatorAudit ASGI app: a gateway (auth, limits, content negotiation) before the routes.
+"""The CreatorAudit ASGI app: the routes behind CreatorAudit's hooks of the shared gateway.
 
-The gateway does what the real service does before any endpoint runs, in this order: request
-id, API key (401/403), rate limit (429; its headers go on every authenticated response),
-``Accept`` (406), scope (403 ``INSUFFICIENT_SCOPE``), injected API-level faults, then the body
-(415, 400). Every error anywhere becomes a problem+json response carrying the request id.
+The gateway (:mod:`creatorsdk.testing._gateway`) gives each request its id; these hooks do what
+the real service does before any endpoint runs, in this order: API key (401/403), rate limit
+(429; its headers go on every authenticated response), ``Accept`` (406), scope (403
+``INSUFFICIENT_SCOPE``), injected API-level faults, then the body (415, 400). Every error
+anywhere becomes a problem+json response carrying the request id.
 """
 
 from __future__ import annotations
 
 import json
-import logging
-import uuid
+from collections.abc import Mapping
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.routing import Route, Router
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope
 
-from creatorsdk.testing._faults import FAULT_SCOPE_KEY
+from creatorsdk.testing._gateway import Gateway, InjectedErrors
 from creatorsdk.testing._middleware import read_body
 from creatorsdk.testing._routing import UUID, Handler, method_route
 from creatorsdk.testing.creatoraudit import routes_accounts as accounts
 from creatorsdk.testing.creatoraudit import routes_creators as creators
+from creatorsdk.testing.creatoraudit import routes_deltas_query as deltas_query
 from creatorsdk.testing.creatoraudit import routes_org as org
 from creatorsdk.testing.creatoraudit import routes_videos as videos
-from creatorsdk.testing.creatoraudit.problems import ApiError, problem_response
-from creatorsdk.testing.creatoraudit.state import CONTEXT_KEY, ApiKey, ApiState, RequestContext
+from creatorsdk.testing.creatoraudit.context import ApiKey, ApiState, RequestContext
+from creatorsdk.testing.creatoraudit.errors import ApiError, problem_response
 
-__all__ = ["PREFIX", "PUBLIC_PATHS", "Gateway", "build_app"]
+__all__ = ["PREFIX", "PUBLIC_PATHS", "CreatorAuditGateway", "build_app"]
 
 PREFIX = "/v2"
 #: Endpoints without authentication, rate limits or faults.
@@ -40,13 +42,12 @@ READ_ONLY_POSTS = frozenset(
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 _JSON_RANGES = frozenset({"*/*", "application/*", "application/json", "application/problem+json"})
-_INJECTED = {
+_INJECTED: InjectedErrors = {
     "error_503": (503, "SERVICE_UNAVAILABLE", "The service is temporarily unavailable; retry."),
     "error_500": (500, "INTERNAL_ERROR", "An unexpected error occurred."),
     "error_502": (502, "UPSTREAM_ERROR", "The platform did not answer; retry later."),
     "error_429": (429, "RATE_LIMITED", "Rate limit exceeded."),
 }
-_log = logging.getLogger("creatorsdk.testing")
 
 
 def _route(path: str, **handlers: Handler) -> Route:
@@ -72,7 +73,7 @@ def _routes() -> list[Route]:
         _route("/account-videos", GET=videos.list_account_videos),
         _route("/account-videos/metrics", POST=videos.account_videos_metrics),
         _route("/videos", GET=videos.list_videos, POST=videos.create_video),
-        _route("/videos/deltas", POST=videos.video_deltas),
+        _route("/videos/deltas", GET=deltas_query.video_deltas_query, POST=videos.video_deltas),
         _route("/videos/metrics", POST=videos.videos_metrics),
         _route(
             f"/videos/{one}",
@@ -97,58 +98,20 @@ def _routes() -> list[Route]:
     ]
 
 
-def build_app(state: ApiState) -> Gateway:
+def build_app(state: ApiState) -> CreatorAuditGateway:
     """The whole CreatorAudit API over ``state``."""
-    return Gateway(Router(routes=_routes()), state)
+    return CreatorAuditGateway(Router(routes=_routes()), state)
 
 
-class Gateway:
-    """Admits each request (see the module docstring), routes it, and renders every error."""
+class CreatorAuditGateway(Gateway[ApiState, RequestContext, ApiError]):
+    """Admits each request (see the module docstring) and renders errors as problem+json."""
 
-    def __init__(self, router: Router, state: ApiState) -> None:
-        self.router = router
-        self.state = state
+    fake_name = "FakeCreatorAudit"
+    context_type = RequestContext
+    error_type = ApiError
+    injected_errors = _INJECTED
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.router(scope, receive, send)
-            return
-        ctx = RequestContext(
-            request_id=f"req_{uuid.uuid4().hex}", state=self.state, fault=scope.get(FAULT_SCOPE_KEY)
-        )
-        scope[CONTEXT_KEY] = ctx
-        # With "app" in the scope, Starlette's router raises 404/405 as HTTPException for us
-        # to render as problems, instead of answering in plain text itself.
-        scope["app"] = self
-        started = False
-
-        async def stamped(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                extra = {"X-Request-ID": ctx.request_id, **ctx.rate_headers}
-                headers = [*message.get("headers", [])]
-                headers += [(k.lower().encode(), v.encode()) for k, v in extra.items()]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self._admit(scope, receive, ctx)
-            await self.router(scope, receive, stamped)
-            return
-        except ApiError as error:
-            problem = error
-        except HTTPException as error:
-            problem = _from_http(error, scope["path"])
-        except Exception:
-            if started:
-                raise
-            _log.exception("FakeCreatorAudit failed on %s %s", scope["method"], scope["path"])
-            problem = ApiError(500, "INTERNAL_ERROR", "An unexpected error occurred.")
-        response = problem_response(problem, instance=scope["path"], request_id=ctx.request_id)
-        await response(scope, receive, stamped)
-
-    async def _admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
+    async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
         headers = Headers(scope=scope)
         path, method = scope["path"], scope["method"]
         if path.startswith(f"{PREFIX}/") and path not in PUBLIC_PATHS:
@@ -158,9 +121,28 @@ class Gateway:
             raise ApiError(406, "NOT_ACCEPTABLE", "This API only answers in JSON.")
         if ctx.key is not None:
             _check_scope(ctx.key, method, path)
-            _inject_fault(ctx)
+            self.raise_injected_fault(ctx.fault)
         if method in _BODY_METHODS:
             await _read_body(headers, receive, ctx)
+
+    def response_headers(self, ctx: RequestContext) -> Mapping[str, str]:
+        return ctx.rate_headers
+
+    def from_http(self, error: HTTPException, path: str) -> ApiError:
+        if error.status_code == 405:
+            allowed = sorted(m.strip() for m in (error.headers or {}).get("Allow", "").split(","))
+            return ApiError(
+                405,
+                "METHOD_NOT_ALLOWED",
+                f"{path} does not allow this method.",
+                headers={"Allow": ", ".join(allowed)},
+            )
+        if error.status_code == 404:
+            return ApiError(404, "NOT_FOUND", f"No endpoint or resource at {path}.")
+        return ApiError(error.status_code, "BAD_REQUEST", error.detail)
+
+    def render(self, error: ApiError, path: str, request_id: str) -> Response:
+        return problem_response(error, instance=path, request_id=request_id)
 
     def _authenticate(self, authorization: str | None) -> ApiKey:
         scheme, _, secret = (authorization or "").partition(" ")
@@ -210,30 +192,6 @@ def _accepts_json(accept: str | None) -> bool:
         if quality > 0 and media.lower() in _JSON_RANGES:
             return True
     return False
-
-
-def _from_http(error: HTTPException, path: str) -> ApiError:
-    if error.status_code == 405:
-        allowed = sorted(m.strip() for m in (error.headers or {}).get("Allow", "").split(","))
-        return ApiError(
-            405,
-            "METHOD_NOT_ALLOWED",
-            f"{path} does not allow this method.",
-            headers={"Allow": ", ".join(allowed)},
-        )
-    if error.status_code == 404:
-        return ApiError(404, "NOT_FOUND", f"No endpoint or resource at {path}.")
-    return ApiError(error.status_code, "BAD_REQUEST", error.detail)
-
-
-def _inject_fault(ctx: RequestContext) -> None:
-    fault = ctx.fault
-    if fault is None or fault.kind not in _INJECTED:
-        return
-    fault.applied()
-    status, code, detail = _INJECTED[fault.kind]
-    retry = {"Retry-After": str(fault.plan.retry_after)} if status == 429 else {}
-    raise ApiError(status, code, detail, headers=retry)
 
 
 async def _read_body(headers: Headers, receive: Receive, ctx: RequestContext) -> None:

@@ -11,10 +11,10 @@ from creatorsdk.testing._faults import FaultPlan
 from creatorsdk.testing._harness import FakeServer
 from creatorsdk.testing._limiters import LIMITER_KINDS, make_limiter
 from creatorsdk.testing.creatoraudit.app import PREFIX, build_app
+from creatorsdk.testing.creatoraudit.context import ApiKey, ApiState
 from creatorsdk.testing.creatoraudit.generator import VideosPerAccount, populate
-from creatorsdk.testing.creatoraudit.idempotency import IdempotencyCache
+from creatorsdk.testing.creatoraudit.idempotency import idempotency_cache
 from creatorsdk.testing.creatoraudit.paging import Lister
-from creatorsdk.testing.creatoraudit.state import ApiKey, ApiState
 from creatorsdk.testing.creatoraudit.store import Store
 
 __all__ = ["FakeCreatorAudit"]
@@ -93,7 +93,7 @@ class FakeCreatorAudit(FakeServer):
                 ),
             },
             limiter=rate_limiter,
-            idempotency=IdempotencyCache(self.clock),
+            idempotency=idempotency_cache(self.clock),
             lister=Lister(self.store),
             account_quota=account_quota,
         )

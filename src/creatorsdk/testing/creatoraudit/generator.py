@@ -1,8 +1,9 @@
 """Seeded, deterministic demo data: creators, accounts, their videos, tracked videos.
 
 Everything is derived from one ``random.Random(seed)`` and the clock's "now", so the same seed
-on the same day gives the same organization. Histories are curves (see :mod:`.history`), so a
-large organization costs one small object per video, not hundreds of snapshots.
+on the same day gives the same organization. Histories are curves (see
+:mod:`creatorsdk.testing._history`), so a large organization costs one small object per video,
+not hundreds of snapshots.
 
 A few shapes are guaranteed whenever there is room for them, so tests can rely on finding
 them: both platforms among accounts, an account never scraped, a tracked video never scraped,
@@ -14,11 +15,11 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from creatorsdk.testing.creatoraudit.history import DAY, FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.creatoraudit.records import (
+from creatorsdk.testing._dates import DAY, day_of, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.creatoraudit.record_builders import (
     account_record,
     creator_record,
-    iso,
     video_record,
 )
 from creatorsdk.testing.creatoraudit.store import Store

@@ -7,21 +7,18 @@ after that key, so items inserted meanwhile never shift a page: nothing is skipp
 
 from __future__ import annotations
 
-import base64
-import binascii
 import bisect
 import dataclasses
-import hashlib
-import json
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from creatorsdk.testing._paging import decode_cursor, encode_cursor, listing_fingerprint
+from creatorsdk.testing.creatoraudit.errors import validation
 from creatorsdk.testing.creatoraudit.params import PLATFORMS, Reader
-from creatorsdk.testing.creatoraudit.problems import validation
 from creatorsdk.testing.creatoraudit.store import Store
 
-__all__ = ["Filter", "ListQuery", "ListSpec", "Lister", "Page", "encode_cursor", "parse_list_query"]
+__all__ = ["Filter", "ListQuery", "ListSpec", "Lister", "Page", "parse_list_query"]
 
 SortKey = tuple[Any, ...]
 
@@ -115,7 +112,7 @@ def parse_list_query(spec: ListSpec, params: Mapping[str, str]) -> ListQuery:
     filters = {f.name: v for f in spec.filters if (v := f.read(reader)) is not None}
     order_by, direction = _sort(spec, reader)
     reader.check()
-    fingerprint = _fingerprint(spec.name, filters, order_by, direction)
+    fingerprint = listing_fingerprint(spec.name, filters, order_by, direction, digest_size=8)
     after, emptied = _decode_cursor(params.get("cursor"), fingerprint)
     return ListQuery(
         limit=limit or 50,
@@ -145,29 +142,22 @@ def _sort(spec: ListSpec, reader: Reader) -> tuple[str, str]:
     return spec.default_order, direction or spec.default_direction
 
 
-def _fingerprint(name: str, filters: Mapping[str, Any], order_by: str, direction: str) -> str:
-    canonical = json.dumps([name, filters, order_by, direction], sort_keys=True)
-    return hashlib.blake2b(canonical.encode(), digest_size=8).hexdigest()
-
-
-def encode_cursor(fingerprint: str, after: SortKey | None, *, emptied: bool = False) -> str:
-    """An opaque cursor: base64url of a small JSON object."""
-    payload = {"f": fingerprint, "k": None if after is None else list(after), "e": int(emptied)}
-    raw = json.dumps(payload, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+def _cursor_after(fingerprint: str, after: SortKey | None, *, emptied: bool = False) -> str:
+    """An opaque cursor to the position after the sort key ``after``."""
+    after_key = None if after is None else list(after)
+    return encode_cursor({"f": fingerprint, "k": after_key, "e": int(emptied)})
 
 
 def _decode_cursor(cursor: str | None, fingerprint: str) -> tuple[SortKey | None, bool]:
     if cursor is None or cursor == "":
         return None, False
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        payload = json.loads(raw)
+        payload = decode_cursor(cursor)
         after = payload["k"]
         issued_for, emptied = str(payload["f"]), bool(payload["e"])
         if after is not None and (not isinstance(after, list) or len(after) != 3):
             raise ValueError("bad key")
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError):
         raise validation([("cursor", "is not a cursor this API issued")]) from None
     if issued_for != fingerprint:
         raise validation(
@@ -189,7 +179,7 @@ class Lister:
         """The page after the query's cursor; ``empty`` serves no items but the same position."""
         items, keys = self._sorted(spec, query)
         if empty:
-            cursor = encode_cursor(query.fingerprint, query.after, emptied=True)
+            cursor = _cursor_after(query.fingerprint, query.after, emptied=True)
             return Page([], True, cursor, len(items))
         try:
             if query.direction == "asc":
@@ -205,7 +195,7 @@ class Lister:
         next_cursor = None
         if has_next:
             last = spec.sort_key(query.order_by)(chunk[-1])
-            next_cursor = encode_cursor(query.fingerprint, last)
+            next_cursor = _cursor_after(query.fingerprint, last)
         return Page(chunk, has_next, next_cursor, len(items))
 
     def _sorted(self, spec: ListSpec, query: ListQuery) -> tuple[list[Any], list[SortKey]]:

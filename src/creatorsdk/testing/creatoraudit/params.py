@@ -7,14 +7,14 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from creatorsdk.testing.creatoraudit.problems import FieldError, validation
+from creatorsdk.testing._dates import day_of_date
+from creatorsdk.testing.creatoraudit.errors import FieldError, validation
 
-__all__ = ["PLATFORMS", "Reader", "date_of_day", "day_of_date", "is_uuid"]
+__all__ = ["PLATFORMS", "Reader", "is_uuid", "object_body"]
 
 PLATFORMS = ("instagram", "tiktok")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_EPOCH = dt.date(1970, 1, 1)
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no"}
 
@@ -24,14 +24,11 @@ def is_uuid(value: object) -> bool:
     return isinstance(value, str) and _UUID.match(value) is not None
 
 
-def day_of_date(value: dt.date) -> int:
-    """The day number (days since the epoch) of a date."""
-    return (value - _EPOCH).days
-
-
-def date_of_day(day: int) -> dt.date:
-    """The date of a day number."""
-    return _EPOCH + dt.timedelta(days=day)
+def object_body(body: Any) -> dict[str, Any]:
+    """The request body, which must be a JSON object."""
+    if not isinstance(body, dict):
+        raise validation([("body", "must be a JSON object")])
+    return body
 
 
 class Reader:

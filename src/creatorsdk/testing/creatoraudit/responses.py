@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.creatoraudit.problems import validation
+from creatorsdk.testing._json import dump
 
-__all__ = ["dump", "json_response", "object_body"]
-
-
-def dump(payload: Any) -> bytes:
-    """Compact UTF-8 JSON."""
-    return json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+__all__ = ["json_response"]
 
 
 def json_response(
@@ -36,13 +30,6 @@ def json_response(
         if _matches(request.headers.get("if-none-match"), etag):
             return Response(status_code=304, headers=out)
     return Response(body, status_code=status, headers=out, media_type="application/json")
-
-
-def object_body(body: Any) -> dict[str, Any]:
-    """The request body, which must be a JSON object."""
-    if not isinstance(body, dict):
-        raise validation([("body", "must be a JSON object")])
-    return body
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:

@@ -8,18 +8,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from creatorsdk.testing.creatoraudit.analytics import account_metrics
-from creatorsdk.testing.creatoraudit.endpoints import (
-    batch_meta,
-    created,
-    find,
-    idempotent_create,
-    serve_list,
-)
+from creatorsdk.testing.creatoraudit.context import context
+from creatorsdk.testing.creatoraudit.errors import ApiError, conflict
+from creatorsdk.testing.creatoraudit.idempotency import idempotent_create
 from creatorsdk.testing.creatoraudit.paging import Filter, ListSpec
-from creatorsdk.testing.creatoraudit.params import PLATFORMS, Reader
-from creatorsdk.testing.creatoraudit.problems import ApiError, conflict
-from creatorsdk.testing.creatoraudit.responses import json_response, object_body
-from creatorsdk.testing.creatoraudit.state import context
+from creatorsdk.testing.creatoraudit.params import PLATFORMS, Reader, object_body
+from creatorsdk.testing.creatoraudit.responses import json_response
+from creatorsdk.testing.creatoraudit.route_helpers import batch_meta, created, find, serve_list
 
 __all__ = [
     "ACCOUNTS",

@@ -7,14 +7,15 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from creatorsdk.testing._dates import date_of_day, day_of_date, iso
 from creatorsdk.testing.creatoraudit.analytics import creator_analytics, top_creators
-from creatorsdk.testing.creatoraudit.endpoints import created, find, idempotent_create, serve_list
+from creatorsdk.testing.creatoraudit.context import context
+from creatorsdk.testing.creatoraudit.errors import conflict, not_found, validation
+from creatorsdk.testing.creatoraudit.idempotency import idempotent_create
 from creatorsdk.testing.creatoraudit.paging import Filter, ListSpec
-from creatorsdk.testing.creatoraudit.params import Reader, date_of_day, day_of_date
-from creatorsdk.testing.creatoraudit.problems import conflict, not_found, validation
-from creatorsdk.testing.creatoraudit.records import iso
-from creatorsdk.testing.creatoraudit.responses import json_response, object_body
-from creatorsdk.testing.creatoraudit.state import context
+from creatorsdk.testing.creatoraudit.params import Reader, object_body
+from creatorsdk.testing.creatoraudit.responses import json_response
+from creatorsdk.testing.creatoraudit.route_helpers import created, find, serve_list
 
 __all__ = [
     "CREATORS",

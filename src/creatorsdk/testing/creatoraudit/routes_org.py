@@ -8,10 +8,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from creatorsdk.testing.creatoraudit.analytics import overview
+from creatorsdk.testing.creatoraudit.context import context
 from creatorsdk.testing.creatoraudit.params import Reader
-from creatorsdk.testing.creatoraudit.records import ETL_VERSION
+from creatorsdk.testing.creatoraudit.record_builders import ETL_VERSION
 from creatorsdk.testing.creatoraudit.responses import json_response
-from creatorsdk.testing.creatoraudit.state import context
 
 __all__ = ["health", "meta", "overview_route", "search", "whoami"]
 

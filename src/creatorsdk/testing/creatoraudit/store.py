@@ -1,4 +1,4 @@
-"""The fake's state: the resources as served, plus the history behind every number."""
+"""The fake's data store: the resources as served, plus the history behind every number."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ from collections import defaultdict
 from typing import Any
 
 from creatorsdk.testing._clock import Clock
-from creatorsdk.testing.creatoraudit.history import FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.creatoraudit.records import (
+from creatorsdk.testing._dates import day_of, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.creatoraudit.record_builders import (
     account_record,
     creator_record,
-    iso,
     video_record,
 )
 

@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any, Final
 
-from creatorsdk.testing.creatoraudit.history import ViewCurve, day_of
-from creatorsdk.testing.trackagoat.records import date_of_day, day_of_date
+from creatorsdk.testing._dates import date_of_day, day_of, day_of_date
+from creatorsdk.testing._history import ViewCurve
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [

@@ -1,8 +1,9 @@
-"""The trackagoat ASGI app: a gateway (auth, limits, scopes, faults, body) before the routes.
+"""The trackagoat ASGI app: the routes behind trackagoat's hooks of the shared gateway.
 
-In order, per request: a request id (``X-Request-ID`` on every response, errors included),
-the API key (401 ``invalid_api_key``), the per-key rolling window (429 with ``Retry-After``),
-the org's daily quota (429 with ``meta.retryAfter`` and no ``Retry-After``), the scope (403
+The gateway (:mod:`creatorsdk.testing._gateway`) gives each request its id (``X-Request-ID`` on
+every response, errors included); then, in order, these hooks check the API key (401
+``invalid_api_key``), the per-key rolling window (429 with ``Retry-After``), the org's daily
+quota (429 with ``meta.retryAfter`` and no ``Retry-After``), the scope (403
 ``insufficient_scope``), injected API-level faults, then the JSON body (400 ``invalid_body``).
 Every error anywhere becomes the ``{data: null, error, meta: {code}}`` envelope.
 """
@@ -10,15 +11,14 @@ Every error anywhere becomes the ``{data: null, error, meta: {code}}`` envelope.
 from __future__ import annotations
 
 import json
-import logging
-import uuid
 
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 from starlette.routing import Route, Router
-from starlette.types import Message, Receive, Scope, Send
+from starlette.types import Receive, Scope
 
-from creatorsdk.testing._faults import FAULT_SCOPE_KEY
+from creatorsdk.testing._gateway import Gateway, InjectedErrors
 from creatorsdk.testing._middleware import read_body
 from creatorsdk.testing._routing import UUID, Handler, method_route
 from creatorsdk.testing.trackagoat import routes_analytics as analytics
@@ -26,21 +26,22 @@ from creatorsdk.testing.trackagoat import routes_campaigns as campaigns
 from creatorsdk.testing.trackagoat import routes_creators as creators
 from creatorsdk.testing.trackagoat import routes_org as org
 from creatorsdk.testing.trackagoat import routes_videos as videos
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body
+from creatorsdk.testing.trackagoat.context import ApiKey, ApiState, RequestContext
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_body
 from creatorsdk.testing.trackagoat.plans import seconds_to_midnight
-from creatorsdk.testing.trackagoat.state import CONTEXT_KEY, ApiKey, ApiState, RequestContext
+from creatorsdk.testing.trackagoat.routes_payouts import payout_routes
+from creatorsdk.testing.trackagoat.routes_reporting import reporting_routes
 
-__all__ = ["PREFIX", "Gateway", "build_app"]
+__all__ = ["PREFIX", "TrackAGoatGateway", "build_app"]
 
 PREFIX = "/api/v1"
 _WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
-_INJECTED = {
+_INJECTED: InjectedErrors = {
     "error_503": (503, "service_unavailable", "The service is temporarily unavailable."),
     "error_500": (500, "internal_error", "Internal server error."),
     "error_502": (502, "bad_gateway", "An upstream service did not answer."),
     "error_429": (429, "rate_limit_exceeded", "Too many requests."),
 }
-_log = logging.getLogger("creatorsdk.testing")
 
 
 def _route(path: str, **handlers: Handler) -> Route:
@@ -75,6 +76,8 @@ def _routes() -> list[Route]:
         ),
         _route(f"/campaigns/{one}/items", POST=campaigns.add_item, DELETE=campaigns.remove_item),
         _route("/analytics", GET=analytics.query),
+        *payout_routes(_route),
+        *reporting_routes(_route),
         *(
             _route(f"/{kind}/{one}/stats", GET=org.removed_stats)
             for kind in ("creators", "campaigns", "videos")
@@ -82,55 +85,20 @@ def _routes() -> list[Route]:
     ]
 
 
-def build_app(state: ApiState) -> Gateway:
+def build_app(state: ApiState) -> TrackAGoatGateway:
     """The whole trackagoat API over ``state``."""
-    return Gateway(Router(routes=_routes()), state)
+    return TrackAGoatGateway(Router(routes=_routes()), state)
 
 
-class Gateway:
-    """Admits each request (see the module docstring), routes it, and renders every error."""
+class TrackAGoatGateway(Gateway[ApiState, RequestContext, ApiError]):
+    """Admits each request (see the module docstring) and renders errors as envelopes."""
 
-    def __init__(self, router: Router, state: ApiState) -> None:
-        self.router = router
-        self.state = state
+    fake_name = "FakeTrackAGoat"
+    context_type = RequestContext
+    error_type = ApiError
+    injected_errors = _INJECTED
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.router(scope, receive, send)
-            return
-        ctx = RequestContext(
-            request_id=f"req_{uuid.uuid4().hex}", state=self.state, fault=scope.get(FAULT_SCOPE_KEY)
-        )
-        scope[CONTEXT_KEY] = ctx
-        # With "app" in the scope, Starlette's router raises 404/405 as HTTPException for us
-        # to render as envelopes, instead of answering in plain text itself.
-        scope["app"] = self
-        started = False
-
-        async def stamped(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                headers = [*message.get("headers", []), (b"x-request-id", ctx.request_id.encode())]
-                message = {**message, "headers": headers}
-            await send(message)
-
-        try:
-            await self._admit(scope, receive, ctx)
-            await self.router(scope, receive, stamped)
-            return
-        except ApiError as error:
-            problem = error
-        except HTTPException as error:
-            problem = _from_http(error, scope["path"])
-        except Exception:
-            if started:
-                raise
-            _log.exception("FakeTrackAGoat failed on %s %s", scope["method"], scope["path"])
-            problem = ApiError(500, "internal_error", "Internal server error.")
-        await problem.response()(scope, receive, stamped)
-
-    async def _admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
+    async def admit(self, scope: Scope, receive: Receive, ctx: RequestContext) -> None:
         headers = Headers(scope=scope)
         method = scope["method"]
         key = ctx.key = self._authenticate(headers.get("authorization"))
@@ -143,7 +111,7 @@ class Gateway:
                 f"This action requires the 'write' scope. Granted: [{granted}]",
                 meta={"required": "write", "granted": list(key.scopes)},
             )
-        _inject_fault(ctx)
+        self.raise_injected_fault(ctx.fault)
         if method in _WRITE_METHODS:
             raw = await read_body(receive)
             if raw:
@@ -151,6 +119,22 @@ class Gateway:
                     ctx.body = json.loads(raw)
                 except (ValueError, RecursionError):
                     raise bad_body("The request body is not valid JSON.") from None
+
+    def from_http(self, error: HTTPException, path: str) -> ApiError:
+        if error.status_code == 405:
+            allowed = (error.headers or {}).get("Allow", "")
+            return ApiError(
+                405,
+                "method_not_allowed",
+                f"{path} does not allow this method.",
+                headers={"Allow": allowed},
+            )
+        if error.status_code == 404:
+            return ApiError(404, "not_found", f"No endpoint or resource at {path}.")
+        return ApiError(error.status_code, "invalid_params", str(error.detail))
+
+    def render(self, error: ApiError, path: str, request_id: str) -> Response:
+        return error.response()
 
     def _authenticate(self, authorization: str | None) -> ApiKey:
         scheme, _, secret = (authorization or "").partition(" ")
@@ -179,27 +163,3 @@ class Gateway:
                 "Rate limit exceeded",
                 meta={"retryAfter": seconds_to_midnight(now)},
             )
-
-
-def _from_http(error: HTTPException, path: str) -> ApiError:
-    if error.status_code == 405:
-        allowed = (error.headers or {}).get("Allow", "")
-        return ApiError(
-            405,
-            "method_not_allowed",
-            f"{path} does not allow this method.",
-            headers={"Allow": allowed},
-        )
-    if error.status_code == 404:
-        return ApiError(404, "not_found", f"No endpoint or resource at {path}.")
-    return ApiError(error.status_code, "invalid_params", str(error.detail))
-
-
-def _inject_fault(ctx: RequestContext) -> None:
-    fault = ctx.fault
-    if fault is None or fault.kind not in _INJECTED:
-        return
-    fault.applied()
-    status, code, message = _INJECTED[fault.kind]
-    retry = {"Retry-After": str(fault.plan.retry_after)} if status == 429 else {}
-    raise ApiError(status, code, message, headers=retry)

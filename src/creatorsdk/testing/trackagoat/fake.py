@@ -10,11 +10,14 @@ from typing import ClassVar
 from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._faults import FaultPlan
 from creatorsdk.testing._harness import FakeServer
+from creatorsdk.testing.trackagoat.annotations import AnnotationBook
 from creatorsdk.testing.trackagoat.app import PREFIX, build_app
+from creatorsdk.testing.trackagoat.context import ApiKey, ApiState
 from creatorsdk.testing.trackagoat.generator import populate
-from creatorsdk.testing.trackagoat.idempotency import IdempotencyCache
+from creatorsdk.testing.trackagoat.idempotency import idempotency_cache
+from creatorsdk.testing.trackagoat.payout_seed import seed_payouts
+from creatorsdk.testing.trackagoat.payouts import PayoutLedger
 from creatorsdk.testing.trackagoat.plans import DailyCounter, SlidingWindow, plan_limits
-from creatorsdk.testing.trackagoat.state import ApiKey, ApiState
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = ["FakeTrackAGoat"]
@@ -34,7 +37,9 @@ class FakeTrackAGoat(FakeServer):
     ``latency_jitter``, ``faults`` and ``clock`` as for every fake.
 
     :attr:`api_key` reads and writes, :attr:`read_only_api_key` only reads; :attr:`store` is
-    the live state and :attr:`limits` the plan limits in force (change them mid-test).
+    the live state, :attr:`payouts` the payout ledger (methods, structures, assignments,
+    accruals, payments), :attr:`annotations` the chart annotations and :attr:`limits` the plan
+    limits in force (change them mid-test).
     """
 
     api_prefix: ClassVar[str] = PREFIX
@@ -80,6 +85,10 @@ class FakeTrackAGoat(FakeServer):
             campaigns=campaigns,
             history_days=history_days,
         )
+        self.payouts = PayoutLedger(self.store, org_id, seed)
+        seed_payouts(self.payouts, self.store, seed=seed)
+        self.annotations = AnnotationBook(self.store, org_id, seed)
+        self.annotations.seed()
         self._state = ApiState(
             store=self.store,
             org_id=org_id,
@@ -94,7 +103,9 @@ class FakeTrackAGoat(FakeServer):
             else SlidingWindow(rate_limit, rate_window, self.clock),
             api_requests=DailyCounter(self.clock),
             manual_scrapes=DailyCounter(self.clock),
-            idempotency=IdempotencyCache(self.clock),
+            idempotency=idempotency_cache(self.clock),
+            payouts=self.payouts,
+            annotations=self.annotations,
         )
         self._mount(build_app(self._state))
 

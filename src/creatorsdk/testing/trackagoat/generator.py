@@ -13,12 +13,11 @@ from __future__ import annotations
 import random
 from typing import Any, Final
 
-from creatorsdk.testing.creatoraudit.history import DAY, FollowerCurve
-from creatorsdk.testing.trackagoat.records import (
+from creatorsdk.testing._dates import DAY, date_of_day, iso
+from creatorsdk.testing._history import FollowerCurve
+from creatorsdk.testing.trackagoat.record_builders import (
     campaign_record,
     creator_record,
-    date_of_day,
-    iso,
     project_record,
 )
 from creatorsdk.testing.trackagoat.store import Store

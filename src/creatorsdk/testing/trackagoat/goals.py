@@ -5,9 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Final
 
-from creatorsdk.testing.creatoraudit.history import DAY
+from creatorsdk.testing._dates import DAY, date_of_day, day_of_date, iso
 from creatorsdk.testing.trackagoat.analytics import Daily, resolve
-from creatorsdk.testing.trackagoat.records import date_of_day, day_of_date, iso
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = ["compliance"]

@@ -7,18 +7,21 @@ added or removed meanwhile never shift a page: nothing is skipped or served twic
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
-import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.trackagoat.envelope import bad_query, ok
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing._paging import (
+    decode_cursor,
+    empties_page,
+    encode_cursor,
+    listing_fingerprint,
+)
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import bad_query
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["DEFAULT_LIMIT", "MAX_LIMIT", "serve_list"]
 
@@ -32,18 +35,22 @@ def serve_list(
     filters: Mapping[str, Any],
     records: Iterable[dict[str, Any]],
     serve: Callable[[dict[str, Any]], dict[str, Any]] = dict,
+    *,
+    rank: Callable[[str], int] | None = None,
 ) -> Response:
-    """One page of ``records`` (already filtered) in insertion order, as an envelope."""
+    """One page of ``records`` (already filtered) in insertion order, as an envelope.
+
+    ``rank`` gives a record's insertion rank by id (default: the store's order).
+    """
     ctx = context(request)
-    store = ctx.state.store
+    order = ctx.state.store.order if rank is None else rank
     limit = _limit(request.query_params.get("limit"))
-    fingerprint = _fingerprint(name, filters)
+    fingerprint = listing_fingerprint(name, filters, digest_size=6)
     after, emptied = _decode(request.query_params.get("cursor"), fingerprint)
-    ranked = sorted((store.order(r["id"]), r) for r in records if store.order(r["id"]) > after)
-    fault = ctx.fault
-    # A page right after an injected empty one is always served, so a listing always advances.
-    if fault is not None and fault.kind == "empty_page" and not emptied:
-        fault.applied()
+    ranked = sorted(
+        ((order(r["id"]), r) for r in records if order(r["id"]) > after), key=lambda p: p[0]
+    )
+    if empties_page(ctx.fault, was_emptied=emptied):
         same_place = _encode(fingerprint, after, emptied=True)
         return ok([], meta={"nextCursor": same_place, "hasMore": True})
     chunk = ranked[:limit]
@@ -64,23 +71,17 @@ def _limit(raw: str | None) -> int:
     return value
 
 
-def _fingerprint(name: str, filters: Mapping[str, Any]) -> str:
-    canonical = json.dumps([name, filters], sort_keys=True)
-    return hashlib.blake2b(canonical.encode(), digest_size=6).hexdigest()
-
-
 def _encode(fingerprint: str, after: int, *, emptied: bool = False) -> str:
-    raw = json.dumps({"f": fingerprint, "a": after, "e": int(emptied)}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+    return encode_cursor({"f": fingerprint, "a": after, "e": int(emptied)})
 
 
 def _decode(cursor: str | None, fingerprint: str) -> tuple[int, bool]:
     if not cursor:
         return -1, False
     try:
-        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        payload = decode_cursor(cursor)
         after, issued_for, emptied = int(payload["a"]), str(payload["f"]), bool(payload["e"])
-    except (ValueError, KeyError, TypeError, binascii.Error):
+    except (ValueError, KeyError, TypeError):
         raise bad_query("cursor is not a cursor this API issued") from None
     if issued_for != fingerprint:
         raise bad_query("cursor was issued for a listing with other filters; start again")

@@ -7,13 +7,33 @@ import re
 from collections.abc import Collection, Mapping
 from typing import Any, Final
 
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, bad_query
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_body, bad_query
 
-__all__ = ["UNSET", "Fields", "body_object", "query_date", "query_uuid"]
+__all__ = [
+    "HANDLE",
+    "UNSET",
+    "Fields",
+    "body_object",
+    "normalise_handle",
+    "query_date",
+    "query_uuid",
+]
 
 _UUID: Final = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}")
 #: A field the body did not contain (``None`` is an explicit JSON null).
 UNSET: Final = object()
+
+
+#: The documented handle rule: 1-30 letters, digits, ``.``, ``_`` or ``-``.
+HANDLE: Final = re.compile(r"[A-Za-z0-9._-]{1,30}")
+
+
+def normalise_handle(value: object) -> str | None:
+    """A handle as stored (leading ``@`` stripped), or ``None`` when it breaks the rule."""
+    if not isinstance(value, str):
+        return None
+    handle = value.strip().removeprefix("@")
+    return handle if HANDLE.fullmatch(handle) else None
 
 
 def body_object(body: Any, allowed: Collection[str]) -> Fields:

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Final
 
 from creatorsdk.testing._clock import Clock
+from creatorsdk.testing._dates import DAY, day_of
 
 __all__ = ["PLANS", "DailyCounter", "SlidingWindow", "plan_limits", "seconds_to_midnight"]
 
-DAY: Final = 86_400
 
 #: The tier table of the limits guide. ``None`` is unlimited; the limits the guide gives no
 #: number for (videos, campaigns, campaign items) are unlimited unless a test sets them.
@@ -23,6 +23,7 @@ PLANS: Final[Mapping[str, Mapping[str, int | None]]] = {
         "max_api_requests_per_day": 0,
         "max_manual_scrape_triggers_per_day": 1,
         "stats_history_retention_days": 30,
+        "max_payout_methods_per_org": 6,
     },
     "starter": {
         "max_creators_per_org": 50,
@@ -31,6 +32,7 @@ PLANS: Final[Mapping[str, Mapping[str, int | None]]] = {
         "max_api_requests_per_day": 1_000,
         "max_manual_scrape_triggers_per_day": 10,
         "stats_history_retention_days": 365,
+        "max_payout_methods_per_org": 10,
     },
     "ultra": {
         "max_creators_per_org": 300,
@@ -39,12 +41,14 @@ PLANS: Final[Mapping[str, Mapping[str, int | None]]] = {
         "max_api_requests_per_day": 50_000,
         "max_manual_scrape_triggers_per_day": 100,
         "stats_history_retention_days": None,
+        "max_payout_methods_per_org": None,
     },
 }
 _UNSET_ELSEWHERE: Final = (
     "max_tracked_videos_per_org",
     "max_campaigns_per_project",
     "max_campaign_items_per_campaign",
+    "max_payout_structures_per_project",
 )
 
 
@@ -106,7 +110,7 @@ class DailyCounter:
 
     def current(self) -> int:
         """Today's count."""
-        day = int(self._clock() // DAY)
+        day = day_of(self._clock())
         if day != self._day:
             self._day, self.count = day, 0
         return self.count

@@ -11,7 +11,7 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.creatoraudit.history import day_of
+from creatorsdk.testing._dates import date_of_day, day_of, day_of_date
 from creatorsdk.testing.trackagoat.analytics import (
     DERIVED,
     NOT_FOR_VIDEOS,
@@ -21,10 +21,11 @@ from creatorsdk.testing.trackagoat.analytics import (
     bucket_series,
     resolve,
 )
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_query, not_found, ok
+from creatorsdk.testing.trackagoat.breakdown import BREAKDOWNS, breakdown_series
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_query, not_found
 from creatorsdk.testing.trackagoat.params import query_date, query_uuid
-from creatorsdk.testing.trackagoat.records import date_of_day, day_of_date
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["query"]
 
@@ -57,6 +58,7 @@ async def query(request: Request) -> Response:
         raise bad_query("base_metric applies only to growth_rate_pop")
     compare = _choice(params, "compare", ("prior_period",), "")
     output = _choice(params, "format", ("json", "csv"), "json")
+    breakdown = _choice(params, "breakdown", BREAKDOWNS, "")
     today = _today(store.clock(), params.get("tz"))
     end = _day(query_date(params, "to"), today)
     start = _day(query_date(params, "from"), end - 29)
@@ -72,6 +74,8 @@ async def query(request: Request) -> Response:
             meta={"retentionDays": retention, "earliestDate": earliest},
         )
     subjects = [_subject(store, entity, i) for i in _ids(params)]
+    if breakdown and (entity == "video" or len(subjects) != 1):
+        raise bad_query("breakdown needs one creator, campaign or project (entity_id)")
     current = Query(metric, mode, granularity, start, end, today, base_metric)
     series = [_series(store, s, current) for s in subjects]
     compare_series = None
@@ -79,8 +83,10 @@ async def query(request: Request) -> Response:
         span = end - start + 1
         prior = Query(metric, mode, granularity, start - span, start - 1, today, base_metric)
         compare_series = [_series(store, s, prior) for s in subjects]
+    breakdowns = breakdown_series(store, subjects[0], current) if breakdown else None
     if output == "csv":
-        return _csv(entity, metric, start, end, series, compare_series or [])
+        extra = [("compare", compare_series or []), ("breakdown", breakdowns or [])]
+        return _csv(entity, metric, start, end, series, extra)
     data = {
         "entity": entity,
         "metric": metric,
@@ -90,7 +96,8 @@ async def query(request: Request) -> Response:
         "to": date_of_day(end).isoformat(),
         "series": series,
         "compare_series": compare_series,
-        "annotations": [],
+        "breakdown_series": breakdowns,
+        "annotations": state.annotations.for_query(entity, [s.id for s in subjects], start, end),
         "tier_retention_days": retention,
     }
     return ok(data)
@@ -155,12 +162,12 @@ def _csv(
     start: int,
     end: int,
     series: list[dict[str, Any]],
-    compare: list[dict[str, Any]],
+    others: list[tuple[str, list[dict[str, Any]]]],
 ) -> Response:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_CSV_COLUMNS)
-    for kind, group in (("main", series), ("compare", compare)):
+    for kind, group in [("main", series), *others]:
         for one in group:
             ref = one["entity_ref"]
             for point in one["points"]:

@@ -7,11 +7,14 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_reached, not_found, ok
+from creatorsdk.testing._dates import iso
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_body, limit_reached, not_found
+from creatorsdk.testing.trackagoat.idempotency import idempotent_create
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, Fields, body_object, query_uuid
-from creatorsdk.testing.trackagoat.records import campaign_record, iso
-from creatorsdk.testing.trackagoat.state import context, idempotent
+from creatorsdk.testing.trackagoat.record_builders import campaign_record
+from creatorsdk.testing.trackagoat.responses import ok
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -68,7 +71,7 @@ async def create_campaign(request: Request) -> Response:
         store.add_campaign(record)
         return ok(record, status=201)
 
-    return idempotent(request, create)
+    return idempotent_create(request, create)
 
 
 async def update_campaign(request: Request) -> Response:

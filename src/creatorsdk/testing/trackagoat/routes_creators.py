@@ -7,11 +7,19 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_reached, not_found, ok
+from creatorsdk.testing._dates import iso
+from creatorsdk.testing.trackagoat.context import ApiState, context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_body, limit_reached, not_found
+from creatorsdk.testing.trackagoat.idempotency import idempotent_create
 from creatorsdk.testing.trackagoat.paging import serve_list
-from creatorsdk.testing.trackagoat.params import UNSET, Fields, body_object, query_uuid
-from creatorsdk.testing.trackagoat.records import iso, normalise_handle
-from creatorsdk.testing.trackagoat.state import ApiState, context, idempotent
+from creatorsdk.testing.trackagoat.params import (
+    UNSET,
+    Fields,
+    body_object,
+    normalise_handle,
+    query_uuid,
+)
+from creatorsdk.testing.trackagoat.responses import ok
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -84,7 +92,7 @@ async def create_creators(request: Request) -> Response:
             raise _refusal(state, code or "", handle)
         return ok(state.store.serve_creator(record["id"]), status=status)
 
-    return idempotent(request, create)
+    return idempotent_create(request, create)
 
 
 def _bulk_create(state: ApiState, project_id: str, body: dict[str, Any]) -> Response:

@@ -7,13 +7,13 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.creatoraudit.history import day_of
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_query, not_found, ok
+from creatorsdk.testing._dates import day_of, day_of_date
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_query, not_found
 from creatorsdk.testing.trackagoat.goals import compliance
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import query_date, query_uuid
-from creatorsdk.testing.trackagoat.records import day_of_date
-from creatorsdk.testing.trackagoat.state import context
+from creatorsdk.testing.trackagoat.responses import ok
 
 __all__ = ["SCHEMA", "goal_compliance", "list_projects", "removed_stats", "schema"]
 

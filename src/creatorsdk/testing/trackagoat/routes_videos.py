@@ -8,11 +8,13 @@ from typing import Any, Final
 from starlette.requests import Request
 from starlette.responses import Response
 
-from creatorsdk.testing.trackagoat.envelope import ApiError, bad_body, limit_reached, not_found, ok
+from creatorsdk.testing.trackagoat.context import context
+from creatorsdk.testing.trackagoat.errors import ApiError, bad_body, limit_reached, not_found
+from creatorsdk.testing.trackagoat.idempotency import idempotent_create
 from creatorsdk.testing.trackagoat.paging import serve_list
 from creatorsdk.testing.trackagoat.params import UNSET, body_object, query_uuid
+from creatorsdk.testing.trackagoat.responses import ok
 from creatorsdk.testing.trackagoat.routes_creators import BULK_IDS_MAX, take_manual_scrape
-from creatorsdk.testing.trackagoat.state import context, idempotent
 from creatorsdk.testing.trackagoat.store import Store
 
 __all__ = [
@@ -73,7 +75,7 @@ async def create_video(request: Request) -> Response:
         record = store.add_video_by_url(project_id, url.strip(), tiktok_id)
         return ok(store.serve_video(record["id"]), status=201)
 
-    return idempotent(request, create)
+    return idempotent_create(request, create)
 
 
 async def update_video(request: Request) -> Response:

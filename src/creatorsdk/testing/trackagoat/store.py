@@ -1,10 +1,10 @@
-"""The fake's state: projects, creators, videos, campaigns, goals, and the history behind
+"""The fake's data store: projects, creators, videos, campaigns, goals, and the history behind
 every number it serves.
 
 Records are the JSON objects as served, keyed by lowercase UUID. Soft-deleted creators and
 deleted videos stay (their ids are in :attr:`Store.removed`) so a removed handle can come back
 with its history. Each video's views are a seeded curve over days (see
-:mod:`creatorsdk.testing.creatoraudit.history`), known from the day tracking began: that first
+:mod:`creatorsdk.testing._history`), known from the day tracking began: that first
 day is a baseline, so series count only what was gained while tracked.
 """
 
@@ -17,8 +17,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any, Final
 
 from creatorsdk.testing._clock import Clock
-from creatorsdk.testing.creatoraudit.history import DAY, FollowerCurve, ViewCurve, day_of
-from creatorsdk.testing.trackagoat.records import creator_record, day_of_date, iso, video_record
+from creatorsdk.testing._dates import DAY, day_of, day_of_date, iso
+from creatorsdk.testing._history import FollowerCurve, ViewCurve
+from creatorsdk.testing.trackagoat.record_builders import creator_record, video_record
 
 __all__ = ["COUNTED", "LIVE", "Store"]
 
@@ -220,15 +221,8 @@ class Store:
             tracking_status=status,
             posted_at=iso(publish_day * DAY + rng.uniform(0, DAY)),
         )
-        curve = ViewCurve(
-            publish_day=publish_day,
-            first_day=min(max(first_day, publish_day), today),
-            last_day=LIVE,
-            scale=rng.lognormvariate(10.0, 1.2),
-            tau=rng.uniform(2.0, 12.0),
-            save_ratio=0.008,
-        )
-        self.add_video(record, curve)
+        tracked_from = min(max(first_day, publish_day), today)
+        self.add_video(record, self._live_curve(publish_day, tracked_from))
         return record
 
     def reactivate(self, creator_id: str, **fields: Any) -> dict[str, Any]:
@@ -323,13 +317,16 @@ class Store:
             created_at=iso(now),
             posted_at=iso(publish_day * DAY + rng.uniform(0, DAY / 2)),
         )
-        curve = ViewCurve(
+        self.add_video(record, self._live_curve(publish_day, today))
+        return record
+
+    def _live_curve(self, publish_day: int, first_day: int) -> ViewCurve:
+        """A seeded view curve, tracked from ``first_day`` and still being scraped."""
+        return ViewCurve(
             publish_day=publish_day,
-            first_day=today,
+            first_day=first_day,
             last_day=LIVE,
-            scale=rng.lognormvariate(10.0, 1.2),
-            tau=rng.uniform(2.0, 12.0),
+            scale=self._rng.lognormvariate(10.0, 1.2),
+            tau=self._rng.uniform(2.0, 12.0),
             save_ratio=0.008,
         )
-        self.add_video(record, curve)
-        return record
