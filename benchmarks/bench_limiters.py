@@ -116,9 +116,9 @@ def rows(quick: bool) -> list[Row]:
     if quick:
         return [
             Row("epoch", "epoch-aligned fixed window, 100 / 1 s", "fake",
-                _fake("fixed-epoch", 100, 1.0), 60, "headers"),
+                _fake("fixed-epoch", 100, 1.0), 30, "headers"),
             Row("headerless", "header-less leaky bucket (fake), 100 / 1 s", "fake",
-                _fake("headerless", 100, 1.0), 60, "headerless"),
+                _fake("headerless", 100, 1.0), 30, "headerless"),
         ]  # fmt: skip
     return [
         Row("epoch", "epoch-aligned fixed window, 100 / 1 s", "fake",
@@ -451,7 +451,7 @@ def targets(row: Row, figs: dict[str, Figures | None], chain: Summary | None) ->
 
 def run(*, quick: bool, repeats: int) -> str:
     """Measure every row ``repeats`` times and render the section."""
-    job = make_job(2000 if quick else 6000)
+    job = make_job(1000 if quick else 6000)
     no_budget = budget_unavailable()
     measured: list[tuple[Row, dict[str, list[Outcome]]]] = []
     skipped: list[str] = []
