@@ -500,7 +500,8 @@ async def _oracle(spec: ClientSpec, out: Outcome) -> None:
                         admission, now, first, pages, page_time, min(free, len(chunks))
                     )
                     if count == 0:
-                        await idle(0.02)
+                        # Nothing may go before a page comes back or time moves the window.
+                        await idle(0.05)
                         continue
                     for _ in range(count):
                         if not chunks or admission.wait(time.time()) > 0:
