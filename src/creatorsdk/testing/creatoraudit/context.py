@@ -10,7 +10,7 @@ from starlette.requests import Request
 from creatorsdk.testing import _gateway
 from creatorsdk.testing._gateway import CONTEXT_KEY
 from creatorsdk.testing._idempotency import IdempotencyCache
-from creatorsdk.testing._ratelimit import FixedWindowLimiter
+from creatorsdk.testing._ratelimit import Limiter
 from creatorsdk.testing.creatoraudit.paging import Lister
 from creatorsdk.testing.creatoraudit.store import Store
 
@@ -34,7 +34,7 @@ class ApiState:
     store: Store
     organization_id: str
     keys: dict[str, ApiKey]
-    limiter: FixedWindowLimiter | None
+    limiter: Limiter | None
     idempotency: IdempotencyCache
     lister: Lister
     account_quota: int | None = None
