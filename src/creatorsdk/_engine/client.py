@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
-import anyio
 import attrs
 import httpx
 import tenacity
@@ -28,6 +27,7 @@ from creatorsdk import errors
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.retry import RetryPolicy, parse_retry_after, retrying
+from creatorsdk.budgets import Budget
 
 __all__ = ["BaseClient", "Reply", "mint_idempotency_key"]
 
@@ -85,6 +85,7 @@ class BaseClient:
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        budget: Budget | None = None,
     ) -> None:
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
             raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
@@ -96,12 +97,13 @@ class BaseClient:
         )
         self.max_concurrency = max_concurrency
         self.retry_policy = retry or RetryPolicy()
-        self._limiter = anyio.CapacityLimiter(max_concurrency)
         self._pacer = Pacer(
             clock=self.retry_policy.clock,
             sleep=self.retry_policy.sleep,
+            max_concurrency=max_concurrency,
             requests_per_minute=requests_per_minute or self._default_requests_per_minute,
             max_wait=self.retry_policy.max_retry_after,
+            budget=budget,
         )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
@@ -154,12 +156,14 @@ class BaseClient:
         idempotent: bool | None = None,
         idempotency_key: str | None = None,
         headers: Mapping[str, str] | None = None,
+        critical: bool = False,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
         ``idempotent`` says whether repeating the request after an ambiguous failure (a 500,
         a dropped connection) is safe; it defaults to true for GET, PUT and DELETE and for
-        any request carrying an ``idempotency_key``.
+        any request carrying an ``idempotency_key``. ``critical`` requests (one that unlocks
+        more work, like a listing's next page) go before fan-out ones queued for the budget.
         """
         extra_headers = dict(headers or {})
         if idempotency_key is not None:
@@ -172,12 +176,14 @@ class BaseClient:
         policy = self.retry_policy
         started = policy.clock()
         try:
-            return await self._attempt(request, 1)
+            return await self._attempt(request, 1, critical)
         except (errors.APIError, errors.APIConnectionError, errors.MalformedResponseError) as e:
             if policy.max_attempts == 1 or not policy.should_retry(e, idempotent=idempotent):
                 raise
             first_failure = e
-        return await self._retry(request, first_failure, idempotent=idempotent, started=started)
+        return await self._retry(
+            request, first_failure, idempotent=idempotent, started=started, critical=critical
+        )
 
     async def _retry(
         self,
@@ -186,28 +192,40 @@ class BaseClient:
         *,
         idempotent: bool,
         started: float,
+        critical: bool,
     ) -> Reply:
+        rate_limited = False
+
         def count_retry(state: tenacity.RetryCallState) -> None:
+            nonlocal rate_limited
             self.stats.retries += 1
             failure = state.outcome.exception() if state.outcome else None
-            if isinstance(failure, errors.RateLimitError) and failure.retry_after is not None:
-                self._pacer.pause(failure.retry_after)
+            rate_limited = isinstance(failure, errors.RateLimitError)
+
+        async def sleep(seconds: float) -> None:
+            # A 429's wait is the pacer's, for every sender at once; the retry just queues.
+            if not rate_limited:
+                await self.retry_policy.sleep(seconds)
 
         loop = retrying(
-            self.retry_policy, idempotent=idempotent, started=started, before_sleep=count_retry
+            self.retry_policy,
+            idempotent=idempotent,
+            started=started,
+            before_sleep=count_retry,
+            sleep=sleep,
         )
         async for attempt in loop:
             with attempt:
                 number = attempt.retry_state.attempt_number
                 if number == 1:
                     raise first_failure  # replay the attempt already made
-                return await self._attempt(request, number)
+                return await self._attempt(request, number, critical)
         raise AssertionError("tenacity ended without a result")  # pragma: no cover
 
-    async def _attempt(self, request: httpx.Request, number: int) -> Reply:
+    async def _attempt(self, request: httpx.Request, number: int, critical: bool = False) -> Reply:
         method, path = request.method, request.url.path
-        async with self._limiter:
-            await self._pacer.wait()
+        pacer = self._pacer
+        async with pacer.sending(critical=critical) as send:
             began = time.perf_counter()
             try:
                 response = await self._http.send(request)
@@ -222,13 +240,12 @@ class BaseClient:
                     f"{method} {path} returned a body that could not be decoded: {error}",
                     attempts=number,
                 ) from error
-            finally:
-                self._pacer.finished()
+            rate_limit = parse_rate_limit(response.headers, now=self.retry_policy.clock())
+            if response.status_code == 429:
+                pacer.rate_limited(send, self._retry_after(response))
+            pacer.observe(send, rate_limit)
         self.stats.requests += 1
         elapsed = time.perf_counter() - began
-        rate_limit = parse_rate_limit(response.headers)
-        if rate_limit is not None:
-            self._pacer.observe(rate_limit)
         request_id = response.headers.get("x-request-id")
         logger.debug(
             "%s %s status=%d attempt=%d elapsed=%.3fs request_id=%s",
@@ -254,9 +271,7 @@ class BaseClient:
         problem = type(self)._parse_problem(
             response.status_code, response.reason_phrase, response.headers, response.content
         )
-        header_wait = parse_retry_after(
-            response.headers.get("retry-after"), self.retry_policy.clock()
-        )
+        header_wait = self._retry_after(response)
         if header_wait is not None:
             problem = attrs.evolve(problem, retry_after=header_wait)
         if response.status_code == 429:
@@ -264,6 +279,10 @@ class BaseClient:
         return error_from_problem(
             problem, attempts=number, method=method, path=path, rate_limit=rate_limit
         )
+
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        return parse_retry_after(response.headers.get("retry-after"), self.retry_policy.clock())
 
 
 @attrs.define

@@ -144,8 +144,12 @@ def retrying(
     idempotent: bool,
     started: float,
     before_sleep: Callable[[tenacity.RetryCallState], None] | None = None,
+    sleep: Callable[[float], Awaitable[None]] | None = None,
 ) -> tenacity.AsyncRetrying:
-    """A tenacity loop that applies ``policy`` to a request of the given safety."""
+    """A tenacity loop that applies ``policy`` to a request of the given safety.
+
+    ``sleep`` replaces the policy's for this loop (the client lets the pacer wait out 429s).
+    """
 
     def wait(retry_state: tenacity.RetryCallState) -> float:
         error = retry_state.outcome.exception() if retry_state.outcome else None
@@ -156,7 +160,7 @@ def retrying(
         retry=tenacity.retry_if_exception(lambda e: policy.should_retry(e, idempotent=idempotent)),
         wait=wait,
         stop=_GiveUp(policy, started),
-        sleep=policy.sleep,
+        sleep=sleep or policy.sleep,
         before_sleep=before_sleep,
         reraise=True,
     )

@@ -13,6 +13,7 @@ from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.retry import RetryPolicy
 from creatorsdk._sync._runner import Runner
 from creatorsdk._sync._wrap import Delegate, SyncResource, check_twins, sync
+from creatorsdk.budgets import Budget
 
 __all__ = ["SyncClient"]
 
@@ -52,6 +53,7 @@ class SyncClient(Delegate, Generic[C]):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        budget: Budget | None = None,
     ) -> None:
         runner: Runner[C] = Runner(
             self._mirrors,  # type: ignore[arg-type]  # mirrors is the C of this subclass
@@ -63,6 +65,7 @@ class SyncClient(Delegate, Generic[C]):
                 "retry": retry,
                 "transport": transport,
                 "requests_per_minute": requests_per_minute,
+                "budget": budget,
             },
         )
         super().__init__(runner, runner.client)

@@ -1,0 +1,354 @@
+"""What a client learns about its key's limiter from the readings it gets back.
+
+Two shapes of limiter are told apart by how ``remaining`` comes back:
+
+- **Windows** (fixed windows, epoch-aligned or opened by the first request) give the whole
+  limit back at once. The reset header is trusted as the latest time that happens, but it
+  may be rounded up (to whole seconds), so once per window the pacer tests it: one probe a
+  little before the reset. A probe that is answered from a new window proves the reset late;
+  from then on the window's length, measured from the send that opened it, is narrowed down
+  by probes (answered: the window is no longer than that; refused: longer) and the budget is
+  spent from there. Two refused tests and no answered one mean the reset is exact.
+- **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
+  back one by one. How long a send counts is measured from the readings themselves: a reading
+  with ``c`` requests counted means the client's ``c`` latest sends are all still in the
+  window, so it is at least as long as the time since the ``c``-th latest one. Each send then
+  comes back that long after it left, which spends a moving window as it regenerates.
+
+Other consumers of the key show up as a fall of ``remaining`` that this client's own sends
+do not explain; their share of what is spent is kept back for them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit
+from creatorsdk.budgets._ledger import Reading, Rule
+
+__all__ = ["LimiterModel"]
+
+#: How many sends a belief that has held before may spend before a reading shows it.
+UNLIMITED = 1 << 30
+#: How early, before a window's reported reset, the test probe goes.
+_TEST_LEAD = 0.05
+#: Refused tests (with none answered) after which a reset is taken as exact.
+_TESTS = 2
+#: Window lengths within this much (relative) are as good as known.
+_TOLERANCE = 0.01
+#: Rolling guesses that were answered before guessing goes ahead at full speed.
+_CONFIDENT = 3
+#: How much of the other consumers' spend is remembered from one reading to the next.
+_SHARE_MEMORY = 0.9
+
+
+class LimiterModel:
+    """Beliefs about one key's limiter, turned into the :class:`Rule` a ledger applies."""
+
+    def __init__(self, *, interval: float = 0.0) -> None:
+        self._interval = interval
+        self.rule = Rule(interval=interval)
+        self.limit: int | None = None
+        self.latency: float | None = None
+        self.jitter = 0.0  # how much round trips vary (mean absolute deviation)
+        self._seqs: list[int] = []  # this client's own sends, oldest first
+        self._times: list[float] = []
+        self._reading: Reading | None = None
+        self._windows = 0  # refills of half the limit or more seen (fixed windows)
+        self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
+        self._fractional = False  # resets with a fraction of a second: not a plain window
+        # Fixed windows: is the reset late, and how long is a window from its first send?
+        self._tests_refused = 0
+        self._late = False
+        self._opened_at: float | None = None
+        self._span = math.inf  # the shortest time seen from one window's opening to the next
+        self._shortest = 0.0  # the window is longer than this (send time to send time)
+        self._longest = math.inf  # ... and no longer than this
+        self._probe_at: float | None = None  # the reopen the pending probe tests
+        self._probed_reset: float | None = None  # the window whose probe was refused
+        # Rolling limiters: how long a send counts.
+        self._counts_for = 0.0
+        self._answered_guesses = 0
+        # Other consumers of the key: own answers and lowest remaining per window (by reset).
+        self._tallies: dict[float, list[int]] = {}
+        self._mine = 0.0
+        self._theirs = 0.0
+
+    @property
+    def rolling(self) -> bool:
+        """Whether the key's budget comes back request by request rather than all at once."""
+        return self._rollings > self._windows or (self._fractional and self._windows < 2)
+
+    # -- what happened -------------------------------------------------------------------------
+
+    def sent(self, seq: int, at: float) -> None:
+        """One of this client's sends left at ``at``."""
+        self._seqs.append(seq)
+        self._times.append(at)
+        if len(self._seqs) > 8192:
+            del self._seqs[:4096]
+            del self._times[:4096]
+
+    def answered(
+        self,
+        *,
+        sent_at: float,
+        now: float,
+        fresh: Reading | None,
+        previous: Reading | None,
+        rate_limit: RateLimit | None,
+        guessed: bool,
+    ) -> None:
+        """A send was answered (not with a 429); ``fresh`` is its reading if it was the freshest."""
+        elapsed = now - sent_at
+        if self.latency is None:
+            self.latency = elapsed
+        else:
+            self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
+            self.latency = 0.8 * self.latency + 0.2 * elapsed
+        self._tally(rate_limit)
+        if fresh is None:
+            return
+        refilled = previous is not None and self._refill(fresh, previous) >= self._half()
+        if guessed and self._probe_at is not None and sent_at >= self._probe_at:
+            if refilled:
+                self._probe_answered(sent_at)
+            self._probe_at = None
+        if previous is not None:
+            self._compare(fresh, previous)
+        self._reading = fresh
+        if self.rolling:
+            self._measure_rolling(fresh)
+            if guessed:
+                self._answered_guesses += 1
+        self._update()
+
+    def refused(
+        self, *, sent_at: float, now: float, fresh: Reading | None, guessed: bool
+    ) -> float | None:
+        """A send drew a 429; returns when the limiter's own headers say it is back, if known."""
+        if fresh is not None:
+            self._reading = fresh
+        if guessed:
+            if self.rolling:
+                self._answered_guesses = 0
+                oldest = self._oldest_counted(fresh)
+                self._counts_for = max(self._counts_for * 1.02, sent_at - (oldest or sent_at))
+            elif self._probe_at is not None and sent_at >= self._probe_at:
+                self._probe_refused(sent_at)
+            elif self._late and self._opened_at is not None and self._shortest < self._longest:
+                # Sent at what was known to be open: the window is longer than believed.
+                self._shortest = max(self._shortest, sent_at - self._opened_at)
+                self._longest = max(self._longest, self._shortest + self._margin())
+        self._update()
+        reading = self._reading
+        back = None if reading is None else self._known_reopen(reading)
+        return back if back is not None and back > now else None
+
+    def tally_refused(self, rate_limit: RateLimit | None) -> None:
+        """Count a 429's reading towards its window (refused requests count on most servers)."""
+        self._tally(rate_limit)
+
+    # -- learning --------------------------------------------------------------------------------
+
+    def _half(self) -> int:
+        return max((self.limit or 2) // 2, 1)
+
+    def _refill(self, fresh: Reading, previous: Reading) -> int:
+        """How much more ``fresh`` has left than ``previous`` less the sends between them."""
+        return fresh.remaining - (previous.remaining - (fresh.seq - previous.seq))
+
+    def _tally(self, rate_limit: RateLimit | None) -> None:
+        if rate_limit is None:
+            return
+        if rate_limit.limit is not None:
+            self.limit = max(self.limit or 0, rate_limit.limit)
+        if self.limit is None or rate_limit.remaining >= self.limit:
+            self.limit = max(self.limit or 0, rate_limit.remaining + 1)
+        if not self._fractional and rate_limit.reset_at != int(rate_limit.reset_at):
+            self._fractional = True
+        tally = self._tallies.get(rate_limit.reset_at)
+        if tally is None:
+            if len(self._tallies) >= 4:
+                del self._tallies[next(iter(self._tallies))]
+            tally = self._tallies[rate_limit.reset_at] = [0, rate_limit.remaining]
+        tally[0] += 1
+        tally[1] = min(tally[1], rate_limit.remaining)
+
+    def _compare(self, fresh: Reading, previous: Reading) -> None:
+        """Read what changed between two successive freshest readings."""
+        refill = self._refill(fresh, previous)
+        if refill >= self._half():
+            # Half the limit or more back at once: a window started over.
+            self._windows += 1
+            self._window_closed(previous)
+            self._window_opened(fresh, previous)
+        elif refill >= 1 and fresh.reset_at != previous.reset_at:
+            # A little back, and the reset moved: requests come back one by one. (A little
+            # back under the same reset is an answer that overtook an earlier send.)
+            self._rollings += 1
+
+    def _window_closed(self, last: Reading) -> None:
+        """Who spent the window that just ended: this client's answers, the rest others'."""
+        if last.reset_at is None or self.limit is None:
+            return
+        tally = self._tallies.get(last.reset_at)
+        if tally is None:
+            return
+        mine, lowest = tally
+        theirs = max(self.limit - lowest - mine, 0)
+        self._mine = _SHARE_MEMORY * self._mine + (1 - _SHARE_MEMORY) * mine
+        self._theirs = _SHARE_MEMORY * self._theirs + (1 - _SHARE_MEMORY) * theirs
+
+    def _window_opened(self, fresh: Reading, previous: Reading) -> None:
+        # Opened by one of the sends after the last reading from the old window; by one of
+        # the ``counted`` latest, if they were answered in order.
+        counted = (self.limit or fresh.remaining + 1) - fresh.remaining
+        candidates = [self._time_of(fresh.seq - counted + 1), self._time_of(previous.seq + 1)]
+        opened_at = max((t for t in candidates if t is not None), default=fresh.sent_at)
+        opened_at = min(opened_at, fresh.sent_at)
+        if self._opened_at is not None and opened_at > self._opened_at:
+            self._span = min(self._span, opened_at - self._opened_at)
+        self._opened_at = opened_at
+        if fresh.reset_at is not None and self._late:
+            # The window ends by its (rounded-up) reset, so it is no longer than that.
+            self._longest = min(self._longest, fresh.reset_at - opened_at)
+
+    def _probe_answered(self, sent_at: float) -> None:
+        """A probe was answered from a new window: it was open by then."""
+        self._late = True
+        if self._opened_at is not None:
+            self._longest = min(self._longest, sent_at - self._opened_at)
+
+    def _probe_refused(self, sent_at: float) -> None:
+        """A probe was refused: the window was not over yet."""
+        reading = self._reading
+        self._probed_reset = reading.reset_at if reading is not None else None
+        if not self._late:
+            self._tests_refused += 1
+        elif self._opened_at is not None:
+            self._shortest = max(self._shortest, sent_at - self._opened_at)
+            if self._shortest >= self._longest:  # the window moved: measure it again
+                self._longest = math.inf
+                self._shortest = 0.0
+        self._probe_at = None
+
+    def _measure_rolling(self, fresh: Reading) -> None:
+        oldest = self._oldest_counted(fresh)
+        if oldest is not None:
+            self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
+
+    def _oldest_counted(self, reading: Reading | None) -> float | None:
+        """When the oldest of the sends ``reading`` counts left (its ``limit - remaining``
+        latest sends, if they were all this client's)."""
+        if reading is None or self.limit is None:
+            return None
+        counted = self.limit - reading.remaining
+        if counted < 1:
+            return None
+        return self._time_of(reading.seq - counted + 1)
+
+    def _time_of(self, seq: int) -> float | None:
+        """When this client's send ``seq`` (or the first after it) left."""
+        index = bisect.bisect_left(self._seqs, seq)
+        return self._times[index] if index < len(self._seqs) else None
+
+    def window(self) -> float | None:
+        """How long the key's window is, as far as measured."""
+        if self.rolling:
+            return self._counts_for or None
+        if self._late and not math.isinf(self._longest):
+            return self._longest
+        return None if math.isinf(self._span) else self._span
+
+    def rate(self) -> float | None:
+        """The key's sustained rate as far as measured (requests per second)."""
+        window = self.window()
+        if window is None or self.limit is None or window <= 0:
+            return None
+        return self.limit / window
+
+    def longest_reset(self) -> float:
+        """How far away a reset can plausibly be: a few windows once one is measured."""
+        window = self.window()
+        return LONGEST_WINDOW if window is None else 4 * window + 2.0
+
+    # -- the rule ---------------------------------------------------------------------------------
+
+    def share(self) -> float:
+        """The part of the key's budget this client may spend."""
+        total = self._mine + self._theirs
+        if total <= 0 or self._theirs < max(1.0, 0.02 * (self.limit or 0)):
+            return 1.0
+        return max(self._mine / total, 0.05)
+
+    def _update(self) -> None:
+        reading = self._reading
+        share = self.share()
+        if reading is None:
+            self.rule = Rule(interval=self._interval)
+            return
+        if self.rolling and self._counts_for > 0:
+            self._probe_at = None
+            confident = self._answered_guesses >= _CONFIDENT
+            self.rule = Rule(
+                window=self._counts_for * (1 + _TOLERANCE / 2),
+                limit=self.limit,
+                guesses=UNLIMITED if confident else 1,
+                share=share,
+                interval=self._interval,
+            )
+            return
+        reopen_at, guesses, sure_at = self._reopen(reading)
+        self.rule = Rule(
+            reopen_at=reopen_at,
+            sure_at=sure_at,
+            limit=self.limit,
+            guesses=guesses,
+            share=share,
+            interval=self._interval,
+        )
+
+    def _reopen(self, reading: Reading) -> tuple[float | None, int, float | None]:
+        """When the freshest reading's window is back, how many may go on that belief, and
+        from when on any number may."""
+        reset_at = reading.reset_at
+        self._probe_at = None
+        if self.rolling:  # how long a send counts is not measured yet: probe at the reset
+            return reset_at, 1, None
+        if reset_at is not None and reset_at == self._probed_reset:
+            # This window's probe was refused: it is back by the reset, or what was measured.
+            known = self._known_reopen(reading)
+            return known, UNLIMITED, None
+        if not self._late:
+            if reset_at is None or self._tests_refused >= _TESTS:
+                return reset_at, UNLIMITED, None
+            self._probe_at = reset_at - _TEST_LEAD
+            return self._probe_at, 1, reset_at
+        known = self._known_reopen(reading)
+        if known is None or self._opened_at is None:
+            return reset_at, UNLIMITED, None
+        if self._longest - self._shortest <= max(_TOLERANCE * self._longest, 0.002):
+            return known, UNLIMITED, None
+        # Probe the upper part of what is left open, and go in full at what is known.
+        probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
+        if probe_at >= known:
+            return known, UNLIMITED, None
+        self._probe_at = probe_at
+        return probe_at, 1, known
+
+    def _margin(self) -> float:
+        """Slack for when a send reaches the server: round trips vary by this much."""
+        return max(2 * self.jitter, 0.001)
+
+    def _known_reopen(self, reading: Reading) -> float | None:
+        """The latest time the freshest reading's window can be over: its reset, or sooner
+        when the window's length has been measured (resets rounded up to whole seconds)."""
+        reset_at = reading.reset_at
+        if not self._late or self._opened_at is None or math.isinf(self._longest):
+            return reset_at
+        known = self._opened_at + self._longest + self._margin()
+        if known <= reading.sent_at:
+            return reset_at  # the window moved on: what the server says
+        return known if reset_at is None else min(known, reset_at)

@@ -1,0 +1,240 @@
+"""The in-process budget: one ledger shared by every task of one client (the default)."""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+import attrs
+
+from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk.budgets._ledger import NO_WAKE, Reading, Rule, Taken, cubic_rate
+
+__all__ = ["LocalBudget"]
+
+#: Send times older than this are forgotten unless the rule still needs them.
+_KEEP_SECONDS = 120.0
+
+
+class LocalBudget:
+    """A key's budget kept in this process: shared by every task of the client it is given to.
+
+    This is what a client uses unless told otherwise; pass one instance to several clients
+    (``budget=``) to make them share one key's budget within a process. Use
+    :class:`~creatorsdk.budgets.RedisBudget` to share it across processes and machines.
+    """
+
+    def __init__(self) -> None:
+        self._seq = 0
+        self._reading: Reading | None = None
+        self._guesses: list[int] = []  # sends granted on belief alone, not yet shown by a reading
+        self._outstanding: list[int] = []  # sends granted and not yet answered, by seq
+        self._times: list[float] = []  # send times, oldest first; entry i is send _base + i
+        self._base = 1
+        self._paused_until = 0.0
+        self._paused_by = 0  # the refused send whose 429 set the hold
+        self._next_at = 0.0
+        self._cut_at: float | None = None
+        self._peak = 0.0
+
+    def __repr__(self) -> str:
+        return f"LocalBudget(sent={self._seq})"
+
+    # -- the three operations (async twins below, for the Budget protocol) -----------------
+
+    def take_now(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        """Grant one send now (its sequence number) or say when to ask again.
+
+        ``force`` grants it whatever the budget says (a sender held as long as allowed).
+        """
+        if force:
+            return self._grant(now, 0.0, guessed=False)
+        if now < self._paused_until:
+            return Taken(None, self._paused_until)
+        interval = self._interval(now, rule)
+        if interval and now < self._next_at:
+            return Taken(None, self._next_at)
+        guessed = False
+        reading = self._reading
+        if reading is not None:
+            # Sent after the reading's request, or before it and still unanswered (it may
+            # have overtaken them): the reading cannot be sure to have counted those.
+            unsure = self._seq - reading.seq + bisect.bisect_left(self._outstanding, reading.seq)
+            spare = math.floor(reading.remaining * rule.share) - unsure
+            if spare < 1:
+                spare, wake_at = self._returned(now, rule, reading, spare)
+                if spare < 1:
+                    return Taken(None, wake_at)
+                if len(self._guesses) >= rule.guesses and not (
+                    rule.sure_at is not None and now >= rule.sure_at
+                ):
+                    # The probe's answer decides, or the time the reopening is sure.
+                    return Taken(None, rule.sure_at if rule.sure_at is not None else NO_WAKE)
+                guessed = True
+        if len(self._times) > 4096:
+            self._forget(now, rule)
+        return self._grant(now, interval, guessed=guessed)
+
+    def _grant(self, now: float, interval: float, *, guessed: bool) -> Taken:
+        self._seq += 1
+        self._times.append(now)
+        self._outstanding.append(self._seq)
+        if guessed:
+            self._guesses.append(self._seq)
+        if interval:
+            self._next_at = max(self._next_at, now) + interval
+        return Taken(self._seq, guessed=guessed)
+
+    def record_now(
+        self,
+        seq: int,
+        sent_at: float,
+        rate_limit: RateLimit | None,
+        *,
+        guessed: bool,
+        now: float,
+        refused: bool = False,
+    ) -> tuple[bool, Reading | None]:
+        """Keep ``rate_limit`` if it is the freshest reading: whether it was, and the one before.
+
+        An answer (not a 429) to a send made after the one whose 429 holds everyone ends the
+        hold: the limiter let it through, so it is open again.
+        """
+        _discard(self._outstanding, seq)
+        if not refused and seq > self._paused_by and now < self._paused_until:
+            self._paused_until = 0.0
+        if guessed:
+            _discard(self._guesses, seq)
+        previous = self._reading
+        if rate_limit is None:
+            return False, previous
+        if previous is not None and seq <= previous.seq:
+            if (
+                rate_limit.remaining < previous.remaining
+                and usable_reset(rate_limit.reset_at, now) == previous.reset_at
+            ):
+                # Sent earlier but counted later (it overtook nothing; others overtook it):
+                # within one window, the lowest remaining is the latest count.
+                self._reading = attrs.evolve(previous, remaining=rate_limit.remaining)
+            return False, previous
+        reset_at = usable_reset(rate_limit.reset_at, now)
+        remaining = rate_limit.remaining
+        if previous is not None and reset_at is not None and reset_at == previous.reset_at:
+            # The same window: what was counted later (answered sooner) may be the lower.
+            remaining = min(remaining, previous.remaining)
+        self._reading = Reading(seq=seq, sent_at=sent_at, remaining=remaining, reset_at=reset_at)
+        # Guesses sent before this reading's request are shown by it, right or wrong.
+        del self._guesses[: bisect.bisect_right(self._guesses, seq)]
+        return True, previous
+
+    def throttle_now(
+        self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
+    ) -> None:
+        """Send ``seq`` drew a 429: hold every sender until ``until``; without headers, cut the
+        discovered rate."""
+        if until > self._paused_until:
+            self._paused_until = until
+            self._paused_by = max(self._paused_by, seq)
+        if not discover:
+            return
+        if self._cut_at is not None and sent_at < self._cut_at:
+            return  # sent before the last cut: that cut already answered it
+        if self._cut_at is None:
+            self._peak = self._sent_between(now - 1.0, now)  # what went out in the last second
+        else:
+            self._peak = cubic_rate(now - self._cut_at, self._peak)
+        self._cut_at = now
+        self._next_at = max(self._next_at, until)
+
+    def discovered_rate(self, now: float) -> float | None:
+        """The rate found for a key without headers, or ``None`` before its first 429."""
+        if self._cut_at is None:
+            return None
+        return cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+
+    def latest(self) -> Reading | None:
+        """The freshest reading kept."""
+        return self._reading
+
+    def sent(self) -> int:
+        """Sends granted so far."""
+        return self._seq
+
+    # -- async twins: the Budget protocol ----------------------------------------------------
+
+    async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        """:meth:`take_now`, awaitable."""
+        return self.take_now(now, rule, force=force)
+
+    async def record(
+        self,
+        seq: int,
+        sent_at: float,
+        rate_limit: RateLimit | None,
+        *,
+        guessed: bool,
+        now: float,
+        refused: bool = False,
+    ) -> tuple[bool, Reading | None]:
+        """:meth:`record_now`, awaitable."""
+        return self.record_now(
+            seq, sent_at, rate_limit, guessed=guessed, now=now, refused=refused
+        )
+
+    async def throttle(
+        self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
+    ) -> None:
+        """:meth:`throttle_now`, awaitable."""
+        self.throttle_now(now, seq, sent_at, until, discover=discover)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _interval(self, now: float, rule: Rule) -> float:
+        if self._cut_at is None:
+            return rule.interval
+        rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+        return max(rule.interval, 1.0 / rate)
+
+    def _returned(
+        self, now: float, rule: Rule, reading: Reading, spare: int
+    ) -> tuple[int, float]:
+        """Spare sends once what the rule says is back is added, and when more comes back."""
+        wake_at = NO_WAKE
+        reopen_at = rule.reopen_at
+        if reopen_at is not None and reading.sent_at < reopen_at:
+            if now >= reopen_at:
+                limit = rule.limit if rule.limit is not None else reading.remaining + 1
+                since = len(self._times) - bisect.bisect_left(self._times, reopen_at)
+                return math.floor(limit * rule.share) - since, NO_WAKE
+            wake_at = reopen_at
+        window = rule.window
+        if window is not None:
+            low = bisect.bisect_right(self._times, reading.sent_at - window)
+            high = bisect.bisect_right(self._times, now - window)
+            back = max(high - low, 0)
+            spare += back
+            if spare < 1:
+                # The send whose expiry would bring the budget to one spare.
+                index = max(high, low) + (0 - spare)
+                if index < len(self._times):
+                    wake_at = min(wake_at, self._times[index] + window)
+        return spare, wake_at
+
+    def _sent_between(self, start: float, end: float) -> float:
+        times = self._times
+        return float(bisect.bisect_right(times, end) - bisect.bisect_right(times, start))
+
+    def _forget(self, now: float, rule: Rule) -> None:
+        keep = max(_KEEP_SECONDS, 2 * (rule.window or 0.0))
+        if rule.reopen_at is not None:
+            keep = max(keep, now - rule.reopen_at + 1.0)
+        cut = bisect.bisect_left(self._times, now - keep)
+        if cut:
+            del self._times[:cut]
+            self._base += cut
+
+
+def _discard(seqs: list[int], seq: int) -> None:
+    index = bisect.bisect_left(seqs, seq)
+    if index < len(seqs) and seqs[index] == seq:
+        del seqs[index]
