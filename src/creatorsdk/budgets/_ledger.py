@@ -39,6 +39,7 @@ class Rule:
     ``remaining`` this client may spend; other consumers of the key keep the rest.
     ``interval``: the least time between two sends (a documented per-key rate). ``sure_at``:
     from then on the reopening is certain (it has been seen to hold) and any number may go.
+    ``slack``: how much earlier or later than it left a send may reach the server.
     """
 
     reopen_at: float | None = None
@@ -48,6 +49,7 @@ class Rule:
     guesses: int = 1
     share: float = 1.0
     interval: float = 0.0
+    slack: float = 0.0
 
 
 @attrs.frozen

@@ -29,8 +29,10 @@ class LocalBudget:
         self._reading: Reading | None = None
         self._guesses: list[int] = []  # sends granted on belief alone, not yet shown by a reading
         self._outstanding: list[int] = []  # sends granted and not yet answered, by seq
-        self._times: list[float] = []  # send times, oldest first; entry i is send _base + i
-        self._base = 1
+        # When each send left, oldest first, less the refused (they count on no limiter's
+        # next window, and rolling limiters never count them).
+        self._times: list[float] = []
+        self._sends: list[int] = []
         self._paused_until = 0.0
         self._paused_by = 0  # the refused send whose 429 set the hold
         self._next_at = 0.0
@@ -78,6 +80,7 @@ class LocalBudget:
     def _grant(self, now: float, interval: float, *, guessed: bool) -> Taken:
         self._seq += 1
         self._times.append(now)
+        self._sends.append(self._seq)
         self._outstanding.append(self._seq)
         if guessed:
             self._guesses.append(self._seq)
@@ -101,7 +104,12 @@ class LocalBudget:
         hold: the limiter let it through, so it is open again.
         """
         _discard(self._outstanding, seq)
-        if not refused and seq > self._paused_by and now < self._paused_until:
+        if refused:
+            index = bisect.bisect_left(self._sends, seq)
+            if index < len(self._sends) and self._sends[index] == seq:
+                del self._sends[index]
+                del self._times[index]
+        elif seq > self._paused_by and now < self._paused_until:
             self._paused_until = 0.0
         if guessed:
             _discard(self._guesses, seq)
@@ -209,7 +217,9 @@ class LocalBudget:
             wake_at = reopen_at
         window = rule.window
         if window is not None:
-            low = bisect.bisect_right(self._times, reading.sent_at - window)
+            # Sends that left a window's length before the reading's (give or take how
+            # round trips vary) were counted by it and come back from then on.
+            low = bisect.bisect_right(self._times, reading.sent_at - window + 2 * rule.slack)
             high = bisect.bisect_right(self._times, now - window)
             back = max(high - low, 0)
             spare += back
@@ -231,7 +241,7 @@ class LocalBudget:
         cut = bisect.bisect_left(self._times, now - keep)
         if cut:
             del self._times[:cut]
-            self._base += cut
+            del self._sends[:cut]
 
 
 def _discard(seqs: list[int], seq: int) -> None:

@@ -37,8 +37,6 @@ _TEST_LEAD = 0.05
 _TESTS = 2
 #: Window lengths within this much (relative) are as good as known.
 _TOLERANCE = 0.01
-#: Rolling guesses that were answered before guessing goes ahead at full speed.
-_CONFIDENT = 3
 #: How much of the other consumers' spend is remembered from one reading to the next.
 _SHARE_MEMORY = 0.9
 
@@ -52,12 +50,14 @@ class LimiterModel:
         self.limit: int | None = None
         self.latency: float | None = None
         self.jitter = 0.0  # how much round trips vary (mean absolute deviation)
-        self._seqs: list[int] = []  # this client's own sends, oldest first
+        self._seqs: list[int] = []  # this client's own sends less the refused, oldest first
         self._times: list[float] = []
         self._reading: Reading | None = None
         self._windows = 0  # refills of half the limit or more seen (fixed windows)
         self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
-        self._fractional = False  # resets with a fraction of a second: not a plain window
+        # Resets with a fraction of a second: a moving window or a counter (slowapi's), not
+        # a plain window, whose reset is a whole second.
+        self._fractional = False
         # Fixed windows: is the reset late, and how long is a window from its first send?
         self._tests_refused = 0
         self._late = False
@@ -68,8 +68,8 @@ class LimiterModel:
         self._probe_at: float | None = None  # the reopen the pending probe tests
         self._probed_reset: float | None = None  # the window whose probe was refused
         # Rolling limiters: how long a send counts.
-        self._counts_for = 0.0
-        self._answered_guesses = 0
+        self._counts_for = 0.0  # a send counts at least this long ...
+        self._counts_within = math.inf  # ... and no longer than this
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._mine = 0.0
@@ -78,7 +78,7 @@ class LimiterModel:
     @property
     def rolling(self) -> bool:
         """Whether the key's budget comes back request by request rather than all at once."""
-        return self._rollings > self._windows or (self._fractional and self._windows < 2)
+        return self._fractional or self._rollings > self._windows
 
     # -- what happened -------------------------------------------------------------------------
 
@@ -120,21 +120,27 @@ class LimiterModel:
         self._reading = fresh
         if self.rolling:
             self._measure_rolling(fresh)
-            if guessed:
-                self._answered_guesses += 1
         self._update()
 
     def refused(
         self, *, sent_at: float, now: float, fresh: Reading | None, guessed: bool
     ) -> float | None:
         """A send drew a 429; returns when the limiter's own headers say it is back, if known."""
+        index = bisect.bisect_left(self._times, sent_at)
+        if index < len(self._times) and self._times[index] == sent_at:
+            # Refused requests do not count on rolling limiters (on windows they counted in
+            # the old one): leave it out of what later readings are matched against.
+            del self._seqs[index]
+            del self._times[index]
         if fresh is not None:
             self._reading = fresh
         if guessed:
             if self.rolling:
-                self._answered_guesses = 0
-                oldest = self._oldest_counted(fresh)
-                self._counts_for = max(self._counts_for * 1.02, sent_at - (oldest or sent_at))
+                oldest, _ = self._counted_span(fresh)
+                if oldest is not None:
+                    self._counts_for = max(self._counts_for, sent_at - oldest)
+                if self._counts_within <= self._counts_for:
+                    self._counts_within = self._counts_for + self._margin()
             elif self._probe_at is not None and sent_at >= self._probe_at:
                 self._probe_refused(sent_at)
             elif self._late and self._opened_at is not None and self._shortest < self._longest:
@@ -235,19 +241,31 @@ class LimiterModel:
         self._probe_at = None
 
     def _measure_rolling(self, fresh: Reading) -> None:
-        oldest = self._oldest_counted(fresh)
+        oldest, older = self._counted_span(fresh)
         if oldest is not None:
             self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
+        if older is not None:
+            self._counts_within = min(self._counts_within, fresh.sent_at - older)
+        if self._counts_within < self._counts_for:  # answers out of order fooled one of them
+            self._counts_within = self._counts_for + self._margin()
 
-    def _oldest_counted(self, reading: Reading | None) -> float | None:
-        """When the oldest of the sends ``reading`` counts left (its ``limit - remaining``
-        latest sends, if they were all this client's)."""
+    def _counted_span(self, reading: Reading | None) -> tuple[float | None, float | None]:
+        """When the oldest send ``reading`` counts left, and the latest one it no longer counts
+        (matching its ``limit - remaining`` to this client's latest sends)."""
         if reading is None or self.limit is None:
-            return None
+            return None, None
         counted = self.limit - reading.remaining
         if counted < 1:
-            return None
-        return self._time_of(reading.seq - counted + 1)
+            return None, None
+        margin = self._margin()
+        # Sends reach the server in a slightly different order than they left: counting
+        # back from a little later (or earlier) only ever makes each answer less sharp.
+        late = bisect.bisect_right(self._times, reading.sent_at + margin) - counted
+        early = bisect.bisect_right(self._times, reading.sent_at - margin) - counted - 1
+        return (
+            self._times[late] if late >= 0 else None,
+            self._times[early] if early >= 0 else None,
+        )
 
     def _time_of(self, seq: int) -> float | None:
         """When this client's send ``seq`` (or the first after it) left."""
@@ -257,7 +275,7 @@ class LimiterModel:
     def window(self) -> float | None:
         """How long the key's window is, as far as measured."""
         if self.rolling:
-            return self._counts_for or None
+            return None if math.isinf(self._counts_within) else self._counts_within
         if self._late and not math.isinf(self._longest):
             return self._longest
         return None if math.isinf(self._span) else self._span
@@ -289,13 +307,13 @@ class LimiterModel:
         if reading is None:
             self.rule = Rule(interval=self._interval)
             return
-        if self.rolling and self._counts_for > 0:
+        if self.rolling and not math.isinf(self._counts_within):
             self._probe_at = None
-            confident = self._answered_guesses >= _CONFIDENT
             self.rule = Rule(
-                window=self._counts_for * (1 + _TOLERANCE / 2),
+                window=self._counts_within + self._margin(),
+                slack=self._margin(),
                 limit=self.limit,
-                guesses=UNLIMITED if confident else 1,
+                guesses=UNLIMITED,
                 share=share,
                 interval=self._interval,
             )
@@ -315,8 +333,15 @@ class LimiterModel:
         from when on any number may."""
         reset_at = reading.reset_at
         self._probe_at = None
-        if self.rolling:  # how long a send counts is not measured yet: probe at the reset
-            return reset_at, 1, None
+        if self.rolling:
+            # How long a send counts is not measured yet: one probe when the oldest send the
+            # reading counts can be gone. (slowapi's reset is a second after that.)
+            oldest, _ = self._counted_span(reading)
+            probe_at = None if reset_at is None else reset_at - 1.0
+            if oldest is not None and self._counts_for > 0:
+                earliest = oldest + self._counts_for
+                probe_at = earliest if probe_at is None else max(probe_at, earliest)
+            return probe_at, 1, None
         if reset_at is not None and reset_at == self._probed_reset:
             # This window's probe was refused: it is back by the reset, or what was measured.
             known = self._known_reopen(reading)
