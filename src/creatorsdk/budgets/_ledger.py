@@ -39,7 +39,11 @@ class Rule:
     ``remaining`` this client may spend; other consumers of the key keep the rest.
     ``interval``: the least time between two sends (a documented per-key rate). ``sure_at``:
     from then on the reopening is certain (it has been seen to hold) and any number may go.
+    ``counted_for``: each request counts at least this long (so one that left longer than that
+    before a reading may already be gone from it; ``window`` when not given).
     ``slack``: how much earlier or later than it left a send may reach the server.
+    ``refill``: the budget comes back at this steady rate (requests per second) whatever was
+    sent (token buckets).
     """
 
     reopen_at: float | None = None
@@ -49,7 +53,9 @@ class Rule:
     guesses: int = 1
     share: float = 1.0
     interval: float = 0.0
+    counted_for: float | None = None
     slack: float = 0.0
+    refill: float | None = None
 
 
 @attrs.frozen

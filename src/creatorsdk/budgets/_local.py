@@ -215,11 +215,21 @@ class LocalBudget:
                 since = len(self._times) - bisect.bisect_left(self._times, reopen_at)
                 return math.floor(limit * rule.share) - since, NO_WAKE
             wake_at = reopen_at
+        refill = rule.refill
+        if refill is not None and refill > 0:
+            # One more comes back every 1 / refill seconds after the reading's request.
+            needed = 1 - spare
+            since = max(now - reading.sent_at - rule.slack, 0.0)
+            spare += math.floor(since * refill)
+            if spare < 1:
+                wake_at = min(wake_at, reading.sent_at + rule.slack + needed / refill + 1e-6)
         window = rule.window
         if window is not None:
-            # Sends that left a window's length before the reading's (give or take how
-            # round trips vary) were counted by it and come back from then on.
-            low = bisect.bisect_right(self._times, reading.sent_at - window + 2 * rule.slack)
+            # What the reading counted and comes back later: sends that left less than the
+            # shortest window before it (give or take how round trips vary); each is back
+            # the longest window after it left.
+            shortest = rule.counted_for if rule.counted_for is not None else window
+            low = bisect.bisect_right(self._times, reading.sent_at - shortest + rule.slack)
             high = bisect.bisect_right(self._times, now - window)
             back = max(high - low, 0)
             spare += back

@@ -33,8 +33,10 @@ from creatorsdk.budgets._store import Budget
 
 __all__ = ["Pacer", "Send"]
 
-#: With no rate known, a send's share of the concurrency cap is not limited.
+#: In-flight sends kept per (rate × latency): Little's law with room for bursts.
 _LITTLE_HEADROOM = 2.0
+#: The shortest wait, when the budget's next return is computed as already past.
+_MOMENT = 0.001
 
 
 class Send:
@@ -193,7 +195,8 @@ class Pacer:
                 wake_at = taken.wake_at
                 if self._max_wait is not None:
                     wake_at = min(wake_at, started + self._max_wait)
-                await self._doze(None if math.isinf(wake_at) else wake_at - now)
+                # Never a busy loop: a wake time already past (rounding) waits a moment.
+                await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
         except BaseException:
             self._leave(waiter)
             raise

@@ -70,6 +70,12 @@ class LimiterModel:
         # Rolling limiters: how long a send counts.
         self._counts_for = 0.0  # a send counts at least this long ...
         self._counts_within = math.inf  # ... and no longer than this
+        # ... or the budget refills at a steady rate (token buckets, counters), whatever was
+        # sent: requests refilled over seconds watched, and how far each belief overshot.
+        self._refill_from: Reading | None = None  # where the refill now measured started
+        self._refill_rate_seen: float | None = None
+        self._overshot_by_window = 0.0
+        self._overshot_by_rate = 0.0
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._mine = 0.0
@@ -194,6 +200,8 @@ class LimiterModel:
             # A little back, and the reset moved: requests come back one by one. (A little
             # back under the same reset is an answer that overtook an earlier send.)
             self._rollings += 1
+        if self.rolling:
+            self._judge_rolling(fresh, previous, max(refill, 0))
 
     def _window_closed(self, last: Reading) -> None:
         """Who spent the window that just ended: this client's answers, the rest others'."""
@@ -248,6 +256,50 @@ class LimiterModel:
             self._counts_within = min(self._counts_within, fresh.sent_at - older)
         if self._counts_within < self._counts_for:  # answers out of order fooled one of them
             self._counts_within = self._counts_for + self._margin()
+
+    def _judge_rolling(self, fresh: Reading, previous: Reading, refill: int) -> None:
+        """Weigh the two beliefs about a rolling limiter by how far each overshot what came
+        back between two readings: per-send expiry (moving windows) or a steady refill
+        (buckets, counters). Overshooting is what draws 429s."""
+        elapsed = fresh.sent_at - previous.sent_at
+        if elapsed <= 0:
+            return
+        rate = self._refill_rate()
+        if rate is not None:
+            self._overshot_by_rate = 0.98 * self._overshot_by_rate + max(
+                rate * elapsed - refill - 1, 0
+            )
+        if not math.isinf(self._counts_within):
+            window = self._counts_within + self._margin()
+            low = bisect.bisect_right(self._times, previous.sent_at - window + 2 * self._margin())
+            high = bisect.bisect_right(self._times, fresh.sent_at - window)
+            self._overshot_by_window = 0.98 * self._overshot_by_window + max(
+                high - low - refill - 1, 0
+            )
+        self._measure_refill(fresh)
+
+    def _measure_refill(self, fresh: Reading) -> None:
+        """The steady refill over the last half second or more: what came back beyond what
+        this client's answered sends took (a span that long averages out answers that
+        overtook one another)."""
+        start = self._refill_from
+        if start is None or fresh.seq <= start.seq:
+            self._refill_from = fresh
+            return
+        elapsed = fresh.sent_at - start.sent_at
+        if elapsed < 0.5:
+            return
+        spent = bisect.bisect_right(self._seqs, fresh.seq) - bisect.bisect_right(
+            self._seqs, start.seq
+        )
+        rate = max(fresh.remaining - start.remaining + spent, 0) / elapsed
+        seen = self._refill_rate_seen
+        self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
+        self._refill_from = fresh
+
+    def _refill_rate(self) -> float | None:
+        """The steady refill seen, requests per second (``None`` before it was measured)."""
+        return self._refill_rate_seen
 
     def _counted_span(self, reading: Reading | None) -> tuple[float | None, float | None]:
         """When the oldest send ``reading`` counts left, and the latest one it no longer counts
@@ -307,17 +359,34 @@ class LimiterModel:
         if reading is None:
             self.rule = Rule(interval=self._interval)
             return
-        if self.rolling and not math.isinf(self._counts_within):
-            self._probe_at = None
-            self.rule = Rule(
-                window=self._counts_within + self._margin(),
-                slack=self._margin(),
-                limit=self.limit,
-                guesses=UNLIMITED,
-                share=share,
-                interval=self._interval,
-            )
-            return
+        if self.rolling:
+            rate = self._refill_rate()
+            by_window = not math.isinf(self._counts_within)
+            if rate is not None and (
+                not by_window or self._overshot_by_rate < self._overshot_by_window
+            ):
+                self._probe_at = None
+                self.rule = Rule(
+                    refill=rate * (1 - _TOLERANCE),
+                    slack=self._margin(),
+                    limit=self.limit,
+                    guesses=UNLIMITED,
+                    share=share,
+                    interval=self._interval,
+                )
+                return
+            if by_window:
+                self._probe_at = None
+                self.rule = Rule(
+                    window=self._counts_within * (1 + _TOLERANCE / 2) + self._margin(),
+                    counted_for=min(self._counts_for, self._counts_within),
+                    slack=self._margin(),
+                    limit=self.limit,
+                    guesses=UNLIMITED,
+                    share=share,
+                    interval=self._interval,
+                )
+                return
         reopen_at, guesses, sure_at = self._reopen(reading)
         self.rule = Rule(
             reopen_at=reopen_at,
@@ -364,8 +433,9 @@ class LimiterModel:
         return probe_at, 1, known
 
     def _margin(self) -> float:
-        """Slack for when a send reaches the server: round trips vary by this much."""
-        return max(2 * self.jitter, 0.001)
+        """Slack for when a send reaches the server: round trips vary by about this much
+        (each way, and the two sends compared may vary in opposite directions)."""
+        return 4 * self.jitter + 0.001
 
     def _known_reopen(self, reading: Reading) -> float | None:
         """The latest time the freshest reading's window can be over: its reset, or sooner
