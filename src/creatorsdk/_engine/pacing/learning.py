@@ -359,12 +359,12 @@ class LimiterModel:
         if reading is None:
             self.rule = Rule(interval=self._interval)
             return
-        if self.rolling:
-            rate = self._refill_rate()
+        if self.rolling and self._refill_rate() is not None:
+            # Once half a second of refills has been watched (before that, one probe at a
+            # time): a steady refill unless per-send expiry has overshot less.
+            rate = self._refill_rate() or 0.0
             by_window = not math.isinf(self._counts_within)
-            if rate is not None and (
-                not by_window or self._overshot_by_rate < self._overshot_by_window
-            ):
+            if rate > 0 and (not by_window or self._overshot_by_rate < self._overshot_by_window):
                 self._probe_at = None
                 self.rule = Rule(
                     refill=rate * (1 - _TOLERANCE),
