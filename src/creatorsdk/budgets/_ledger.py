@@ -17,13 +17,15 @@ import math
 
 import attrs
 
-__all__ = ["CUBIC_BETA", "CUBIC_C", "NO_WAKE", "Rule", "Taken", "cubic_rate"]
+__all__ = ["CUBIC_BETA", "CUBIC_RECOVERY", "NO_WAKE", "Rule", "Taken", "cubic_rate"]
 
 #: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
 NO_WAKE = math.inf
-#: CUBIC's multiplicative cut and scaling constant, as the AWS SDKs' adaptive retry mode uses.
-CUBIC_BETA = 0.7
-CUBIC_C = 0.4
+#: CUBIC's cut on a 429 (the rate drops to this share of where it was) and how long it takes
+#: to climb back to that rate, the same at any scale (the AWS SDKs' adaptive mode uses
+#: 0.7 and a fixed constant; this API's rates are ten to a thousand times theirs).
+CUBIC_BETA = 0.8
+CUBIC_RECOVERY = 2.0
 #: The slowest a discovered rate falls to (requests per second).
 MIN_RATE = 0.5
 
@@ -73,8 +75,8 @@ def cubic_rate(elapsed: float, peak: float) -> float:
     It climbs back steeply, flattens out near ``peak`` (where the last 429 came), then
     slowly probes above it.
     """
-    k: float = (peak * (1 - CUBIC_BETA) / CUBIC_C) ** (1 / 3)
-    return max(MIN_RATE, CUBIC_C * (elapsed - k) ** 3 + peak)
+    scale = peak * (1 - CUBIC_BETA) / CUBIC_RECOVERY**3
+    return max(MIN_RATE, scale * (elapsed - CUBIC_RECOVERY) ** 3 + peak)
 
 
 @attrs.frozen

@@ -8,7 +8,7 @@ import math
 import attrs
 
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
-from creatorsdk.budgets._ledger import NO_WAKE, Reading, Rule, Taken, cubic_rate
+from creatorsdk.budgets._ledger import MIN_RATE, NO_WAKE, Reading, Rule, Taken, cubic_rate
 
 __all__ = ["LocalBudget"]
 
@@ -148,7 +148,10 @@ class LocalBudget:
         if self._cut_at is not None and sent_at < self._cut_at:
             return  # sent before the last cut: that cut already answered it
         if self._cut_at is None:
-            self._peak = self._sent_between(now - 1.0, now)  # what went out in the last second
+            # The first 429: the rate is what went out over the last second (or since the
+            # first send, if that is sooner); the cut takes it from there.
+            span = min(1.0, max(now - self._times[0], 0.05)) if self._times else 1.0
+            self._peak = max(self._sent_between(now - span, now) / span, MIN_RATE)
         else:
             self._peak = cubic_rate(now - self._cut_at, self._peak)
         self._cut_at = now
