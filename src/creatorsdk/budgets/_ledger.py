@@ -17,7 +17,7 @@ import math
 
 import attrs
 
-__all__ = ["CUBIC_BETA", "CUBIC_RECOVERY", "NO_WAKE", "Rule", "Taken", "cubic_rate"]
+__all__ = ["CUBIC_BETA", "CUBIC_RECOVERY", "NO_WAKE", "Quota", "Rule", "Taken", "cubic_rate"]
 
 #: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
 NO_WAKE = math.inf
@@ -28,6 +28,14 @@ CUBIC_BETA = 0.8
 CUBIC_RECOVERY = 2.0
 #: The slowest a discovered rate falls to (requests per second).
 MIN_RATE = 0.5
+
+
+@attrs.frozen
+class Quota:
+    """At most ``sends`` from this client in the window that started at ``since``."""
+
+    sends: int
+    since: float
 
 
 @attrs.frozen
@@ -45,7 +53,8 @@ class Rule:
     before a reading may already be gone from it; ``window`` when not given).
     ``slack``: how much earlier or later than it left a send may reach the server.
     ``refill``: the budget comes back at this steady rate (requests per second) whatever was
-    sent (token buckets).
+    sent (token buckets). ``quota``: this client's part of a window other consumers share;
+    ``others_rate``: how fast they spend it (requests per second).
     """
 
     reopen_at: float | None = None
@@ -58,6 +67,8 @@ class Rule:
     counted_for: float | None = None
     slack: float = 0.0
     refill: float | None = None
+    quota: Quota | None = None
+    others_rate: float = 0.0
 
 
 @attrs.frozen

@@ -62,7 +62,17 @@ class LocalBudget:
             # Sent after the reading's request, or before it and still unanswered (it may
             # have overtaken them): the reading cannot be sure to have counted those.
             unsure = self._seq - reading.seq + bisect.bisect_left(self._outstanding, reading.seq)
-            spare = math.floor(reading.remaining * rule.share) - unsure
+            remaining = reading.remaining
+            if rule.others_rate:
+                # Others have gone on spending since the reading.
+                remaining -= math.ceil(rule.others_rate * max(now - reading.sent_at, 0.0))
+            spare = math.floor(max(remaining, 0) * rule.share) - unsure
+            quota = rule.quota
+            if quota is not None and rule.reopen_at is not None and now < rule.reopen_at:
+                # This client's part of the window, shared with other consumers of the key.
+                used = len(self._times) - bisect.bisect_left(self._times, quota.since)
+                if used >= quota.sends:
+                    return Taken(None, rule.reopen_at)
             if spare < 1:
                 spare, wake_at = self._returned(now, rule, reading, spare)
                 if spare < 1:

@@ -25,7 +25,7 @@ import bisect
 import math
 
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit
-from creatorsdk.budgets._ledger import Reading, Rule
+from creatorsdk.budgets._ledger import Quota, Reading, Rule
 
 __all__ = ["LimiterModel"]
 
@@ -37,8 +37,10 @@ _TEST_LEAD = 0.05
 _TESTS = 2
 #: Window lengths within this much (relative) are as good as known.
 _TOLERANCE = 0.01
-#: How much of the other consumers' spend is remembered from one reading to the next.
-_SHARE_MEMORY = 0.9
+#: How much of who spent the last window is remembered into the next one.
+_SHARE_MEMORY = 0.7
+#: The part of its share of a window a client takes when others share the key.
+_FAIR = 0.97
 
 
 class LimiterModel:
@@ -65,7 +67,10 @@ class LimiterModel:
         self._span = math.inf  # the shortest time seen from one window's opening to the next
         self._shortest = 0.0  # the window is longer than this (send time to send time)
         self._longest = math.inf  # ... and no longer than this
-        self._probe_at: float | None = None  # the reopen the pending probe tests
+        # The pending probe: a send between these two times tests an early reopening
+        # (from the second on, the reopening is sure and sends are no test).
+        self._probe_at: float | None = None
+        self._probe_until = math.inf
         self._probed_reset: float | None = None  # the window whose probe was refused
         # Rolling limiters: how long a send counts.
         self._counts_for = 0.0  # a send counts at least this long ...
@@ -80,6 +85,7 @@ class LimiterModel:
         self._tallies: dict[float, list[int]] = {}
         self._mine = 0.0
         self._theirs = 0.0
+        self._theirs_rate = 0.0  # what they spend per second of a window
 
     @property
     def rolling(self) -> bool:
@@ -117,7 +123,7 @@ class LimiterModel:
         if fresh is None:
             return
         refilled = previous is not None and self._refill(fresh, previous) >= self._half()
-        if guessed and self._probe_at is not None and sent_at >= self._probe_at:
+        if guessed and self._is_probe(sent_at):
             if refilled:
                 self._probe_answered(sent_at)
             self._probe_at = None
@@ -147,7 +153,7 @@ class LimiterModel:
                     self._counts_for = max(self._counts_for, sent_at - oldest)
                 if self._counts_within <= self._counts_for:
                     self._counts_within = self._counts_for + self._margin()
-            elif self._probe_at is not None and sent_at >= self._probe_at:
+            elif self._is_probe(sent_at):
                 self._probe_refused(sent_at)
             elif self._late and self._opened_at is not None and self._shortest < self._longest:
                 # Sent at what was known to be open: the window is longer than believed.
@@ -159,10 +165,14 @@ class LimiterModel:
         return back if back is not None and back > now else None
 
     def tally_refused(self, rate_limit: RateLimit | None) -> None:
-        """Count a 429's reading towards its window (refused requests count on most servers)."""
-        self._tally(rate_limit)
+        """Note a 429's reading: what it says of the window, not a send this client got."""
+        self._tally(rate_limit, answered=False)
 
     # -- learning --------------------------------------------------------------------------------
+
+    def _is_probe(self, sent_at: float) -> bool:
+        """Whether a send that left at ``sent_at`` was the pending probe."""
+        return self._probe_at is not None and self._probe_at <= sent_at < self._probe_until
 
     def _half(self) -> int:
         return max((self.limit or 2) // 2, 1)
@@ -171,7 +181,7 @@ class LimiterModel:
         """How much more ``fresh`` has left than ``previous`` less the sends between them."""
         return fresh.remaining - (previous.remaining - (fresh.seq - previous.seq))
 
-    def _tally(self, rate_limit: RateLimit | None) -> None:
+    def _tally(self, rate_limit: RateLimit | None, *, answered: bool = True) -> None:
         if rate_limit is None:
             return
         if rate_limit.limit is not None:
@@ -185,7 +195,7 @@ class LimiterModel:
             if len(self._tallies) >= 4:
                 del self._tallies[next(iter(self._tallies))]
             tally = self._tallies[rate_limit.reset_at] = [0, rate_limit.remaining]
-        tally[0] += 1
+        tally[0] += answered
         tally[1] = min(tally[1], rate_limit.remaining)
 
     def _compare(self, fresh: Reading, previous: Reading) -> None:
@@ -214,6 +224,11 @@ class LimiterModel:
         theirs = max(self.limit - lowest - mine, 0)
         self._mine = _SHARE_MEMORY * self._mine + (1 - _SHARE_MEMORY) * mine
         self._theirs = _SHARE_MEMORY * self._theirs + (1 - _SHARE_MEMORY) * theirs
+        if self._opened_at is not None and last.sent_at > self._opened_at:
+            span = max(last.reset_at - self._opened_at, last.sent_at - self._opened_at)
+            self._theirs_rate = (
+                _SHARE_MEMORY * self._theirs_rate + (1 - _SHARE_MEMORY) * theirs / span
+            )
 
     def _window_opened(self, fresh: Reading, previous: Reading) -> None:
         # Opened by one of the sends after the last reading from the old window; by one of
@@ -388,9 +403,24 @@ class LimiterModel:
                 )
                 return
         reopen_at, guesses, sure_at = self._reopen(reading)
+        if reopen_at is None or reopen_at <= reading.sent_at:
+            # Nothing (or nothing that still applies) says when the budget is back: what the
+            # reset says if it can, else one probe a window (or a second) after the reading.
+            self._probe_at = None
+            if reading.reset_at is not None and reading.reset_at > reading.sent_at:
+                reopen_at, guesses, sure_at = reading.reset_at, UNLIMITED, None
+            else:
+                reopen_at, guesses, sure_at = reading.sent_at + (self.window() or 1.0), 1, None
+        quota = None
+        if share < 1 and self.limit is not None and self._opened_at is not None:
+            # Other consumers spend the same windows: this client keeps to its part of each
+            # (a little under, so that the parts of all of them fit in the window).
+            quota = Quota(math.floor(self.limit * share * _FAIR), self._opened_at)
         self.rule = Rule(
             reopen_at=reopen_at,
             sure_at=sure_at,
+            quota=quota,
+            others_rate=self._theirs_rate if share < 1 else 0.0,
             limit=self.limit,
             guesses=guesses,
             share=share,
@@ -418,7 +448,7 @@ class LimiterModel:
         if not self._late:
             if reset_at is None or self._tests_refused >= _TESTS:
                 return reset_at, UNLIMITED, None
-            self._probe_at = reset_at - _TEST_LEAD
+            self._probe_at, self._probe_until = reset_at - _TEST_LEAD, reset_at
             return self._probe_at, 1, reset_at
         known = self._known_reopen(reading)
         if known is None or self._opened_at is None:
@@ -429,7 +459,7 @@ class LimiterModel:
         probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
         if probe_at >= known:
             return known, UNLIMITED, None
-        self._probe_at = probe_at
+        self._probe_at, self._probe_until = probe_at, known
         return probe_at, 1, known
 
     def _margin(self) -> float:
