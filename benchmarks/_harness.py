@@ -36,6 +36,7 @@ __all__ = [
     "peak_rss_bytes",
     "ratio",
     "rss_bytes",
+    "serve_command",
     "serve_fake",
     "span",
     "summarize",
@@ -260,11 +261,21 @@ def serve_fake(api: str = "creatoraudit", **options: object) -> Iterator[FakePro
     for name, value in options.items():
         text = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
         command += [f"--{name.replace('_', '-')}", text]
+    with serve_command(command) as fake:
+        yield fake
+
+
+@contextlib.contextmanager
+def serve_command(command: Sequence[str]) -> Iterator[FakeProcess]:
+    """Run a server ``command`` that prints a fake's banner; stop it with SIGINT on exit.
+
+    The banner is the fakes' first line, ``<Name> serving <base_url> api_key=<key>``.
+    """
     environment = {**os.environ, "PYTHONUNBUFFERED": "1"}
     # stderr goes to a file, not a pipe: a pipe nobody reads could fill and stall the server.
     with tempfile.TemporaryFile("w+", encoding="utf-8") as errors:
         process = subprocess.Popen(
-            command,
+            list(command),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=errors,
@@ -275,7 +286,7 @@ def serve_fake(api: str = "creatoraudit", **options: object) -> Iterator[FakePro
             banner = _read_banner(process)
             if banner is None:
                 errors.seek(0)
-                raise RuntimeError(f"the fake did not start:\n{errors.read()[-2000:]}")
+                raise RuntimeError(f"the server did not start:\n{errors.read()[-2000:]}")
             words = dict(word.split("=", 1) for word in banner.split() if "=" in word)
             yield FakeProcess(base_url=banner.split()[2], api_key=words["api_key"], pid=process.pid)
         finally:

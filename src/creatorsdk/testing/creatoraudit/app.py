@@ -180,13 +180,11 @@ class Gateway:
         if limiter is None:
             return
         verdict = limiter.hit(key.secret)
-        # Kept on the context so every response to this request carries them, errors included.
-        ctx.rate_headers = {
-            k: v for k, v in verdict.headers().items() if k.startswith("X-RateLimit")
-        }
+        # Kept on the context so every response to this request carries them, errors included
+        # (Retry-After among them when the limiter sends one).
+        ctx.rate_headers = verdict.headers()
         if not verdict.allowed:
-            retry = {"Retry-After": str(verdict.retry_after)}
-            raise ApiError(429, "RATE_LIMITED", "Rate limit exceeded.", headers=retry)
+            raise ApiError(429, "RATE_LIMITED", "Rate limit exceeded.")
 
 
 def _check_scope(key: ApiKey, method: str, path: str) -> None:

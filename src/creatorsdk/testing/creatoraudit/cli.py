@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from creatorsdk.testing._cli import harness_options
+from creatorsdk.testing._limiters import LIMITER_KINDS
 from creatorsdk.testing.creatoraudit.fake import FakeCreatorAudit
 from creatorsdk.testing.creatoraudit.generator import VideosPerAccount
 
@@ -28,6 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--rate-limit", type=int, default=600, help="requests per window and key; 0 turns it off"
     )
     parser.add_argument("--rate-window", type=float, default=60.0, help="window in seconds")
+    parser.add_argument(
+        "--limiter",
+        choices=LIMITER_KINDS,
+        default="fixed-first",
+        help="the rate limiter's algorithm and headers (default fixed-first)",
+    )
     parser.add_argument("--account-quota", type=int, default=None, help="cap on tracked accounts")
 
 
@@ -41,6 +48,7 @@ def build(args: argparse.Namespace) -> FakeCreatorAudit:
         history_days=args.history_days,
         rate_limit=args.rate_limit or None,
         rate_window=args.rate_window,
+        limiter=args.limiter,
         account_quota=args.account_quota,
         **harness_options(args),
     )

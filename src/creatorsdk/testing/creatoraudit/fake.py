@@ -9,7 +9,7 @@ from typing import ClassVar
 from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._faults import FaultPlan
 from creatorsdk.testing._harness import FakeServer
-from creatorsdk.testing._ratelimit import FixedWindowLimiter
+from creatorsdk.testing._limiters import LIMITER_KINDS, make_limiter
 from creatorsdk.testing.creatoraudit.app import PREFIX, build_app
 from creatorsdk.testing.creatoraudit.generator import VideosPerAccount, populate
 from creatorsdk.testing.creatoraudit.idempotency import IdempotencyCache
@@ -29,11 +29,14 @@ class FakeCreatorAudit(FakeServer):
     Knobs: ``seed`` drives all data, ids, jitter; ``accounts``, ``videos_per_account`` (an
     average or a ``(min, max)`` range), ``tracked_videos``, ``creators`` and ``history_days``
     shape the organization; ``rate_limit`` requests per ``rate_window`` seconds per key
-    (``None``: no limit and no rate-limit headers); ``latency`` plus up to ``latency_jitter``
-    seconds of real waiting per request; ``faults`` (a :class:`FaultPlan`); ``clock`` (epoch
-    seconds, e.g. a :class:`FakeClock`) for rate windows, idempotency expiry, timestamps of new
-    resources and "today"; ``account_quota`` caps active tracked accounts (403
-    ``QUOTA_EXCEEDED``), also settable later as an attribute.
+    (``None``: no limit and no rate-limit headers) by the algorithm ``limiter`` names, with the
+    headers a real server of that kind sends: ``"fixed-first"`` (a window opened by the key's
+    first request, the default), ``"fixed-epoch"``, ``"moving"``, ``"sliding"``,
+    ``"token-bucket"`` or ``"headerless"`` (see ``creatorsdk.testing._limiters``);
+    ``latency`` plus up to ``latency_jitter`` seconds of real waiting per request; ``faults``
+    (a :class:`FaultPlan`); ``clock`` (epoch seconds, e.g. a :class:`FakeClock`) for rate
+    windows, idempotency expiry, timestamps of new resources and "today"; ``account_quota``
+    caps active tracked accounts (403 ``QUOTA_EXCEEDED``), also settable later as an attribute.
 
     :attr:`store` is the live state (see :class:`Store`); :attr:`requests` what arrived.
     """
@@ -52,12 +55,15 @@ class FakeCreatorAudit(FakeServer):
         history_days: int = 400,
         rate_limit: int | None = 600,
         rate_window: float = 60.0,
+        limiter: str = "fixed-first",
         latency: float = 0.0,
         latency_jitter: float = 0.0,
         faults: FaultPlan | None = None,
         clock: Clock | None = None,
         account_quota: int | None = None,
     ) -> None:
+        if limiter not in LIMITER_KINDS:
+            raise ValueError(f"limiter must be one of {', '.join(LIMITER_KINDS)}; got {limiter!r}")
         super().__init__(
             seed=seed, clock=clock, faults=faults, latency=latency, latency_jitter=latency_jitter
         )
@@ -74,9 +80,9 @@ class FakeCreatorAudit(FakeServer):
             creators=creators,
             history_days=history_days,
         )
-        limiter = None
+        rate_limiter = None
         if rate_limit is not None:
-            limiter = FixedWindowLimiter(rate_limit, rate_window, self.clock)
+            rate_limiter = make_limiter(limiter, rate_limit, rate_window, self.clock)
         self._state = ApiState(
             store=self.store,
             organization_id=str(uuid.UUID(int=secrets.getrandbits(128), version=4)),
@@ -86,7 +92,7 @@ class FakeCreatorAudit(FakeServer):
                     self.read_only_api_key, "Fake read-only key", frozenset({"read"})
                 ),
             },
-            limiter=limiter,
+            limiter=rate_limiter,
             idempotency=IdempotencyCache(self.clock),
             lister=Lister(self.store),
             account_quota=account_quota,

@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 
 from creatorsdk.testing._faults import FaultTicket
-from creatorsdk.testing._ratelimit import FixedWindowLimiter
+from creatorsdk.testing._ratelimit import Limiter
 from creatorsdk.testing.creatoraudit.idempotency import IdempotencyCache
 from creatorsdk.testing.creatoraudit.paging import Lister
 from creatorsdk.testing.creatoraudit.store import Store
@@ -36,7 +36,7 @@ class ApiState:
     store: Store
     organization_id: str
     keys: dict[str, ApiKey]
-    limiter: FixedWindowLimiter | None
+    limiter: Limiter | None
     idempotency: IdempotencyCache
     lister: Lister
     account_quota: int | None = None
