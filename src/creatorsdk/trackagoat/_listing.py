@@ -84,7 +84,9 @@ def pager(
 
     async def fetch(page_cursor: str | None) -> Page[M]:
         query = {**fixed, "limit": limit, "cursor": page_cursor}
-        return envelope_page(await client.request("GET", path, params=query), model)
+        # A page unlocks the next: it goes before fan-out chunks waiting for the budget.
+        reply = await client.request("GET", path, params=query, critical=True)
+        return envelope_page(reply, model)
 
     return AsyncPager(fetch, cursor=cursor)
 
