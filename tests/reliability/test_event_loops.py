@@ -155,8 +155,8 @@ async def test_cancelling_a_fan_out_leaves_the_client_usable(anyio_backend: str)
         assert scope.cancelled_caught
         await anyio.lowlevel.checkpoint()
         assert sdk_tasks() == []
-        assert ca._limiter.borrowed_tokens == 0
-        assert ca._pacer._in_flight == 0
+        assert ca._pacer.waiting == 0
+        assert ca._pacer.in_flight == 0
         assert (await ca.whoami()).organization_id
     passed(anyio_backend)
 
@@ -223,12 +223,12 @@ async def test_senders_held_by_a_429_leave_one_interval_apart(anyio_backend: str
     done = anyio.Event()
 
     async def send() -> None:
-        await pacer.wait()
-        starts.append(timeline() - 1_800_000_000.0)
-        if len(starts) == 1:  # the first to go gets its answer after 1.5 s: a 429 ...
-            await timeline.sleep(1.5)
-            pacer.pause(5)  # ... with Retry-After: 5
-        pacer.finished()
+        async with pacer.sending() as sent:
+            starts.append(timeline() - 1_800_000_000.0)
+            if len(starts) == 1:  # the first to go gets its answer after 1.5 s: a 429 ...
+                await timeline.sleep(1.5)
+                pacer.rate_limited(sent, 5.0)  # ... with Retry-After: 5
+            pacer.observe(sent, None)
 
     async with anyio.create_task_group() as outer:
         outer.start_soon(timeline.drive, done)

@@ -241,8 +241,11 @@ class BaseClient:
                     attempts=number,
                 ) from error
             rate_limit = parse_rate_limit(response.headers, now=self.retry_policy.clock())
-            if response.status_code == 429:
-                pacer.rate_limited(send, self._retry_after(response))
+            failure = None
+            if not (response.is_success or response.status_code == 304):
+                failure = self._error(response, rate_limit, method, path, number)
+                if isinstance(failure, errors.RateLimitError) and failure.retryable:
+                    pacer.rate_limited(send, failure.retry_after)
             pacer.observe(send, rate_limit)
         self.stats.requests += 1
         elapsed = time.perf_counter() - began
@@ -256,9 +259,9 @@ class BaseClient:
             elapsed,
             request_id,
         )
-        if response.is_success or response.status_code == 304:
+        if failure is None:
             return _reply(response, request_id, method, path, number)
-        raise self._error(response, rate_limit, method, path, number)
+        raise failure
 
     def _error(
         self,
@@ -279,7 +282,6 @@ class BaseClient:
         return error_from_problem(
             problem, attempts=number, method=method, path=path, rate_limit=rate_limit
         )
-
 
     def _retry_after(self, response: httpx.Response) -> float | None:
         return parse_retry_after(response.headers.get("retry-after"), self.retry_policy.clock())

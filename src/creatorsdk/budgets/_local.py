@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import array
 import bisect
 import math
 
@@ -13,7 +14,7 @@ from creatorsdk.budgets._ledger import MIN_RATE, NO_WAKE, Reading, Rule, Taken, 
 __all__ = ["LocalBudget"]
 
 #: Send times older than this are forgotten unless the rule still needs them.
-_KEEP_SECONDS = 120.0
+_KEEP_SECONDS = 10.0
 
 
 class LocalBudget:
@@ -31,11 +32,13 @@ class LocalBudget:
         self._outstanding: list[int] = []  # sends granted and not yet answered, by seq
         # When each send left, oldest first, less the refused (they count on no limiter's
         # next window, and rolling limiters never count them).
-        self._times: list[float] = []
-        self._sends: list[int] = []
+        # (Arrays of numbers: no object per send, so memory stays flat under load.)
+        self._times = array.array("d")
+        self._sends = array.array("q")
         self._paused_until = 0.0
         self._paused_by = 0  # the refused send whose 429 set the hold
         self._next_at = 0.0
+        self._first_at: float | None = None  # when the first send left
         self._cut_at: float | None = None
         self._peak = 0.0
 
@@ -83,11 +86,13 @@ class LocalBudget:
                     # The probe's answer decides, or the time the reopening is sure.
                     return Taken(None, rule.sure_at if rule.sure_at is not None else NO_WAKE)
                 guessed = True
-        if len(self._times) > 4096:
+        if len(self._times) > 512:
             self._forget(now, rule)
         return self._grant(now, interval, guessed=guessed)
 
     def _grant(self, now: float, interval: float, *, guessed: bool) -> Taken:
+        if self._first_at is None:
+            self._first_at = now
         self._seq += 1
         self._times.append(now)
         self._sends.append(self._seq)
@@ -160,12 +165,14 @@ class LocalBudget:
         if self._cut_at is None:
             # The first 429: the rate is what went out over the last second (or since the
             # first send, if that is sooner); the cut takes it from there.
-            span = min(1.0, max(now - self._times[0], 0.05)) if self._times else 1.0
-            self._peak = max(self._sent_between(now - span, now) / span, MIN_RATE)
+            first_at = now if self._first_at is None else self._first_at
+            span = min(1.0, max(now - first_at, 0.05))
+            self._peak = max(self._sent_since(now - span) / span, MIN_RATE)
         else:
             self._peak = cubic_rate(now - self._cut_at, self._peak)
         self._cut_at = now
-        self._next_at = max(self._next_at, until)
+        # The retry is the next send at the new rate: one interval on.
+        self._next_at = max(self._next_at, until, now + 1.0 / cubic_rate(0.0, self._peak))
 
     def discovered_rate(self, now: float) -> float | None:
         """The rate found for a key without headers, or ``None`` before its first 429."""
@@ -198,9 +205,7 @@ class LocalBudget:
         refused: bool = False,
     ) -> tuple[bool, Reading | None]:
         """:meth:`record_now`, awaitable."""
-        return self.record_now(
-            seq, sent_at, rate_limit, guessed=guessed, now=now, refused=refused
-        )
+        return self.record_now(seq, sent_at, rate_limit, guessed=guessed, now=now, refused=refused)
 
     async def throttle(
         self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
@@ -216,9 +221,7 @@ class LocalBudget:
         rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak)
         return max(rule.interval, 1.0 / rate)
 
-    def _returned(
-        self, now: float, rule: Rule, reading: Reading, spare: int
-    ) -> tuple[int, float]:
+    def _returned(self, now: float, rule: Rule, reading: Reading, spare: int) -> tuple[int, float]:
         """Spare sends once what the rule says is back is added, and when more comes back."""
         wake_at = NO_WAKE
         reopen_at = rule.reopen_at
@@ -232,8 +235,8 @@ class LocalBudget:
         if refill is not None and refill > 0:
             # One more comes back every 1 / refill seconds after the reading's request.
             needed = 1 - spare
-            since = max(now - reading.sent_at - rule.slack, 0.0)
-            spare += math.floor(since * refill)
+            elapsed = max(now - reading.sent_at - rule.slack, 0.0)
+            spare += math.floor(elapsed * refill)
             if spare < 1:
                 wake_at = min(wake_at, reading.sent_at + rule.slack + needed / refill + 1e-6)
         window = rule.window
@@ -253,14 +256,18 @@ class LocalBudget:
                     wake_at = min(wake_at, self._times[index] + window)
         return spare, wake_at
 
-    def _sent_between(self, start: float, end: float) -> float:
-        times = self._times
-        return float(bisect.bisect_right(times, end) - bisect.bisect_right(times, start))
+    def _sent_since(self, start: float) -> int:
+        """Sends granted after ``start``, the refused ones included."""
+        index = bisect.bisect_right(self._times, start)
+        before = self._sends[index - 1] if index > 0 else (self._sends[0] - 1 if self._sends else 0)
+        return self._seq - before
 
     def _forget(self, now: float, rule: Rule) -> None:
+        """Drop send times no rule can still need (a few windows back)."""
         keep = max(_KEEP_SECONDS, 2 * (rule.window or 0.0))
-        if rule.reopen_at is not None:
-            keep = max(keep, now - rule.reopen_at + 1.0)
+        for since in (rule.reopen_at, rule.quota.since if rule.quota else None):
+            if since is not None:
+                keep = max(keep, now - since + 1.0)
         cut = bisect.bisect_left(self._times, now - keep)
         if cut:
             del self._times[:cut]

@@ -11,6 +11,7 @@ import httpx
 from creatorsdk._engine.client import BaseClient, Reply
 from creatorsdk._engine.decoding import Model, decode
 from creatorsdk._engine.retry import RetryPolicy
+from creatorsdk.budgets import Budget
 from creatorsdk.creatoraudit._arguments import OVERVIEW_PERIODS, TOP_LIMIT, choice, limit_arg, text
 from creatorsdk.creatoraudit._listing import decode_data, envelope
 from creatorsdk.creatoraudit.account_videos import AccountVideos
@@ -49,6 +50,7 @@ class AsyncCreatorAudit(BaseClient):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        budget: Budget | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -58,6 +60,7 @@ class AsyncCreatorAudit(BaseClient):
             retry=retry,
             transport=transport,
             requests_per_minute=requests_per_minute,
+            budget=budget,
         )
         #: Tracked accounts.
         self.accounts = Accounts(self)

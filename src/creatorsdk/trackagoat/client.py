@@ -10,6 +10,7 @@ import httpx
 from creatorsdk._engine.client import BaseClient
 from creatorsdk._engine.problems import ProblemParser
 from creatorsdk._engine.retry import RetryPolicy
+from creatorsdk.budgets import Budget
 from creatorsdk.trackagoat._arguments import choice, date_arg, maybe_uuid, uuid_arg
 from creatorsdk.trackagoat._listing import decode_data, pager
 from creatorsdk.trackagoat._problems import parse_problem
@@ -51,6 +52,7 @@ class AsyncTrackAGoat(BaseClient):
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         requests_per_minute: float | None = None,
+        budget: Budget | None = None,
     ) -> None:
         super().__init__(
             api_key=api_key,
@@ -60,6 +62,7 @@ class AsyncTrackAGoat(BaseClient):
             retry=retry,
             transport=transport,
             requests_per_minute=requests_per_minute,
+            budget=budget,
         )
         self.projects = Projects(self)
         self.creators = Creators(self)

@@ -106,9 +106,9 @@ class Pacer:
         self._ceiling_rate = requests_per_minute / 60.0 if requests_per_minute else None
         # The documented per-key rate is never broken to honour the cap.
         self._max_wait = None if max_wait is None else max(max_wait, floor)
-        self._model = LimiterModel(interval=floor)
         self._budget: Budget = budget if budget is not None else LocalBudget()
         self._local = self._budget if isinstance(self._budget, LocalBudget) else None
+        self._model = LimiterModel(interval=floor, shared=budget is not None)
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
@@ -321,7 +321,7 @@ class Pacer:
                 now=now,
                 refused=send.refused,
             )
-        return recorded
+        return recorded  # noqa: RET504 - a return inside the shield reads as possibly skipped
 
     async def _hold(self, send: Send, reading: Reading | None, now: float) -> None:
         self._model.tally_refused(send.rate_limit)
@@ -342,9 +342,7 @@ class Pacer:
             self._local.throttle_now(now, send.seq, send.sent_at, until, discover=headerless)
         else:
             with anyio.CancelScope(shield=True):
-                await self._budget.throttle(
-                    now, send.seq, send.sent_at, until, discover=headerless
-                )
+                await self._budget.throttle(now, send.seq, send.sent_at, until, discover=headerless)
 
 
 class _Sending:

@@ -21,6 +21,7 @@ do not explain; their share of what is spent is kept back for them.
 
 from __future__ import annotations
 
+import array
 import bisect
 import math
 
@@ -46,14 +47,17 @@ _FAIR = 0.97
 class LimiterModel:
     """Beliefs about one key's limiter, turned into the :class:`Rule` a ledger applies."""
 
-    def __init__(self, *, interval: float = 0.0) -> None:
+    def __init__(self, *, interval: float = 0.0, shared: bool = False) -> None:
         self._interval = interval
+        # Other clients of the key share the ledger: their sends are counted, not guessed.
+        self._shared = shared
         self.rule = Rule(interval=interval)
         self.limit: int | None = None
         self.latency: float | None = None
         self.jitter = 0.0  # how much round trips vary (mean absolute deviation)
-        self._seqs: list[int] = []  # this client's own sends less the refused, oldest first
-        self._times: list[float] = []
+        # This client's own sends less the refused, oldest first (arrays: no object a send).
+        self._seqs = array.array("q")
+        self._times = array.array("d")
         self._reading: Reading | None = None
         self._windows = 0  # refills of half the limit or more seen (fixed windows)
         self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
@@ -364,7 +368,7 @@ class LimiterModel:
     def share(self) -> float:
         """The part of the key's budget this client may spend."""
         total = self._mine + self._theirs
-        if total <= 0 or self._theirs < max(1.0, 0.02 * (self.limit or 0)):
+        if self._shared or total <= 0 or self._theirs < max(1.0, 0.02 * (self.limit or 0)):
             return 1.0
         return max(self._mine / total, 0.05)
 
