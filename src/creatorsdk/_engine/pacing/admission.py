@@ -154,6 +154,9 @@ class Pacer:
     # -- admission -------------------------------------------------------------------------------
 
     async def _admit(self, critical: bool) -> Send:
+        # One yield per send, as any lock would: a cancelled caller (Ctrl-C) stops here even
+        # when every send is admitted at once and the transport never blocks.
+        await anyio.lowlevel.checkpoint()
         if not self._critical and not self._fanout and self._in_flight < self._slots(critical):
             now = self._clock()
             taken = (
