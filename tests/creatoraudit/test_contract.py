@@ -266,5 +266,6 @@ async def test_a_rate_limited_run_paces_instead_of_hammering(clock: FakeClock) -
     async with client_on(fake) as ca:
         accounts = await ca.accounts.list(limit=2).to_list()
     assert len(accounts) == 60
-    assert ca.stats.rate_limited <= 1
-    assert ca.stats.requests <= 31
+    # At most the pacer's two tests of whether the reset is rounded up (here it is exact).
+    assert ca.stats.rate_limited <= 2
+    assert ca.stats.requests <= 32

@@ -24,7 +24,6 @@ async def test_a_view_shares_pool_pacer_limit_and_counters(ca: AsyncCreatorAudit
     view = ca.with_options(timeout=2.0, headers={"X-Tenant": "acme"})
     assert view._http is ca._http
     assert view._pacer is ca._pacer
-    assert view._limiter is ca._limiter
     assert view.stats is ca.stats
     # Its resources call the view, and the client's own are untouched.
     assert view.videos._client is view

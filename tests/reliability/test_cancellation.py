@@ -81,8 +81,8 @@ async def assert_quiet(ca: AsyncCreatorAudit, scenario: str, figures: Figures) -
     tasks = sdk_tasks()
     assert leaks == 0, f"{scenario}: {leaks} connection(s) or pool request(s) left open"
     assert tasks == [], f"{scenario}: SDK tasks still running: {tasks}"
-    assert ca._limiter.borrowed_tokens == 0
-    assert ca._pacer._in_flight == 0
+    assert ca._pacer.waiting == 0
+    assert ca._pacer.in_flight == 0
     me = await ca.whoami()
     assert me.organization_id
     assert open_connections(ca) == 0

@@ -123,8 +123,8 @@ async def test_cancelling_a_fan_out_leaves_the_client_usable(backend: str) -> No
         assert await cancel_when(lambda: ca.videos.deltas(ids, windows=[7]), two_on_the_wire)
         await anyio.lowlevel.checkpoint()
         assert sdk_tasks() == []
-        assert ca._limiter.borrowed_tokens == 0
-        assert ca._pacer._in_flight == 0
+        assert ca._pacer.waiting == 0
+        assert ca._pacer.in_flight == 0
         assert (await ca.whoami()).organization_id
 
 
@@ -160,36 +160,22 @@ async def test_senders_held_by_a_429_leave_one_interval_apart(backend: str) -> N
     pause one interval apart, as the key's rate asks."""
     clock = FakeClock()
     start = clock()
-    queued = anyio.Event()
-
-    async def sleep_once_queued(seconds: float) -> None:
-        # The four others queue for their turns (1 s apart) before the 429 arrives.
-        if not queued.is_set():
-            await queued.wait()
-        await clock.sleep(seconds)
-
-    pacer = Pacer(clock=clock, sleep=sleep_once_queued, requests_per_minute=60)
+    pacer = Pacer(clock=clock, sleep=clock.sleep, requests_per_minute=60)
     starts: list[float] = []
-    answered = anyio.Event()
 
     async def send() -> None:
-        await pacer.wait()
-        starts.append(clock() - start)
-        if len(starts) == 1:  # the first to go waits for its answer
-            await answered.wait()
-        pacer.finished()
+        async with pacer.sending() as sent:
+            starts.append(clock() - start)
+            if len(starts) == 1:  # the first to go gets its answer after 1.5 s: a 429 ...
+                await clock.sleep(1.5)
+                pacer.rate_limited(sent, 5.0)  # ... with Retry-After: 5
+            pacer.observe(sent, None)
 
     async with anyio.create_task_group() as senders:
         for _ in range(5):
             senders.start_soon(send)
-        await anyio.wait_all_tasks_blocked()
-        assert starts == [0.0]
-        clock.advance(0.5)  # the first one's answer: a 429 with Retry-After: 5
-        pacer.pause(5)
-        answered.set()
-        queued.set()
-    # Each still waiting when the 429 came goes after the pause (0.5 s + 5 s), one a second.
-    assert starts == [0.0, 5.5, 6.5, 7.5, 8.5], starts
+    # One at 0 and one at 1 s, before the 429; the rest wait out the pause (1.5 s + 5 s).
+    assert starts == [0.0, 1.0, 6.5, 7.5, 8.5], starts
 
 
 @on_each_event_loop

@@ -387,11 +387,9 @@ async def test_rate_limit_headers_never_make_a_long_or_negative_wait(
     clock = FakeClock()
     policy = RetryPolicy(sleep=clock.sleep, clock=clock)
     pacer = Pacer(clock=clock, sleep=clock.sleep, max_wait=policy.max_retry_after)
-    if reading is not None:
-        pacer.observe(reading)
-    for _ in range(3):
-        await pacer.wait()
-        pacer.finished()
+    for _ in range(4):  # every send answered with these headers
+        async with pacer.sending() as send:
+            pacer.observe(send, reading)
     assert all(0 <= wait <= policy.max_retry_after for wait in clock.sleeps), clock.sleeps
 
 

@@ -248,7 +248,6 @@ async def paced_calls(server: HonestServer, vtime: FakeClock, count: int) -> lis
     return took
 
 
-@pending
 async def test_one_reset_23_hours_away_does_not_outlive_its_window() -> None:
     """Today every call after it waits the longest wait the policy allows (60 s), because
     honest resets look like "an older window" next to it."""

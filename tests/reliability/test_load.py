@@ -76,7 +76,7 @@ async def test_ten_thousand_concurrent_calls_stay_within_the_limit_and_leak_noth
         assert len(fake.requests) == CALLS
         peak = max(r.in_flight for r in fake.requests)
         assert peak == fake.max_in_flight == LIMIT  # reached, never exceeded
-        assert ca._limiter.borrowed_tokens == 0
+        assert ca._pacer.waiting == 0
         fake.reset_requests()  # the fake's own record of 10,000 requests is not ours to count
         objects_after, blocks_after = live_objects()
 

@@ -41,6 +41,7 @@ from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimits, exchange
 from creatorsdk._engine.urls import checked_query
+from creatorsdk.budgets import Budget
 from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["BaseClient", "Reply"]
@@ -103,6 +104,7 @@ class BaseClient:
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         verify: str | ssl.SSLContext | None = None,
         proxy: str | httpx.Proxy | None = None,
+        budget: Budget | None = None,
     ) -> None:
         """Build a client; nothing is sent until the first call. Every argument is a keyword.
 
@@ -134,6 +136,9 @@ class BaseClient:
         - ``proxy``: an HTTP(S) proxy URL or ``httpx.Proxy`` (default: the environment's
           ``HTTPS_PROXY``/``ALL_PROXY``/``NO_PROXY``). A loopback ``http://`` base URL never
           goes through a proxy: the key would travel in cleartext.
+        - ``budget``: where the key's rate budget is kept (default: in this client). A
+          :class:`~creatorsdk.budgets.RedisBudget` shares it with every process and machine
+          using the same key, so together they keep to the key's limit.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
@@ -156,12 +161,13 @@ class BaseClient:
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
         self.retry_policy = retry or RetryPolicy()
-        self._limiter = anyio.CapacityLimiter(max_concurrency)
         self._pacer = Pacer(
             clock=self.retry_policy.clock,
             sleep=self.retry_policy.sleep,
+            max_concurrency=max_concurrency,
             requests_per_minute=requests_per_minute or self._default_requests_per_minute,
             max_wait=self.retry_policy.max_retry_after,
+            budget=budget,
         )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
@@ -280,6 +286,7 @@ class BaseClient:
         idempotency_key: str | None = None,
         create: bool = False,
         headers: Mapping[str, str] | None = None,
+        critical: bool = False,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
@@ -287,7 +294,9 @@ class BaseClient:
         a dropped connection) is safe; it defaults to true for GET, PUT and DELETE and for
         any request carrying an ``idempotency_key``. ``create=True`` marks a call that
         creates something: without the caller's own ``idempotency_key`` one is minted here
-        for this logical call, and every attempt sends the same key.
+        for this logical call, and every attempt sends the same key. ``critical`` requests
+        (one that unlocks more work, like a listing's next page) go before fan-out ones queued
+        for the budget.
 
         One loop makes every attempt. Tenacity is consulted only after a failure: the
         failure is recorded in its state and tenacity says how long to wait or re-raises it
@@ -317,30 +326,28 @@ class BaseClient:
         number = 1
         while True:
             try:
-                reply = await self._attempt_within_deadline(request, number, retries)
+                reply = await self._attempt_within_deadline(request, number, retries, critical)
                 exchanges = recording.get()
                 if exchanges is not None:
                     exchanges.append(retries.exchange(request, reply, number))
                 return reply
             except _RETRYABLE as error:
+                # A 429's wait is zero here: the pacer holds every sender (this one too).
                 wait = await retries.after(error)  # re-raises it when the policy gives up
-                if isinstance(error, errors.RateLimitError):
-                    # The one place a 429 becomes a wait: for every sender, through the pacer.
-                    self._pacer.pause(retries.rate_limit_wait(error, number))
             self.stats.retries += 1
             if wait > 0:
                 await policy.sleep(wait)
             number += 1
 
     async def _attempt_within_deadline(
-        self, request: httpx.Request, number: int, retries: _Retries
+        self, request: httpx.Request, number: int, retries: _Retries, critical: bool
     ) -> Reply:
         """One attempt; with a policy deadline, an attempt still running when it passes is cut."""
         left = retries.time_left()
         if left is None:
-            return await self._attempt(request, number)
+            return await self._attempt(request, number, critical)
         with anyio.move_on_after(left) as scope:
-            return await self._attempt(request, number)
+            return await self._attempt(request, number, critical)
         assert scope.cancelled_caught
         raise errors.APITimeoutError(
             f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed",
@@ -350,10 +357,10 @@ class BaseClient:
             bound="deadline",
         )
 
-    async def _attempt(self, request: httpx.Request, number: int) -> Reply:
+    async def _attempt(self, request: httpx.Request, number: int, critical: bool) -> Reply:
         method, path = request.method, request.url.path
-        async with self._limiter:
-            await self._pacer.wait()
+        pacer = self._pacer
+        async with pacer.sending(critical=critical) as send:
             began = time.perf_counter()
             try:
                 # Bounded as a whole by the timeout, its body by max_response_bytes.
@@ -361,13 +368,16 @@ class BaseClient:
             except errors.CreatorSDKError:
                 self.stats.requests += 1
                 raise
-            finally:
-                self._pacer.finished()
+            rate_limit = parse_rate_limit(response.headers, now=self.retry_policy.clock())
+            failure = None
+            if not (response.is_success or response.status_code == 304):
+                failure = self._error(response, rate_limit, method, path, number)
+                if isinstance(failure, errors.RateLimitError) and failure.retryable:
+                    # The one place a 429 becomes a wait: for every sender, in the pacer.
+                    pacer.rate_limited(send, failure.retry_after)
+            pacer.observe(send, rate_limit)
         self.stats.requests += 1
         elapsed = time.perf_counter() - began
-        rate_limit = parse_rate_limit(response.headers)
-        if rate_limit is not None:
-            self._pacer.observe(rate_limit)
         request_id = response.headers.get("x-request-id")
         logger.debug(
             "%s %s status=%d attempt=%d elapsed=%.3fs request_id=%s",
@@ -378,9 +388,9 @@ class BaseClient:
             elapsed,
             request_id,
         )
-        if response.is_success or response.status_code == 304:
+        if failure is None:
             return _reply(response, request_id, method, path, number)
-        raise self._error(response, rate_limit, method, path, number)
+        raise failure
 
     def _error(
         self,
@@ -393,9 +403,7 @@ class BaseClient:
         problem = type(self)._parse_problem(
             response.status_code, response.reason_phrase, response.headers, response.content
         )
-        header_wait = parse_retry_after(
-            response.headers.get("retry-after"), self.retry_policy.clock()
-        )
+        header_wait = self._retry_after(response)
         if header_wait is not None:
             problem = attrs.evolve(problem, retry_after=header_wait)
         if response.status_code == 429:
@@ -403,6 +411,9 @@ class BaseClient:
         return error_from_problem(
             problem, attempts=number, method=method, path=path, rate_limit=rate_limit
         )
+
+    def _retry_after(self, response: httpx.Response) -> float | None:
+        return parse_retry_after(response.headers.get("retry-after"), self.retry_policy.clock())
 
 
 @attrs.define

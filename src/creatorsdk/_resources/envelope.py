@@ -67,7 +67,9 @@ class Envelope(abc.ABC):
         start = optional(cursor_arg, "cursor", cursor)
 
         async def fetch(page_cursor: str | None) -> Page[M]:
-            reply = await client.request("GET", path, params={**fixed, "cursor": page_cursor})
+            # A page unlocks the next: it goes before fan-out chunks waiting for the budget.
+            query = {**fixed, "cursor": page_cursor}
+            reply = await client.request("GET", path, params=query, critical=True)
             return self.page(reply, model)
 
         return AsyncPager(fetch, cursor=start)

@@ -1,0 +1,373 @@
+"""The pacer: one admission object for every send of a client, for slots and budget at once.
+
+Why hand-written: rate-limit libraries (``aiolimiter``, ``limits``, ``pyrate-limiter``) enforce
+a rate the caller already knows. Here the rate belongs to the server and has to be read off
+its answers: greedily from ``remaining`` less what is still on the wire, with the window's
+length and phase learned rather than trusted, discovered from 429s when there are no headers,
+shared with other processes through a store, and ordered so a listing's next page goes
+before fan-out chunks. No library does that, so it is written here, small and tested on an
+injected clock.
+
+A send is admitted by ``async with pacer.sending(critical=...) as send:`` which waits, in
+priority order (critical first, first come first served within a class), for a concurrency
+slot and the budget, then yields a :class:`Send`. Inside the block the caller reports the
+answer with :meth:`Pacer.observe` (its rate-limit reading) or :meth:`Pacer.rate_limited` (a
+429); the block's exit records it, frees the slot and lets the next sender decide on the
+freshest state. A cancelled waiter leaves the queue and a cancelled sender frees its slot.
+"""
+
+from __future__ import annotations
+
+import collections
+import math
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+
+import anyio
+
+from creatorsdk._engine.pacing.learning import LimiterModel
+from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk.budgets._ledger import Reading, Taken
+from creatorsdk.budgets._local import LocalBudget
+from creatorsdk.budgets._store import Budget
+
+__all__ = ["Pacer", "Send"]
+
+#: In-flight sends kept per (rate × latency): Little's law with room for bursts.
+_LITTLE_HEADROOM = 2.0
+#: The shortest wait, when the budget's next return is computed as already past.
+_MOMENT = 0.001
+
+
+class Send:
+    """One admitted send: its place in the key's sequence, when it left, what came back."""
+
+    __slots__ = (
+        "answered",
+        "critical",
+        "guessed",
+        "rate_limit",
+        "refused",
+        "retry_after",
+        "sent_at",
+        "seq",
+    )
+
+    def __init__(self, seq: int, sent_at: float, guessed: bool, critical: bool) -> None:
+        self.seq = seq
+        self.sent_at = sent_at
+        self.guessed = guessed
+        self.critical = critical
+        self.answered = False
+        self.rate_limit: RateLimit | None = None
+        self.refused = False
+        self.retry_after: float | None = None
+
+
+class _Waiter:
+    __slots__ = ("critical", "event")
+
+    def __init__(self, critical: bool) -> None:
+        self.critical = critical
+        self.event = anyio.Event()
+
+
+class Pacer:
+    """Admits every send of one client: concurrency slots and the key's budget together.
+
+    ``max_concurrency`` caps sends in flight; within it the pacer keeps only as many in flight
+    as the rate and the observed latency need (Little's law), so a higher cap never sends
+    faster than the budget refills. ``requests_per_minute`` is a ceiling for APIs that
+    document one. ``max_wait`` caps any single wait (the retry policy's ``max_retry_after``):
+    a sender held longer than that is let through, and the server's answer decides.
+    ``budget`` is the store of the key's shared accounting (in-process by default).
+    """
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float],
+        sleep: Callable[[float], Awaitable[None]],
+        max_concurrency: int = 8,
+        requests_per_minute: float | None = None,
+        max_wait: float | None = None,
+        budget: Budget | None = None,
+    ) -> None:
+        if requests_per_minute is not None and not requests_per_minute > 0:
+            raise ValueError(f"requests_per_minute must be > 0, got {requests_per_minute!r}")
+        if max_wait is not None and not max_wait >= 0:
+            raise ValueError(f"max_wait must be >= 0, got {max_wait!r}")
+        if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
+            raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
+        self._clock = clock
+        self._sleep = sleep
+        self._cap = max_concurrency
+        floor = 60.0 / requests_per_minute if requests_per_minute else 0.0
+        self._ceiling_rate = requests_per_minute / 60.0 if requests_per_minute else None
+        # The documented per-key rate is never broken to honour the cap.
+        self._max_wait = None if max_wait is None else max(max_wait, floor)
+        self._budget: Budget = budget if budget is not None else LocalBudget()
+        self._local = self._budget if isinstance(self._budget, LocalBudget) else None
+        self._model = LimiterModel(interval=floor, shared=budget is not None)
+        self._critical: collections.deque[_Waiter] = collections.deque()
+        self._fanout: collections.deque[_Waiter] = collections.deque()
+        self._nap: anyio.CancelScope | None = None
+        self._in_flight = 0
+        self._latest: RateLimit | None = None
+        self._latest_seq = -1
+
+    @property
+    def latest(self) -> RateLimit | None:
+        """The freshest rate-limit state seen, or ``None`` before the first headers."""
+        return self._latest
+
+    @property
+    def in_flight(self) -> int:
+        """Sends admitted and not yet finished."""
+        return self._in_flight
+
+    @property
+    def waiting(self) -> int:
+        """Senders queued for a slot or the budget."""
+        return len(self._critical) + len(self._fanout)
+
+    def sending(self, *, critical: bool = False) -> _Sending:
+        """Wait for this sender's turn; ``async with`` it around the send."""
+        return _Sending(self, critical)
+
+    def observe(self, send: Send, rate_limit: RateLimit | None) -> None:
+        """Report the answer to ``send`` and its rate-limit reading (``None`` without headers)."""
+        send.answered = True
+        send.rate_limit = rate_limit
+
+    def rate_limited(self, send: Send, retry_after: float | None) -> None:
+        """Report that ``send`` drew a 429: every sender waits once, as the pacer decides.
+
+        A ``Retry-After`` is honoured (a reset header the server sent with it that comes
+        sooner wins: ``Retry-After`` is whole seconds), capped at ``max_wait``; without
+        headers the discovered rate is cut.
+        """
+        send.answered = True
+        send.refused = True
+        send.retry_after = retry_after
+
+    # -- admission -------------------------------------------------------------------------------
+
+    async def _admit(self, critical: bool) -> Send:
+        # One yield per send, as any lock would: a cancelled caller (Ctrl-C) stops here even
+        # when every send is admitted at once and the transport never blocks.
+        await anyio.lowlevel.checkpoint()
+        if not self._critical and not self._fanout and self._in_flight < self._slots(critical):
+            now = self._clock()
+            taken = (
+                self._local.take_now(now, self._model.rule)
+                if self._local is not None
+                else await self._budget.take(now, self._model.rule)
+            )
+            if taken.seq is not None:
+                return self._granted(taken, now, critical)
+        return await self._queue(critical)
+
+    async def _queue(self, critical: bool) -> Send:
+        waiter = _Waiter(critical)
+        (self._critical if critical else self._fanout).append(waiter)
+        if critical and self._nap is not None:
+            self._nap.cancel()  # a fan-out head napping on the budget yields its turn
+        started = self._clock()
+        try:
+            while True:
+                if self._head() is not waiter:
+                    if waiter.event.is_set():
+                        waiter.event = anyio.Event()
+                    await waiter.event.wait()
+                    continue
+                if self._in_flight >= self._slots(critical):
+                    await self._doze(None)
+                    continue
+                now = self._clock()
+                # Held max_wait already: let it through; the server's answer decides.
+                force = self._max_wait is not None and now - started >= self._max_wait
+                rule = self._model.rule
+                taken = (
+                    self._local.take_now(now, rule, force=force)
+                    if self._local is not None
+                    else await self._budget.take(now, rule, force=force)
+                )
+                if taken.seq is not None:
+                    break
+                wake_at = taken.wake_at
+                if self._max_wait is not None:
+                    wake_at = min(wake_at, started + self._max_wait)
+                # Never a busy loop: a wake time already past (rounding) waits a moment.
+                await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
+        except BaseException:
+            self._leave(waiter)
+            raise
+        self._leave(waiter)
+        return self._granted(taken, now, critical)
+
+    def _granted(self, taken: Taken, now: float, critical: bool) -> Send:
+        assert taken.seq is not None
+        self._in_flight += 1
+        self._model.sent(taken.seq, now)
+        return Send(taken.seq, now, taken.guessed, critical)
+
+    def _head(self) -> _Waiter | None:
+        if self._critical:
+            return self._critical[0]
+        return self._fanout[0] if self._fanout else None
+
+    def _leave(self, waiter: _Waiter) -> None:
+        queue = self._critical if waiter.critical else self._fanout
+        was_head = self._head() is waiter
+        try:
+            queue.remove(waiter)
+        except ValueError:  # pragma: no cover - removed once only
+            return
+        if was_head:
+            self._wake_head()
+
+    def _wake_head(self) -> None:
+        if self._nap is not None:
+            self._nap.cancel()
+            return
+        head = self._head()
+        if head is not None:
+            head.event.set()
+
+    async def _doze(self, seconds: float | None) -> None:
+        """Sleep (``None``: until woken) unless something changes first."""
+        with anyio.CancelScope() as scope:
+            self._nap = scope
+            try:
+                if seconds is None:
+                    await anyio.sleep_forever()
+                else:
+                    await self._sleep(max(seconds, 0.0))
+            finally:
+                self._nap = None
+
+    def _slots(self, critical: bool) -> int:
+        """Sends allowed in flight: the cap, or for fan-out what the rate and latency need."""
+        if critical:
+            return self._cap
+        rate = self._rate()
+        latency = self._model.latency
+        if rate is None or latency is None:
+            return self._cap
+        return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
+
+    def _rate(self) -> float | None:
+        """The key's sustained rate as far as it is known (requests per second)."""
+        rates = [r for r in (self._ceiling_rate, self._model.rate()) if r is not None]
+        if self._local is not None:
+            discovered = self._local.discovered_rate(self._clock())
+            if discovered is not None:
+                rates.append(discovered)
+        return min(rates) if rates else None
+
+    # -- answers ---------------------------------------------------------------------------------
+
+    async def _finish(self, send: Send, answered: bool) -> None:
+        try:
+            now = self._clock()
+            rate_limit = send.rate_limit if answered else None
+            fresh, previous = (
+                self._local.record_now(
+                    send.seq,
+                    send.sent_at,
+                    rate_limit,
+                    guessed=send.guessed,
+                    now=now,
+                    refused=send.refused,
+                )
+                if self._local is not None
+                else await self._remote_record(send, rate_limit, now)
+            )
+            reading = None
+            if fresh and rate_limit is not None:
+                reading = Reading(
+                    seq=send.seq,
+                    sent_at=send.sent_at,
+                    remaining=rate_limit.remaining,
+                    reset_at=usable_reset(rate_limit.reset_at, now, self._model.longest_reset()),
+                )
+                if send.seq > self._latest_seq:
+                    self._latest, self._latest_seq = rate_limit, send.seq
+            if not answered:
+                return
+            if send.refused:
+                await self._hold(send, reading, now)
+            else:
+                self._model.answered(
+                    sent_at=send.sent_at,
+                    now=now,
+                    fresh=reading,
+                    previous=previous,
+                    rate_limit=rate_limit,
+                    guessed=send.guessed,
+                )
+        finally:
+            self._in_flight -= 1
+            if self._critical or self._fanout:
+                self._wake_head()
+
+    async def _remote_record(
+        self, send: Send, rate_limit: RateLimit | None, now: float
+    ) -> tuple[bool, Reading | None]:
+        with anyio.CancelScope(shield=True):
+            recorded = await self._budget.record(
+                send.seq,
+                send.sent_at,
+                rate_limit,
+                guessed=send.guessed,
+                now=now,
+                refused=send.refused,
+            )
+        return recorded  # noqa: RET504 - a return inside the shield reads as possibly skipped
+
+    async def _hold(self, send: Send, reading: Reading | None, now: float) -> None:
+        self._model.tally_refused(send.rate_limit)
+        reset_at = self._model.refused(
+            sent_at=send.sent_at, now=now, fresh=reading, guessed=send.guessed
+        )
+        headerless = send.rate_limit is None
+        until = now
+        if send.retry_after is not None:
+            until = now + send.retry_after
+            if reset_at is not None and now < reset_at < until:
+                until = reset_at
+        elif reset_at is not None:
+            until = reset_at
+        if self._max_wait is not None:
+            until = min(until, now + self._max_wait)
+        if self._local is not None:
+            self._local.throttle_now(now, send.seq, send.sent_at, until, discover=headerless)
+        else:
+            with anyio.CancelScope(shield=True):
+                await self._budget.throttle(now, send.seq, send.sent_at, until, discover=headerless)
+
+
+class _Sending:
+    """``async with pacer.sending()``: admitted on entry, recorded and released on exit."""
+
+    __slots__ = ("_critical", "_pacer", "_send")
+
+    def __init__(self, pacer: Pacer, critical: bool) -> None:
+        self._pacer = pacer
+        self._critical = critical
+        self._send: Send | None = None
+
+    async def __aenter__(self) -> Send:
+        self._send = await self._pacer._admit(self._critical)
+        return self._send
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        send = self._send
+        assert send is not None
+        await self._pacer._finish(send, send.answered)

@@ -1,0 +1,483 @@
+"""What a client learns about its key's limiter from the readings it gets back.
+
+Two shapes of limiter are told apart by how ``remaining`` comes back:
+
+- **Windows** (fixed windows, epoch-aligned or opened by the first request) give the whole
+  limit back at once. The reset header is trusted as the latest time that happens, but it
+  may be rounded up (to whole seconds), so once per window the pacer tests it: one probe a
+  little before the reset. A probe that is answered from a new window proves the reset late;
+  from then on the window's length, measured from the send that opened it, is narrowed down
+  by probes (answered: the window is no longer than that; refused: longer) and the budget is
+  spent from there. Two refused tests and no answered one mean the reset is exact.
+- **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
+  back one by one. How long a send counts is measured from the readings themselves: a reading
+  with ``c`` requests counted means the client's ``c`` latest sends are all still in the
+  window, so it is at least as long as the time since the ``c``-th latest one. Each send then
+  comes back that long after it left, which spends a moving window as it regenerates.
+
+Other consumers of the key show up as a fall of ``remaining`` that this client's own sends
+do not explain; their share of what is spent is kept back for them.
+"""
+
+from __future__ import annotations
+
+import array
+import bisect
+import math
+
+from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit
+from creatorsdk.budgets._ledger import Quota, Reading, Rule
+
+__all__ = ["LimiterModel"]
+
+#: How many sends a belief that has held before may spend before a reading shows it.
+UNLIMITED = 1 << 30
+#: How early, before a window's reported reset, the test probe goes.
+_TEST_LEAD = 0.05
+#: Refused tests (with none answered) after which a reset is taken as exact.
+_TESTS = 2
+#: Window lengths within this much (relative) are as good as known.
+_TOLERANCE = 0.01
+#: How much of who spent the last window is remembered into the next one.
+_SHARE_MEMORY = 0.7
+#: The part of its share of a window a client takes when others share the key.
+_FAIR = 0.97
+
+
+class LimiterModel:
+    """Beliefs about one key's limiter, turned into the :class:`Rule` a ledger applies."""
+
+    def __init__(self, *, interval: float = 0.0, shared: bool = False) -> None:
+        self._interval = interval
+        # Other clients of the key share the ledger: their sends are counted, not guessed.
+        self._shared = shared
+        self.rule = Rule(interval=interval)
+        self.limit: int | None = None
+        self.latency: float | None = None
+        self.jitter = 0.0  # how much round trips vary (mean absolute deviation)
+        # This client's own sends less the refused, oldest first (arrays: no object a send).
+        self._seqs = array.array("q")
+        self._times = array.array("d")
+        self._reading: Reading | None = None
+        self._windows = 0  # refills of half the limit or more seen (fixed windows)
+        self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
+        # Resets with a fraction of a second: a moving window or a counter (slowapi's), not
+        # a plain window, whose reset is a whole second.
+        self._fractional = False
+        # Fixed windows: is the reset late, and how long is a window from its first send?
+        self._tests_refused = 0
+        self._late = False
+        self._opened_at: float | None = None
+        self._span = math.inf  # the shortest time seen from one window's opening to the next
+        self._shortest = 0.0  # the window is longer than this (send time to send time)
+        self._longest = math.inf  # ... and no longer than this
+        # The pending probe: a send between these two times tests an early reopening
+        # (from the second on, the reopening is sure and sends are no test).
+        self._probe_at: float | None = None
+        self._probe_until = math.inf
+        self._probed_reset: float | None = None  # the window whose probe was refused
+        # Rolling limiters: how long a send counts.
+        self._counts_for = 0.0  # a send counts at least this long ...
+        self._counts_within = math.inf  # ... and no longer than this
+        # ... or the budget refills at a steady rate (token buckets, counters), whatever was
+        # sent: requests refilled over seconds watched, and how far each belief overshot.
+        self._refill_from: Reading | None = None  # where the refill now measured started
+        self._refill_rate_seen: float | None = None
+        self._overshot_by_window = 0.0
+        self._overshot_by_rate = 0.0
+        # Other consumers of the key: own answers and lowest remaining per window (by reset).
+        self._tallies: dict[float, list[int]] = {}
+        self._mine = 0.0
+        self._theirs = 0.0
+        self._theirs_rate = 0.0  # what they spend per second of a window
+
+    @property
+    def rolling(self) -> bool:
+        """Whether the key's budget comes back request by request rather than all at once."""
+        return self._fractional or self._rollings > self._windows
+
+    # -- what happened -------------------------------------------------------------------------
+
+    def sent(self, seq: int, at: float) -> None:
+        """One of this client's sends left at ``at``."""
+        self._seqs.append(seq)
+        self._times.append(at)
+        if len(self._seqs) > 8192:
+            del self._seqs[:4096]
+            del self._times[:4096]
+
+    def answered(
+        self,
+        *,
+        sent_at: float,
+        now: float,
+        fresh: Reading | None,
+        previous: Reading | None,
+        rate_limit: RateLimit | None,
+        guessed: bool,
+    ) -> None:
+        """A send was answered (not with a 429); ``fresh`` is its reading if it was the freshest."""
+        elapsed = now - sent_at
+        if self.latency is None:
+            self.latency = elapsed
+        else:
+            self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
+            self.latency = 0.8 * self.latency + 0.2 * elapsed
+        self._tally(rate_limit)
+        if fresh is None:
+            return
+        refilled = previous is not None and self._refill(fresh, previous) >= self._half()
+        if guessed and self._is_probe(sent_at):
+            if refilled:
+                self._probe_answered(sent_at)
+            self._probe_at = None
+        if previous is not None:
+            self._compare(fresh, previous)
+        self._reading = fresh
+        if self.rolling:
+            self._measure_rolling(fresh)
+        self._update()
+
+    def refused(
+        self, *, sent_at: float, now: float, fresh: Reading | None, guessed: bool
+    ) -> float | None:
+        """A send drew a 429; returns when the limiter's own headers say it is back, if known."""
+        index = bisect.bisect_left(self._times, sent_at)
+        if index < len(self._times) and self._times[index] == sent_at:
+            # Refused requests do not count on rolling limiters (on windows they counted in
+            # the old one): leave it out of what later readings are matched against.
+            del self._seqs[index]
+            del self._times[index]
+        if fresh is not None:
+            self._reading = fresh
+        if guessed:
+            if self.rolling:
+                oldest, _ = self._counted_span(fresh)
+                if oldest is not None:
+                    self._counts_for = max(self._counts_for, sent_at - oldest)
+                if self._counts_within <= self._counts_for:
+                    self._counts_within = self._counts_for + self._margin()
+            elif self._is_probe(sent_at):
+                self._probe_refused(sent_at)
+            elif self._late and self._opened_at is not None and self._shortest < self._longest:
+                # Sent at what was known to be open: the window is longer than believed.
+                self._shortest = max(self._shortest, sent_at - self._opened_at)
+                self._longest = max(self._longest, self._shortest + self._margin())
+        self._update()
+        reading = self._reading
+        back = None if reading is None else self._known_reopen(reading)
+        return back if back is not None and back > now else None
+
+    def tally_refused(self, rate_limit: RateLimit | None) -> None:
+        """Note a 429's reading: what it says of the window, not a send this client got."""
+        self._tally(rate_limit, answered=False)
+
+    # -- learning --------------------------------------------------------------------------------
+
+    def _is_probe(self, sent_at: float) -> bool:
+        """Whether a send that left at ``sent_at`` was the pending probe."""
+        return self._probe_at is not None and self._probe_at <= sent_at < self._probe_until
+
+    def _half(self) -> int:
+        return max((self.limit or 2) // 2, 1)
+
+    def _refill(self, fresh: Reading, previous: Reading) -> int:
+        """How much more ``fresh`` has left than ``previous`` less the sends between them."""
+        return fresh.remaining - (previous.remaining - (fresh.seq - previous.seq))
+
+    def _tally(self, rate_limit: RateLimit | None, *, answered: bool = True) -> None:
+        if rate_limit is None:
+            return
+        if rate_limit.limit is not None:
+            self.limit = max(self.limit or 0, rate_limit.limit)
+        if self.limit is None or rate_limit.remaining >= self.limit:
+            self.limit = max(self.limit or 0, rate_limit.remaining + 1)
+        if not self._fractional and rate_limit.reset_at != int(rate_limit.reset_at):
+            self._fractional = True
+        tally = self._tallies.get(rate_limit.reset_at)
+        if tally is None:
+            if len(self._tallies) >= 4:
+                del self._tallies[next(iter(self._tallies))]
+            tally = self._tallies[rate_limit.reset_at] = [0, rate_limit.remaining]
+        tally[0] += answered
+        tally[1] = min(tally[1], rate_limit.remaining)
+
+    def _compare(self, fresh: Reading, previous: Reading) -> None:
+        """Read what changed between two successive freshest readings."""
+        refill = self._refill(fresh, previous)
+        if refill >= self._half():
+            # Half the limit or more back at once: a window started over.
+            self._windows += 1
+            self._window_closed(previous)
+            self._window_opened(fresh, previous)
+        elif refill >= 1 and fresh.reset_at != previous.reset_at:
+            # A little back, and the reset moved: requests come back one by one. (A little
+            # back under the same reset is an answer that overtook an earlier send.)
+            self._rollings += 1
+        if self.rolling:
+            self._judge_rolling(fresh, previous, max(refill, 0))
+
+    def _window_closed(self, last: Reading) -> None:
+        """Who spent the window that just ended: this client's answers, the rest others'."""
+        if last.reset_at is None or self.limit is None:
+            return
+        tally = self._tallies.get(last.reset_at)
+        if tally is None:
+            return
+        mine, lowest = tally
+        theirs = max(self.limit - lowest - mine, 0)
+        self._mine = _SHARE_MEMORY * self._mine + (1 - _SHARE_MEMORY) * mine
+        self._theirs = _SHARE_MEMORY * self._theirs + (1 - _SHARE_MEMORY) * theirs
+        if self._opened_at is not None and last.sent_at > self._opened_at:
+            span = max(last.reset_at - self._opened_at, last.sent_at - self._opened_at)
+            self._theirs_rate = (
+                _SHARE_MEMORY * self._theirs_rate + (1 - _SHARE_MEMORY) * theirs / span
+            )
+
+    def _window_opened(self, fresh: Reading, previous: Reading) -> None:
+        # Opened by one of the sends after the last reading from the old window; by one of
+        # the ``counted`` latest, if they were answered in order.
+        counted = (self.limit or fresh.remaining + 1) - fresh.remaining
+        candidates = [self._time_of(fresh.seq - counted + 1), self._time_of(previous.seq + 1)]
+        opened_at = max((t for t in candidates if t is not None), default=fresh.sent_at)
+        opened_at = min(opened_at, fresh.sent_at)
+        if self._opened_at is not None and opened_at > self._opened_at:
+            self._span = min(self._span, opened_at - self._opened_at)
+        self._opened_at = opened_at
+        if fresh.reset_at is not None and self._late:
+            # The window ends by its (rounded-up) reset, so it is no longer than that.
+            self._longest = min(self._longest, fresh.reset_at - opened_at)
+
+    def _probe_answered(self, sent_at: float) -> None:
+        """A probe was answered from a new window: it was open by then."""
+        self._late = True
+        if self._opened_at is not None:
+            self._longest = min(self._longest, sent_at - self._opened_at)
+
+    def _probe_refused(self, sent_at: float) -> None:
+        """A probe was refused: the window was not over yet."""
+        reading = self._reading
+        self._probed_reset = reading.reset_at if reading is not None else None
+        if not self._late:
+            self._tests_refused += 1
+        elif self._opened_at is not None:
+            self._shortest = max(self._shortest, sent_at - self._opened_at)
+            if self._shortest >= self._longest:  # the window moved: measure it again
+                self._longest = math.inf
+                self._shortest = 0.0
+        self._probe_at = None
+
+    def _measure_rolling(self, fresh: Reading) -> None:
+        oldest, older = self._counted_span(fresh)
+        if oldest is not None:
+            self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
+        if older is not None:
+            self._counts_within = min(self._counts_within, fresh.sent_at - older)
+        if self._counts_within < self._counts_for:  # answers out of order fooled one of them
+            self._counts_within = self._counts_for + self._margin()
+
+    def _judge_rolling(self, fresh: Reading, previous: Reading, refill: int) -> None:
+        """Weigh the two beliefs about a rolling limiter by how far each overshot what came
+        back between two readings: per-send expiry (moving windows) or a steady refill
+        (buckets, counters). Overshooting is what draws 429s."""
+        elapsed = fresh.sent_at - previous.sent_at
+        if elapsed <= 0:
+            return
+        rate = self._refill_rate()
+        if rate is not None:
+            self._overshot_by_rate = 0.98 * self._overshot_by_rate + max(
+                rate * elapsed - refill - 1, 0
+            )
+        if not math.isinf(self._counts_within):
+            window = self._counts_within + self._margin()
+            low = bisect.bisect_right(self._times, previous.sent_at - window + 2 * self._margin())
+            high = bisect.bisect_right(self._times, fresh.sent_at - window)
+            self._overshot_by_window = 0.98 * self._overshot_by_window + max(
+                high - low - refill - 1, 0
+            )
+        self._measure_refill(fresh)
+
+    def _measure_refill(self, fresh: Reading) -> None:
+        """The steady refill over the last half second or more: what came back beyond what
+        this client's answered sends took (a span that long averages out answers that
+        overtook one another)."""
+        start = self._refill_from
+        if start is None or fresh.seq <= start.seq:
+            self._refill_from = fresh
+            return
+        elapsed = fresh.sent_at - start.sent_at
+        if elapsed < 0.5:
+            return
+        spent = bisect.bisect_right(self._seqs, fresh.seq) - bisect.bisect_right(
+            self._seqs, start.seq
+        )
+        rate = max(fresh.remaining - start.remaining + spent, 0) / elapsed
+        seen = self._refill_rate_seen
+        self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
+        self._refill_from = fresh
+
+    def _refill_rate(self) -> float | None:
+        """The steady refill seen, requests per second (``None`` before it was measured)."""
+        return self._refill_rate_seen
+
+    def _counted_span(self, reading: Reading | None) -> tuple[float | None, float | None]:
+        """When the oldest send ``reading`` counts left, and the latest one it no longer counts
+        (matching its ``limit - remaining`` to this client's latest sends)."""
+        if reading is None or self.limit is None:
+            return None, None
+        counted = self.limit - reading.remaining
+        if counted < 1:
+            return None, None
+        margin = self._margin()
+        # Sends reach the server in a slightly different order than they left: counting
+        # back from a little later (or earlier) only ever makes each answer less sharp.
+        late = bisect.bisect_right(self._times, reading.sent_at + margin) - counted
+        early = bisect.bisect_right(self._times, reading.sent_at - margin) - counted - 1
+        return (
+            self._times[late] if late >= 0 else None,
+            self._times[early] if early >= 0 else None,
+        )
+
+    def _time_of(self, seq: int) -> float | None:
+        """When this client's send ``seq`` (or the first after it) left."""
+        index = bisect.bisect_left(self._seqs, seq)
+        return self._times[index] if index < len(self._seqs) else None
+
+    def window(self) -> float | None:
+        """How long the key's window is, as far as measured."""
+        if self.rolling:
+            return None if math.isinf(self._counts_within) else self._counts_within
+        if self._late and not math.isinf(self._longest):
+            return self._longest
+        return None if math.isinf(self._span) else self._span
+
+    def rate(self) -> float | None:
+        """The key's sustained rate as far as measured (requests per second)."""
+        window = self.window()
+        if window is None or self.limit is None or window <= 0:
+            return None
+        return self.limit / window
+
+    def longest_reset(self) -> float:
+        """How far away a reset can plausibly be: a few windows once one is measured."""
+        window = self.window()
+        return LONGEST_WINDOW if window is None else 4 * window + 2.0
+
+    # -- the rule ---------------------------------------------------------------------------------
+
+    def share(self) -> float:
+        """The part of the key's budget this client may spend."""
+        total = self._mine + self._theirs
+        if self._shared or total <= 0 or self._theirs < max(1.0, 0.02 * (self.limit or 0)):
+            return 1.0
+        return max(self._mine / total, 0.05)
+
+    def _update(self) -> None:
+        reading = self._reading
+        share = self.share()
+        if reading is None:
+            self.rule = Rule(interval=self._interval)
+            return
+        if self.rolling and self._refill_rate() is not None:
+            # Once half a second of refills has been watched (before that, one probe at a
+            # time): a steady refill unless per-send expiry has overshot less.
+            rate = self._refill_rate() or 0.0
+            by_window = not math.isinf(self._counts_within)
+            if rate > 0 and (not by_window or self._overshot_by_rate < self._overshot_by_window):
+                self._probe_at = None
+                self.rule = Rule(
+                    refill=rate * (1 - _TOLERANCE),
+                    slack=self._margin(),
+                    limit=self.limit,
+                    guesses=UNLIMITED,
+                    share=share,
+                    interval=self._interval,
+                )
+                return
+            if by_window:
+                self._probe_at = None
+                self.rule = Rule(
+                    window=self._counts_within * (1 + _TOLERANCE / 2) + self._margin(),
+                    counted_for=min(self._counts_for, self._counts_within),
+                    slack=self._margin(),
+                    limit=self.limit,
+                    guesses=UNLIMITED,
+                    share=share,
+                    interval=self._interval,
+                )
+                return
+        reopen_at, guesses, sure_at = self._reopen(reading)
+        if reopen_at is None or reopen_at <= reading.sent_at:
+            # Nothing (or nothing that still applies) says when the budget is back: what the
+            # reset says if it can, else one probe a window (or a second) after the reading.
+            self._probe_at = None
+            if reading.reset_at is not None and reading.reset_at > reading.sent_at:
+                reopen_at, guesses, sure_at = reading.reset_at, UNLIMITED, None
+            else:
+                reopen_at, guesses, sure_at = reading.sent_at + (self.window() or 1.0), 1, None
+        quota = None
+        if share < 1 and self.limit is not None and self._opened_at is not None:
+            # Other consumers spend the same windows: this client keeps to its part of each
+            # (a little under, so that the parts of all of them fit in the window).
+            quota = Quota(math.floor(self.limit * share * _FAIR), self._opened_at)
+        self.rule = Rule(
+            reopen_at=reopen_at,
+            sure_at=sure_at,
+            quota=quota,
+            others_rate=self._theirs_rate if share < 1 else 0.0,
+            limit=self.limit,
+            guesses=guesses,
+            share=share,
+            interval=self._interval,
+        )
+
+    def _reopen(self, reading: Reading) -> tuple[float | None, int, float | None]:
+        """When the freshest reading's window is back, how many may go on that belief, and
+        from when on any number may."""
+        reset_at = reading.reset_at
+        self._probe_at = None
+        if self.rolling:
+            # How long a send counts is not measured yet: one probe when the oldest send the
+            # reading counts can be gone. (slowapi's reset is a second after that.)
+            oldest, _ = self._counted_span(reading)
+            probe_at = None if reset_at is None else reset_at - 1.0
+            if oldest is not None and self._counts_for > 0:
+                earliest = oldest + self._counts_for
+                probe_at = earliest if probe_at is None else max(probe_at, earliest)
+            return probe_at, 1, None
+        if reset_at is not None and reset_at == self._probed_reset:
+            # This window's probe was refused: it is back by the reset, or what was measured.
+            known = self._known_reopen(reading)
+            return known, UNLIMITED, None
+        if not self._late:
+            if reset_at is None or self._tests_refused >= _TESTS:
+                return reset_at, UNLIMITED, None
+            self._probe_at, self._probe_until = reset_at - _TEST_LEAD, reset_at
+            return self._probe_at, 1, reset_at
+        known = self._known_reopen(reading)
+        if known is None or self._opened_at is None:
+            return reset_at, UNLIMITED, None
+        if self._longest - self._shortest <= max(_TOLERANCE * self._longest, 0.002):
+            return known, UNLIMITED, None
+        # Probe the upper part of what is left open, and go in full at what is known.
+        probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
+        if probe_at >= known:
+            return known, UNLIMITED, None
+        self._probe_at, self._probe_until = probe_at, known
+        return probe_at, 1, known
+
+    def _margin(self) -> float:
+        """Slack for when a send reaches the server: round trips vary by about this much
+        (each way, and the two sends compared may vary in opposite directions)."""
+        return 4 * self.jitter + 0.001
+
+    def _known_reopen(self, reading: Reading) -> float | None:
+        """The latest time the freshest reading's window can be over: its reset, or sooner
+        when the window's length has been measured (resets rounded up to whole seconds)."""
+        reset_at = reading.reset_at
+        if not self._late or self._opened_at is None or math.isinf(self._longest):
+            return reset_at
+        known = self._opened_at + self._longest + self._margin()
+        if known <= reading.sent_at:
+            return reset_at  # the window moved on: what the server says
+        return known if reset_at is None else min(known, reset_at)

@@ -1,0 +1,100 @@
+"""The arithmetic of a shared budget: who may send now, and what the key has left.
+
+A ledger holds the facts every sender on a key shares: how many requests were sent (each gets
+a sequence number), the freshest rate-limit reading (the one carried by the latest-sent
+request that answered), when each send left, a hold every sender respects after a 429, and
+the rate discovered for an API that sends no headers. What the facts mean (when a window
+starts over, how long a spent request counts) is learned by each client's pacer and handed
+in as a :class:`Rule` on every :meth:`~LocalBudget.take`.
+
+:class:`~creatorsdk.budgets.LocalBudget` runs this arithmetic in-process;
+:class:`~creatorsdk.budgets.RedisBudget` runs the same steps as one Lua script per call.
+"""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+
+__all__ = ["CUBIC_BETA", "CUBIC_RECOVERY", "NO_WAKE", "Quota", "Rule", "Taken", "cubic_rate"]
+
+#: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
+NO_WAKE = math.inf
+#: CUBIC's cut on a 429 (the rate drops to this share of where it was) and how long it takes
+#: to climb back to that rate, the same at any scale (the AWS SDKs' adaptive mode uses
+#: 0.7 and a fixed constant; this API's rates are ten to a thousand times theirs).
+CUBIC_BETA = 0.8
+CUBIC_RECOVERY = 2.0
+#: The slowest a discovered rate falls to (requests per second).
+MIN_RATE = 0.5
+
+
+@attrs.frozen
+class Quota:
+    """At most ``sends`` from this client in the window that started at ``since``."""
+
+    sends: int
+    since: float
+
+
+@attrs.frozen
+class Rule:
+    """What a pacer believes about its key's limiter, handed to the ledger with each take.
+
+    ``reopen_at``: from then on, the freshest reading's window is over and its whole limit
+    (``limit``) is back. ``window``: each request stops counting this long after it was sent
+    (moving windows, buckets). ``guesses``: how many sends may go on budget that these beliefs
+    say is back but no reading has shown yet (1: one probe at a time). ``share``: the part of
+    ``remaining`` this client may spend; other consumers of the key keep the rest.
+    ``interval``: the least time between two sends (a documented per-key rate). ``sure_at``:
+    from then on the reopening is certain (it has been seen to hold) and any number may go.
+    ``counted_for``: each request counts at least this long (so one that left longer than that
+    before a reading may already be gone from it; ``window`` when not given).
+    ``slack``: how much earlier or later than it left a send may reach the server.
+    ``refill``: the budget comes back at this steady rate (requests per second) whatever was
+    sent (token buckets). ``quota``: this client's part of a window other consumers share;
+    ``others_rate``: how fast they spend it (requests per second).
+    """
+
+    reopen_at: float | None = None
+    sure_at: float | None = None
+    limit: int | None = None
+    window: float | None = None
+    guesses: int = 1
+    share: float = 1.0
+    interval: float = 0.0
+    counted_for: float | None = None
+    slack: float = 0.0
+    refill: float | None = None
+    quota: Quota | None = None
+    others_rate: float = 0.0
+
+
+@attrs.frozen
+class Taken:
+    """A take's answer: the send's sequence number, or when to ask again."""
+
+    seq: int | None
+    wake_at: float = 0.0
+    guessed: bool = False
+
+
+def cubic_rate(elapsed: float, peak: float) -> float:
+    """CUBIC's rate ``elapsed`` seconds after a cut from ``peak`` requests per second.
+
+    It climbs back steeply, flattens out near ``peak`` (where the last 429 came), then
+    slowly probes above it.
+    """
+    scale = peak * (1 - CUBIC_BETA) / CUBIC_RECOVERY**3
+    return max(MIN_RATE, scale * (elapsed - CUBIC_RECOVERY) ** 3 + peak)
+
+
+@attrs.frozen
+class Reading:
+    """A rate-limit reading tied to the send that carried it."""
+
+    seq: int
+    sent_at: float
+    remaining: int
+    reset_at: float | None

@@ -1,0 +1,280 @@
+"""The in-process budget: one ledger shared by every task of one client (the default)."""
+
+from __future__ import annotations
+
+import array
+import bisect
+import math
+
+import attrs
+
+from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk.budgets._ledger import MIN_RATE, NO_WAKE, Reading, Rule, Taken, cubic_rate
+
+__all__ = ["LocalBudget"]
+
+#: Send times older than this are forgotten unless the rule still needs them.
+_KEEP_SECONDS = 10.0
+
+
+class LocalBudget:
+    """A key's budget kept in this process: shared by every task of the client it is given to.
+
+    This is what a client uses unless told otherwise; pass one instance to several clients
+    (``budget=``) to make them share one key's budget within a process. Use
+    :class:`~creatorsdk.budgets.RedisBudget` to share it across processes and machines.
+    """
+
+    def __init__(self) -> None:
+        self._seq = 0
+        self._reading: Reading | None = None
+        self._guesses: list[int] = []  # sends granted on belief alone, not yet shown by a reading
+        self._outstanding: list[int] = []  # sends granted and not yet answered, by seq
+        # When each send left, oldest first, less the refused (they count on no limiter's
+        # next window, and rolling limiters never count them).
+        # (Arrays of numbers: no object per send, so memory stays flat under load.)
+        self._times = array.array("d")
+        self._sends = array.array("q")
+        self._paused_until = 0.0
+        self._paused_by = 0  # the refused send whose 429 set the hold
+        self._next_at = 0.0
+        self._first_at: float | None = None  # when the first send left
+        self._cut_at: float | None = None
+        self._peak = 0.0
+
+    def __repr__(self) -> str:
+        return f"LocalBudget(sent={self._seq})"
+
+    # -- the three operations (async twins below, for the Budget protocol) -----------------
+
+    def take_now(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        """Grant one send now (its sequence number) or say when to ask again.
+
+        ``force`` grants it whatever the budget says (a sender held as long as allowed).
+        """
+        if force:
+            return self._grant(now, 0.0, guessed=False)
+        if now < self._paused_until:
+            return Taken(None, self._paused_until)
+        interval = self._interval(now, rule)
+        if interval and now < self._next_at:
+            return Taken(None, self._next_at)
+        guessed = False
+        reading = self._reading
+        if reading is not None:
+            # Sent after the reading's request, or before it and still unanswered (it may
+            # have overtaken them): the reading cannot be sure to have counted those.
+            unsure = self._seq - reading.seq + bisect.bisect_left(self._outstanding, reading.seq)
+            remaining = reading.remaining
+            if rule.others_rate:
+                # Others have gone on spending since the reading.
+                remaining -= math.ceil(rule.others_rate * max(now - reading.sent_at, 0.0))
+            spare = math.floor(max(remaining, 0) * rule.share) - unsure
+            quota = rule.quota
+            if quota is not None and rule.reopen_at is not None and now < rule.reopen_at:
+                # This client's part of the window, shared with other consumers of the key.
+                used = len(self._times) - bisect.bisect_left(self._times, quota.since)
+                if used >= quota.sends:
+                    return Taken(None, rule.reopen_at)
+            if spare < 1:
+                spare, wake_at = self._returned(now, rule, reading, spare)
+                if spare < 1:
+                    return Taken(None, wake_at)
+                if len(self._guesses) >= rule.guesses and not (
+                    rule.sure_at is not None and now >= rule.sure_at
+                ):
+                    # The probe's answer decides, or the time the reopening is sure.
+                    return Taken(None, rule.sure_at if rule.sure_at is not None else NO_WAKE)
+                guessed = True
+        if len(self._times) > 512:
+            self._forget(now, rule)
+        return self._grant(now, interval, guessed=guessed)
+
+    def _grant(self, now: float, interval: float, *, guessed: bool) -> Taken:
+        if self._first_at is None:
+            self._first_at = now
+        self._seq += 1
+        self._times.append(now)
+        self._sends.append(self._seq)
+        self._outstanding.append(self._seq)
+        if guessed:
+            self._guesses.append(self._seq)
+        if interval:
+            self._next_at = max(self._next_at, now) + interval
+        return Taken(self._seq, guessed=guessed)
+
+    def record_now(
+        self,
+        seq: int,
+        sent_at: float,
+        rate_limit: RateLimit | None,
+        *,
+        guessed: bool,
+        now: float,
+        refused: bool = False,
+    ) -> tuple[bool, Reading | None]:
+        """Keep ``rate_limit`` if it is the freshest reading: whether it was, and the one before.
+
+        An answer (not a 429) to a send made after the one whose 429 holds everyone ends the
+        hold: the limiter let it through, so it is open again.
+        """
+        _discard(self._outstanding, seq)
+        if refused:
+            index = bisect.bisect_left(self._sends, seq)
+            if index < len(self._sends) and self._sends[index] == seq:
+                del self._sends[index]
+                del self._times[index]
+        elif seq > self._paused_by and now < self._paused_until:
+            self._paused_until = 0.0
+        if guessed:
+            _discard(self._guesses, seq)
+        previous = self._reading
+        if rate_limit is None:
+            return False, previous
+        if previous is not None and seq <= previous.seq:
+            if (
+                rate_limit.remaining < previous.remaining
+                and usable_reset(rate_limit.reset_at, now) == previous.reset_at
+            ):
+                # Sent earlier but counted later (it overtook nothing; others overtook it):
+                # within one window, the lowest remaining is the latest count.
+                self._reading = attrs.evolve(previous, remaining=rate_limit.remaining)
+            return False, previous
+        reset_at = usable_reset(rate_limit.reset_at, now)
+        remaining = rate_limit.remaining
+        if previous is not None and reset_at is not None and reset_at == previous.reset_at:
+            # The same window: what was counted later (answered sooner) may be the lower.
+            remaining = min(remaining, previous.remaining)
+        self._reading = Reading(seq=seq, sent_at=sent_at, remaining=remaining, reset_at=reset_at)
+        # Guesses sent before this reading's request are shown by it, right or wrong.
+        del self._guesses[: bisect.bisect_right(self._guesses, seq)]
+        return True, previous
+
+    def throttle_now(
+        self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
+    ) -> None:
+        """Send ``seq`` drew a 429: hold every sender until ``until``; without headers, cut the
+        discovered rate."""
+        if until > self._paused_until:
+            self._paused_until = until
+            self._paused_by = max(self._paused_by, seq)
+        if not discover:
+            return
+        if self._cut_at is not None and sent_at < self._cut_at:
+            return  # sent before the last cut: that cut already answered it
+        if self._cut_at is None:
+            # The first 429: the rate is what went out over the last second (or since the
+            # first send, if that is sooner); the cut takes it from there.
+            first_at = now if self._first_at is None else self._first_at
+            span = min(1.0, max(now - first_at, 0.05))
+            self._peak = max(self._sent_since(now - span) / span, MIN_RATE)
+        else:
+            self._peak = cubic_rate(now - self._cut_at, self._peak)
+        self._cut_at = now
+        # The retry is the next send at the new rate: one interval on.
+        self._next_at = max(self._next_at, until, now + 1.0 / cubic_rate(0.0, self._peak))
+
+    def discovered_rate(self, now: float) -> float | None:
+        """The rate found for a key without headers, or ``None`` before its first 429."""
+        if self._cut_at is None:
+            return None
+        return cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+
+    def latest(self) -> Reading | None:
+        """The freshest reading kept."""
+        return self._reading
+
+    def sent(self) -> int:
+        """Sends granted so far."""
+        return self._seq
+
+    # -- async twins: the Budget protocol ----------------------------------------------------
+
+    async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        """:meth:`take_now`, awaitable."""
+        return self.take_now(now, rule, force=force)
+
+    async def record(
+        self,
+        seq: int,
+        sent_at: float,
+        rate_limit: RateLimit | None,
+        *,
+        guessed: bool,
+        now: float,
+        refused: bool = False,
+    ) -> tuple[bool, Reading | None]:
+        """:meth:`record_now`, awaitable."""
+        return self.record_now(seq, sent_at, rate_limit, guessed=guessed, now=now, refused=refused)
+
+    async def throttle(
+        self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
+    ) -> None:
+        """:meth:`throttle_now`, awaitable."""
+        self.throttle_now(now, seq, sent_at, until, discover=discover)
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _interval(self, now: float, rule: Rule) -> float:
+        if self._cut_at is None:
+            return rule.interval
+        rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+        return max(rule.interval, 1.0 / rate)
+
+    def _returned(self, now: float, rule: Rule, reading: Reading, spare: int) -> tuple[int, float]:
+        """Spare sends once what the rule says is back is added, and when more comes back."""
+        wake_at = NO_WAKE
+        reopen_at = rule.reopen_at
+        if reopen_at is not None and reading.sent_at < reopen_at:
+            if now >= reopen_at:
+                limit = rule.limit if rule.limit is not None else reading.remaining + 1
+                since = len(self._times) - bisect.bisect_left(self._times, reopen_at)
+                return math.floor(limit * rule.share) - since, NO_WAKE
+            wake_at = reopen_at
+        refill = rule.refill
+        if refill is not None and refill > 0:
+            # One more comes back every 1 / refill seconds after the reading's request.
+            needed = 1 - spare
+            elapsed = max(now - reading.sent_at - rule.slack, 0.0)
+            spare += math.floor(elapsed * refill)
+            if spare < 1:
+                wake_at = min(wake_at, reading.sent_at + rule.slack + needed / refill + 1e-6)
+        window = rule.window
+        if window is not None:
+            # What the reading counted and comes back later: sends that left less than the
+            # shortest window before it (give or take how round trips vary); each is back
+            # the longest window after it left.
+            shortest = rule.counted_for if rule.counted_for is not None else window
+            low = bisect.bisect_right(self._times, reading.sent_at - shortest + rule.slack)
+            high = bisect.bisect_right(self._times, now - window)
+            back = max(high - low, 0)
+            spare += back
+            if spare < 1:
+                # The send whose expiry would bring the budget to one spare.
+                index = max(high, low) + (0 - spare)
+                if index < len(self._times):
+                    wake_at = min(wake_at, self._times[index] + window)
+        return spare, wake_at
+
+    def _sent_since(self, start: float) -> int:
+        """Sends granted after ``start``, the refused ones included."""
+        index = bisect.bisect_right(self._times, start)
+        before = self._sends[index - 1] if index > 0 else (self._sends[0] - 1 if self._sends else 0)
+        return self._seq - before
+
+    def _forget(self, now: float, rule: Rule) -> None:
+        """Drop send times no rule can still need (a few windows back)."""
+        keep = max(_KEEP_SECONDS, 2 * (rule.window or 0.0))
+        for since in (rule.reopen_at, rule.quota.since if rule.quota else None):
+            if since is not None:
+                keep = max(keep, now - since + 1.0)
+        cut = bisect.bisect_left(self._times, now - keep)
+        if cut:
+            del self._times[:cut]
+            del self._sends[:cut]
+
+
+def _discard(seqs: list[int], seq: int) -> None:
+    index = bisect.bisect_left(seqs, seq)
+    if index < len(seqs) and seqs[index] == seq:
+        del seqs[index]

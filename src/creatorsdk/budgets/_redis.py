@@ -1,0 +1,376 @@
+"""A key's budget shared through Redis by every process and machine that uses the key.
+
+Each of the ledger's three steps (take, record, throttle) is one Lua script, so it runs
+atomically in Redis whatever the number of senders: two processes never both take the last
+request of a window. The arithmetic is the in-process ledger's (``_local.py``), step for step.
+Times are the callers' Unix clocks; machines sharing a key should keep theirs in sync (NTP).
+"""
+
+from __future__ import annotations
+
+import math
+from types import TracebackType
+from typing import Any, Self
+
+from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk.budgets._ledger import (
+    CUBIC_BETA,
+    CUBIC_RECOVERY,
+    MIN_RATE,
+    Reading,
+    Rule,
+    Taken,
+)
+
+try:
+    from redis.asyncio import Redis
+except ImportError as error:  # pragma: no cover - exercised without the extra installed
+    raise ImportError(
+        "RedisBudget needs the redis extra: pip install 'creatorsdk[redis]'"
+    ) from error
+
+__all__ = ["RedisBudget"]
+
+#: Send times kept for what comes back later (at least; longer when a rule needs them).
+_KEEP_SECONDS = 10.0
+
+_COMMON = """
+local function num(v)
+  if v == nil or v == false or v == '' then return nil end
+  return tonumber(v)
+end
+local function f(x)
+  return string.format('%.17g', x)
+end
+local function expire(ttl)
+  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttl) end
+end
+"""
+
+_TAKE = (
+    _COMMON
+    + """
+local now = tonumber(ARGV[1])
+local force = ARGV[2] == '1'
+local reopen_at, sure_at, limit = num(ARGV[3]), num(ARGV[4]), num(ARGV[5])
+local window, counted_for = num(ARGV[6]), num(ARGV[7])
+local guesses, share, interval = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local slack, refill, others_rate = tonumber(ARGV[11]), num(ARGV[12]), tonumber(ARGV[13])
+local keep, ttl = tonumber(ARGV[14]), tonumber(ARGV[15])
+local beta, recovery, min_rate = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
+local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local inf = math.huge
+
+local s = redis.call('HMGET', state, 'seq', 'r_seq', 'r_sent', 'r_rem',
+  'paused_until', 'next_at', 'cut_at', 'peak')
+local seq = tonumber(s[1]) or 0
+local r_seq, r_sent, r_rem = num(s[2]), num(s[3]), num(s[4])
+local paused_until, next_at = tonumber(s[5]) or 0, tonumber(s[6]) or 0
+local cut_at, peak = num(s[7]), tonumber(s[8]) or 0
+
+local function grant(spacing, guessed)
+  seq = seq + 1
+  redis.call('HSET', state, 'seq', seq)
+  redis.call('HSETNX', state, 'first_at', f(now))
+  redis.call('ZADD', log, now, seq)
+  redis.call('ZADD', out, seq, seq)
+  if guessed then redis.call('ZADD', guessing, seq, seq) end
+  if spacing > 0 then
+    redis.call('HSET', state, 'next_at', f(math.max(next_at, now) + spacing))
+  end
+  redis.call('ZREMRANGEBYSCORE', log, '-inf', '(' .. f(now - keep))
+  expire(ttl)
+  return {seq, '0', guessed and 1 or 0}
+end
+
+if force then return grant(0, false) end
+if now < paused_until then return {-1, f(paused_until), 0} end
+local spacing = interval
+if cut_at then
+  local scale = peak * (1 - beta) / recovery ^ 3
+  local rate = math.max(min_rate, scale * (math.max(now - cut_at, 0) - recovery) ^ 3 + peak)
+  spacing = math.max(interval, 1 / rate)
+end
+if spacing > 0 and now < next_at then return {-1, f(next_at), 0} end
+
+local function returned(spare)
+  local wake = inf
+  if reopen_at and r_sent < reopen_at then
+    if now >= reopen_at then
+      local whole = limit or (r_rem + 1)
+      local since = redis.call('ZCOUNT', log, f(reopen_at), '+inf')
+      return math.floor(whole * share) - since, inf
+    end
+    wake = reopen_at
+  end
+  if refill and refill > 0 then
+    local needed = 1 - spare
+    spare = spare + math.floor(math.max(now - r_sent - slack, 0) * refill)
+    if spare < 1 then wake = math.min(wake, r_sent + slack + needed / refill + 1e-6) end
+  end
+  if window then
+    local low = r_sent - (counted_for or window) + slack
+    local high = now - window
+    if high > low then
+      spare = spare + redis.call('ZCOUNT', log, '(' .. f(low), f(high))
+    end
+    if spare < 1 then
+      local next = redis.call('ZRANGEBYSCORE', log, '(' .. f(math.max(low, high)),
+        '+inf', 'WITHSCORES', 'LIMIT', -spare, 1)
+      if next[2] then wake = math.min(wake, tonumber(next[2]) + window) end
+    end
+  end
+  return spare, wake
+end
+
+local guessed = false
+if r_seq then
+  local unsure = seq - r_seq + redis.call('ZCOUNT', out, '-inf', '(' .. f(r_seq))
+  local remaining = r_rem
+  if others_rate > 0 then
+    remaining = remaining - math.ceil(others_rate * math.max(now - r_sent, 0))
+  end
+  local spare = math.floor(math.max(remaining, 0) * share) - unsure
+  if spare < 1 then
+    local wake
+    spare, wake = returned(spare)
+    if spare < 1 then return {-1, f(wake), 0} end
+    if redis.call('ZCARD', guessing) >= guesses and not (sure_at and now >= sure_at) then
+      return {-1, f(sure_at or inf), 0}
+    end
+    guessed = true
+  end
+end
+return grant(spacing, guessed)
+"""
+)
+
+_RECORD = (
+    _COMMON
+    + """
+local seq, sent_at, now = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
+local refused, guessed = ARGV[4] == '1', ARGV[5] == '1'
+local has_reading, remaining, reset = ARGV[6] == '1', tonumber(ARGV[7]), ARGV[8]
+local ttl = tonumber(ARGV[9])
+local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+
+redis.call('ZREM', out, seq)
+if guessed then redis.call('ZREM', guessing, seq) end
+local s = redis.call('HMGET', state, 'paused_until', 'paused_by',
+  'r_seq', 'r_sent', 'r_rem', 'r_reset')
+if refused then
+  redis.call('ZREM', log, seq)
+elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
+  redis.call('HSET', state, 'paused_until', '0')
+end
+local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or ''}
+if not has_reading then return {0, previous} end
+local r_seq, r_rem = num(s[3]), num(s[5])
+local same_window = reset ~= '' and s[6] and s[6] ~= '' and tonumber(reset) == tonumber(s[6])
+if r_seq and seq <= r_seq then
+  if same_window and remaining < r_rem then redis.call('HSET', state, 'r_rem', remaining) end
+  return {0, previous}
+end
+if same_window and r_rem < remaining then remaining = r_rem end
+redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset)
+redis.call('ZREMRANGEBYSCORE', guessing, '-inf', seq)
+expire(ttl)
+return {1, previous}
+"""
+)
+
+_THROTTLE = (
+    _COMMON
+    + """
+local now, seq, sent_at, till = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]),
+  tonumber(ARGV[4])
+local discover, ttl = ARGV[5] == '1', tonumber(ARGV[6])
+local beta, recovery, min_rate = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local state, log = KEYS[1], KEYS[2]
+local s = redis.call('HMGET', state, 'paused_until', 'paused_by', 'cut_at', 'peak', 'next_at',
+  'first_at')
+if till > (tonumber(s[1]) or 0) then
+  redis.call('HSET', state, 'paused_until', f(till),
+    'paused_by', math.max(tonumber(s[2]) or 0, seq))
+end
+if discover then
+  local cut_at, peak = num(s[3]), tonumber(s[4]) or 0
+  if cut_at and sent_at < cut_at then expire(ttl) return 0 end
+  if not cut_at then
+    local span = math.min(1.0, math.max(now - (tonumber(s[6]) or now), 0.05))
+    -- Sends since then, the refused included: sequence numbers, not the log's entries.
+    local seq = tonumber(redis.call('HGET', state, 'seq')) or 0
+    local before = redis.call('ZREVRANGEBYSCORE', log, f(now - span), '-inf', 'LIMIT', 0, 1)
+    local first = redis.call('ZRANGE', log, 0, 0)
+    local base = 0
+    if before[1] then base = tonumber(before[1])
+    elseif first[1] then base = tonumber(first[1]) - 1 end
+    peak = math.max((seq - base) / span, min_rate)
+  else
+    local scale = peak * (1 - beta) / recovery ^ 3
+    peak = math.max(min_rate, scale * (now - cut_at - recovery) ^ 3 + peak)
+  end
+  local rate = math.max(min_rate, beta * peak)
+  redis.call('HSET', state, 'cut_at', f(now), 'peak', f(peak),
+    'next_at', f(math.max(tonumber(s[5]) or 0, till, now + 1 / rate)))
+end
+expire(ttl)
+return 1
+"""
+)
+
+
+class RedisBudget:
+    """A key's budget kept in Redis, shared by every client given a store of the same name.
+
+    ``url`` is a Redis URL (``redis://host:6379/0``, ``rediss://`` for TLS); ``name`` tells
+    budgets apart (one per API key). Every process and machine whose client gets
+    ``RedisBudget(url, name=...)`` with the same URL and name spends one budget: N uvicorn
+    workers, N ingest jobs or N machines on one key together stay under its limit, and a
+    documented per-key rate is split across them instead of multiplied. State left unused for
+    ``ttl`` seconds expires. Call :meth:`aclose` (or use ``async with``) when done.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        name: str = "default",
+        ttl: float = 3600.0,
+        redis: Redis | None = None,
+    ) -> None:
+        if not isinstance(name, str) or not name:
+            raise ValueError(f"name must be a non-empty string, got {name!r}")
+        if not ttl > 0:
+            raise ValueError(f"ttl must be > 0 seconds, got {ttl!r}")
+        self.name = name
+        self._redis: Redis = redis if redis is not None else Redis.from_url(url)
+        self._ttl_ms = str(int(ttl * 1000))
+        prefix = f"creatorsdk:budget:{{{name}}}"
+        self._keys = [f"{prefix}:state", f"{prefix}:log", f"{prefix}:out", f"{prefix}:guessing"]
+        self._take = self._redis.register_script(_TAKE)
+        self._record = self._redis.register_script(_RECORD)
+        self._throttle = self._redis.register_script(_THROTTLE)
+
+    def __repr__(self) -> str:
+        return f"RedisBudget(name={self.name!r})"
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool to Redis."""
+        await self._redis.aclose()
+
+    async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        """Grant one send now (a sequence number) or say when to ask again."""
+        keep = max(_KEEP_SECONDS, 2 * (rule.window or 0.0))
+        if rule.reopen_at is not None:
+            keep = max(keep, now - rule.reopen_at + 1.0)
+        answer = await self._take(
+            keys=self._keys,
+            args=[
+                repr(now),
+                "1" if force else "0",
+                _opt(rule.reopen_at),
+                _opt(rule.sure_at),
+                _opt(rule.limit),
+                _opt(rule.window),
+                _opt(rule.counted_for),
+                str(min(rule.guesses, 1 << 30)),
+                repr(rule.share),
+                repr(rule.interval),
+                repr(rule.slack),
+                _opt(rule.refill),
+                repr(rule.others_rate),
+                repr(keep),
+                self._ttl_ms,
+                repr(CUBIC_BETA),
+                repr(CUBIC_RECOVERY),
+                repr(MIN_RATE),
+            ],
+        )
+        seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))
+        if seq < 0:
+            return Taken(None, wake_at)
+        return Taken(seq, guessed=guessed)
+
+    async def record(
+        self,
+        seq: int,
+        sent_at: float,
+        rate_limit: RateLimit | None,
+        *,
+        guessed: bool,
+        now: float,
+        refused: bool = False,
+    ) -> tuple[bool, Reading | None]:
+        """Report send ``seq``'s answer and reading: whether the reading is now the freshest,
+        and the one before."""
+        reset = None if rate_limit is None else usable_reset(rate_limit.reset_at, now)
+        answer = await self._record(
+            keys=self._keys,
+            args=[
+                str(seq),
+                repr(sent_at),
+                repr(now),
+                "1" if refused else "0",
+                "1" if guessed else "0",
+                "0" if rate_limit is None else "1",
+                "0" if rate_limit is None else str(rate_limit.remaining),
+                _opt(reset),
+                self._ttl_ms,
+            ],
+        )
+        return bool(int(answer[0])), _reading(answer[1])
+
+    async def throttle(
+        self, now: float, seq: int, sent_at: float, until: float, *, discover: bool
+    ) -> None:
+        """Send ``seq`` drew a 429: hold every sender until ``until``; ``discover``: cut the
+        discovered rate."""
+        await self._throttle(
+            keys=self._keys,
+            args=[
+                repr(now),
+                str(seq),
+                repr(sent_at),
+                repr(until),
+                "1" if discover else "0",
+                self._ttl_ms,
+                repr(CUBIC_BETA),
+                repr(CUBIC_RECOVERY),
+                repr(MIN_RATE),
+            ],
+        )
+
+
+def _opt(value: float | None) -> str:
+    """A number for a script argument; empty for ``None`` (and infinities)."""
+    if value is None or math.isinf(value):
+        return ""
+    return repr(float(value))
+
+
+def _reading(fields: Any) -> Reading | None:
+    seq, sent_at, remaining, reset = (_text(field) for field in fields)
+    if not seq:
+        return None
+    return Reading(
+        seq=int(float(seq)),
+        sent_at=float(sent_at),
+        remaining=int(float(remaining)),
+        reset_at=float(reset) if reset else None,
+    )
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
