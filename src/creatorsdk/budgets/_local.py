@@ -40,6 +40,7 @@ class LocalBudget:
         self._next_at = 0.0
         self._first_at: float | None = None  # when the first send left
         self._cut_at: float | None = None
+        self._cut_seq = 0  # the last send made before the last cut
         self._peak = 0.0
 
     def __repr__(self) -> str:
@@ -160,7 +161,7 @@ class LocalBudget:
             self._paused_by = max(self._paused_by, seq)
         if not discover:
             return
-        if self._cut_at is not None and sent_at < self._cut_at:
+        if seq <= self._cut_seq:
             return  # sent before the last cut: that cut already answered it
         if self._cut_at is None:
             # The first 429: the rate is what went out over the last second (or since the
@@ -171,8 +172,10 @@ class LocalBudget:
         else:
             self._peak = cubic_rate(now - self._cut_at, self._peak)
         self._cut_at = now
-        # The retry is the next send at the new rate: one interval on.
-        self._next_at = max(self._next_at, until, now + 1.0 / cubic_rate(0.0, self._peak))
+        self._cut_seq = self._seq
+        # The retry is the next send at the new rate: one interval on (the hold, if any, is
+        # the pause's, which a later answer can end).
+        self._next_at = max(self._next_at, now + 1.0 / cubic_rate(0.0, self._peak))
 
     def discovered_rate(self, now: float) -> float | None:
         """The rate found for a key without headers, or ``None`` before its first 429."""

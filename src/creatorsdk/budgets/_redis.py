@@ -195,7 +195,10 @@ if till > (tonumber(s[1]) or 0) then
 end
 if discover then
   local cut_at, peak = num(s[3]), tonumber(s[4]) or 0
-  if cut_at and sent_at < cut_at then expire(ttl) return 0 end
+  if seq <= (tonumber(redis.call('HGET', state, 'cut_seq')) or 0) then
+    expire(ttl)
+    return 0
+  end
   if not cut_at then
     local span = math.min(1.0, math.max(now - (tonumber(s[6]) or now), 0.05))
     -- Sends since then, the refused included: sequence numbers, not the log's entries.
@@ -212,7 +215,8 @@ if discover then
   end
   local rate = math.max(min_rate, beta * peak)
   redis.call('HSET', state, 'cut_at', f(now), 'peak', f(peak),
-    'next_at', f(math.max(tonumber(s[5]) or 0, till, now + 1 / rate)))
+    'cut_seq', tonumber(redis.call('HGET', state, 'seq')) or 0,
+    'next_at', f(math.max(tonumber(s[5]) or 0, now + 1 / rate)))
 end
 expire(ttl)
 return 1

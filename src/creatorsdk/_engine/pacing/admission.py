@@ -245,7 +245,8 @@ class Pacer:
                 else:
                     await self._sleep(max(seconds, 0.0))
             finally:
-                self._nap = None
+                if self._nap is scope:  # a newer head may already be dozing
+                    self._nap = None
 
     def _slots(self, critical: bool) -> int:
         """Sends allowed in flight: the cap, or for fan-out what the rate and latency need."""

@@ -94,7 +94,9 @@ class LimiterModel:
     @property
     def rolling(self) -> bool:
         """Whether the key's budget comes back request by request rather than all at once."""
-        return self._fractional or self._rollings > self._windows
+        if self._fractional:  # unless full refills have been seen more often
+            return self._rollings >= self._windows
+        return self._rollings > self._windows
 
     # -- what happened -------------------------------------------------------------------------
 

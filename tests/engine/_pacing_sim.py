@@ -1,0 +1,150 @@
+"""A pacer against a real limiter on virtual time: trio's autojumping clock.
+
+Each simulated request takes the pacer's turn, spends half its round trip reaching the
+limiter, is counted there, and comes back with the limiter's headers after the other half,
+as the client's ``_attempt`` does with a real server. Time jumps from one sleep's end to the
+next, so a minute of pacing runs in milliseconds and the same seed gives the same run.
+
+(The pacer takes any ``clock``/``sleep`` pair; trio's ``MockClock`` is used here because it
+wakes every sleeper at its own deadline on its own, which is what these rules need.)
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import trio
+import trio.testing
+
+from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
+from creatorsdk._engine.retry import parse_retry_after
+from creatorsdk.budgets import Budget
+from creatorsdk.testing._limiters import make_limiter
+from creatorsdk.testing._ratelimit import Limiter
+
+#: Virtual time starts here (an arbitrary instant a third of a second into a second).
+START = 1_781_429_400.37
+
+
+def now() -> float:
+    """The virtual Unix time inside :func:`run_virtual`."""
+    return START + trio.current_time()
+
+
+def run_virtual(main: Callable[[], Awaitable[None]]) -> None:
+    """Run ``main`` on trio with a clock that jumps to the next deadline when all wait."""
+    trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
+
+
+def pacer(
+    *,
+    max_concurrency: int = 8,
+    requests_per_minute: float | None = None,
+    max_wait: float | None = 60.0,
+    budget: Budget | None = None,
+) -> Pacer:
+    """A pacer on the virtual clock."""
+    return Pacer(
+        clock=now,
+        sleep=trio.sleep,
+        max_concurrency=max_concurrency,
+        requests_per_minute=requests_per_minute,
+        max_wait=max_wait,
+        budget=budget,
+    )
+
+
+@dataclass
+class Run:
+    """What a simulated job did."""
+
+    ok: int = 0
+    refused: int = 0
+    wall: float = 0.0
+    sends: list[float] = field(default_factory=list)
+    peak_in_flight: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Answered requests per second."""
+        return self.ok / self.wall if self.wall else 0.0
+
+    @property
+    def refused_share(self) -> float:
+        """The share of sends that drew a 429."""
+        return self.refused / max(self.ok + self.refused, 1)
+
+
+class Server:
+    """One limiter on the virtual clock, shared by every simulated client of the key."""
+
+    def __init__(
+        self, kind: str, limit: int, window: float, *, latency: float = 0.04, seed: int = 0
+    ) -> None:
+        self.limiter: Limiter = make_limiter(kind, limit, window, now)
+        self.latency = latency
+        self._random = random.Random(seed)
+        self.in_flight = 0
+
+    def _leg(self) -> float:
+        return self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+
+    async def send(self, client: Pacer, run: Run, *, critical: bool = False) -> None:
+        """One request through ``client``, retried at once on a 429 (the pacer waits)."""
+        while True:
+            async with client.sending(critical=critical) as send:
+                run.sends.append(now() - START)
+                self.in_flight += 1
+                run.peak_in_flight = max(run.peak_in_flight, self.in_flight)
+                await trio.sleep(self._leg())
+                verdict = self.limiter.hit("key")
+                await trio.sleep(self._leg())
+                self.in_flight -= 1
+                headers = {name.lower(): value for name, value in verdict.headers().items()}
+                reading = parse_rate_limit(headers, now=now())
+                if not verdict.allowed:
+                    client.rate_limited(send, parse_retry_after(headers.get("retry-after"), now()))
+                client.observe(send, reading)
+            if verdict.allowed:
+                run.ok += 1
+                return
+            run.refused += 1
+
+
+def job(
+    kind: str,
+    *,
+    requests: int,
+    limit: int = 100,
+    window: float = 1.0,
+    clients: int = 1,
+    max_concurrency: int = 8,
+    budgets: Callable[[], Budget] | None = None,
+    seed: int = 0,
+) -> Run:
+    """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key."""
+    run = Run()
+
+    async def main() -> None:
+        server = Server(kind, limit, window, seed=seed)
+        async with trio.open_nursery() as nursery:
+            for _ in range(clients):
+                client = pacer(
+                    max_concurrency=max_concurrency,
+                    budget=budgets() if budgets is not None else None,
+                )
+                for _ in range(requests // clients):
+                    nursery.start_soon(server.send, client, run)
+        run.wall = trio.current_time()
+
+    run_virtual(main)
+    return run
+
+
+def reading(remaining: int, reset_in: float, limit: int | None = 100) -> RateLimit:
+    """A rate-limit reading whose reset is the whole second ``reset_in`` seconds from the
+    virtual now rounds up to (as most servers send it)."""
+    return RateLimit(limit=limit, remaining=remaining, reset_at=float(math.ceil(now() + reset_in)))
