@@ -1,6 +1,7 @@
 """creatorsdk: an asyncio-first SDK for the CreatorAudit v2 and trackagoat v1 APIs."""
 
 from creatorsdk import errors
+from creatorsdk._engine.observing import Hooks, configure_logging_from_env
 from creatorsdk._engine.pacing import RateLimit
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._engine.retry import RetryPolicy
@@ -14,6 +15,7 @@ __all__ = [
     "AsyncPager",
     "AsyncTrackAGoat",
     "CreatorAudit",
+    "Hooks",
     "Page",
     "RateLimit",
     "RetryPolicy",
@@ -22,3 +24,6 @@ __all__ = [
     "__version__",
     "errors",
 ]
+
+# CREATORSDK_LOG=info|debug turns the creatorsdk logger on without code.
+configure_logging_from_env()

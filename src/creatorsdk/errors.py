@@ -21,6 +21,7 @@ import attrs
 
 __all__ = [
     "APIConnectionError",
+    "APIDeprecationWarning",
     "APIError",
     "APITimeoutError",
     "AuthenticationError",
@@ -418,4 +419,12 @@ class InvalidArgumentError(CreatorSDKError, ValueError):
 
     A ``ValueError`` too, so ``except ValueError`` (the usual catch for bad input) and
     ``except CreatorSDKError`` (everything the SDK raises) both catch it.
+    """
+
+
+class APIDeprecationWarning(DeprecationWarning):
+    """The server announced that an endpoint (or the API version) is deprecated or sunset.
+
+    Raised as a warning once per endpoint per client, from the ``Deprecation`` and ``Sunset``
+    response headers and from ``meta()``'s ``deprecation``/``sunset`` fields.
     """

@@ -20,6 +20,7 @@ import ssl
 import textwrap
 import time
 import uuid
+import warnings
 from collections.abc import Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self
@@ -32,7 +33,18 @@ import tenacity
 
 from creatorsdk import errors
 from creatorsdk._engine.credentials import BearerAuth, checked_api_key, sealed
+from creatorsdk._engine.deprecation import endpoint_of, parse_deprecation
 from creatorsdk._engine.identity import user_agent
+from creatorsdk._engine.observing import (
+    LOGGED_WAIT,
+    CallInfo,
+    Hooks,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+    WaitEvent,
+    run_hook,
+)
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.parsing import NotJSONNumber, parse_json
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
@@ -105,6 +117,7 @@ class BaseClient:
         verify: str | ssl.SSLContext | None = None,
         proxy: str | httpx.Proxy | None = None,
         budget: Budget | None = None,
+        hooks: Hooks | None = None,
     ) -> None:
         """Build a client; nothing is sent until the first call. Every argument is a keyword.
 
@@ -139,6 +152,9 @@ class BaseClient:
         - ``budget``: where the key's rate budget is kept (default: in this client). A
           :class:`~creatorsdk.budgets.RedisBudget` shares it with every process and machine
           using the same key, so together they keep to the key's limit.
+        - ``hooks``: a :class:`~creatorsdk.Hooks` of callbacks for each call, attempt,
+          response, retry and pacer wait, for tracing and metrics (``creatorsdk.otel`` builds
+          OpenTelemetry ones). Default: none.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
@@ -193,6 +209,8 @@ class BaseClient:
         )
         self.stats = RequestStats()
         self._overrides = _Overrides()
+        self._hooks = hooks
+        self._deprecations_seen: set[str] = set()
         self._view_of: BaseClient | None = None
 
     def __repr__(self) -> str:
@@ -321,12 +339,31 @@ class BaseClient:
         )
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS or idempotency_key is not None
+        hooks = self._hooks
+        if hooks is None:
+            return await self._send(request, idempotent, critical, None)
+        call = CallInfo(request.method, request.url.path, str(request.url.copy_with(query=None)))
+        run_hook(hooks.on_start, call)
+        try:
+            reply = await self._send(request, idempotent, critical, call)
+        except BaseException as error:
+            run_hook(hooks.on_end, call, error)
+            raise
+        run_hook(hooks.on_end, call, None)
+        return reply
+
+    async def _send(
+        self, request: httpx.Request, idempotent: bool, critical: bool, call: CallInfo | None
+    ) -> Reply:
+        """Every attempt of one logical request, in one loop, until a reply or a give-up."""
         policy = self.retry_policy
         retries = _Retries(policy, idempotent=idempotent)
         number = 1
         while True:
             try:
-                reply = await self._attempt_within_deadline(request, number, retries, critical)
+                reply = await self._attempt_within_deadline(
+                    request, number, retries, critical, call
+                )
                 exchanges = recording.get()
                 if exchanges is not None:
                     exchanges.append(retries.exchange(request, reply, number))
@@ -334,20 +371,45 @@ class BaseClient:
             except _RETRYABLE as error:
                 # A 429's wait is zero here: the pacer holds every sender (this one too).
                 wait = await retries.after(error)  # re-raises it when the policy gives up
+                self._report_retry(call, request, number, error, wait)
             self.stats.retries += 1
             if wait > 0:
                 await policy.sleep(wait)
             number += 1
 
+    def _report_retry(
+        self,
+        call: CallInfo | None,
+        request: httpx.Request,
+        number: int,
+        error: BaseException,
+        wait: float,
+    ) -> None:
+        logger.info(
+            "%s %s: attempt %d failed (%s); retrying%s",
+            request.method,
+            request.url.path,
+            number,
+            error if isinstance(error, errors.APIError) else type(error).__name__,
+            f" in {wait:.2f} s" if wait > 0 else " when the pacer lets it go",
+        )
+        if call is not None and self._hooks is not None:
+            run_hook(self._hooks.on_retry, RetryEvent(call, number, error, wait))
+
     async def _attempt_within_deadline(
-        self, request: httpx.Request, number: int, retries: _Retries, critical: bool
+        self,
+        request: httpx.Request,
+        number: int,
+        retries: _Retries,
+        critical: bool,
+        call: CallInfo | None,
     ) -> Reply:
         """One attempt; with a policy deadline, an attempt still running when it passes is cut."""
         left = retries.time_left()
         if left is None:
-            return await self._attempt(request, number, critical)
+            return await self._attempt(request, number, critical, call)
         with anyio.move_on_after(left) as scope:
-            return await self._attempt(request, number, critical)
+            return await self._attempt(request, number, critical, call)
         assert scope.cancelled_caught
         raise errors.APITimeoutError(
             f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed",
@@ -357,10 +419,19 @@ class BaseClient:
             bound="deadline",
         )
 
-    async def _attempt(self, request: httpx.Request, number: int, critical: bool) -> Reply:
+    async def _attempt(
+        self, request: httpx.Request, number: int, critical: bool, call: CallInfo | None
+    ) -> Reply:
         method, path = request.method, request.url.path
         pacer = self._pacer
+        clock = self.retry_policy.clock
+        queued = clock()
         async with pacer.sending(critical=critical) as send:
+            waited = clock() - queued
+            if waited > 0:
+                self._report_wait(call, method, path, waited)
+            if call is not None and self._hooks is not None:
+                run_hook(self._hooks.on_request, RequestEvent(call, number))
             began = time.perf_counter()
             try:
                 # Bounded as a whole by the timeout, its body by max_response_bytes.
@@ -377,20 +448,48 @@ class BaseClient:
                     pacer.rate_limited(send, failure.retry_after)
             pacer.observe(send, rate_limit)
         self.stats.requests += 1
-        elapsed = time.perf_counter() - began
+        elapsed = time.perf_counter() - began + waited
         request_id = response.headers.get("x-request-id")
         logger.debug(
-            "%s %s status=%d attempt=%d elapsed=%.3fs request_id=%s",
+            "%s %s status=%d attempt=%d elapsed=%.3fs (pacer wait %.3fs) request_id=%s",
             method,
             path,
             response.status_code,
             number,
             elapsed,
+            waited,
             request_id,
         )
+        if call is not None and self._hooks is not None:
+            event = ResponseEvent(
+                call, number, response.status_code, elapsed, request_id, rate_limit
+            )
+            run_hook(self._hooks.on_response, event)
+        if "deprecation" in response.headers or "sunset" in response.headers:
+            self._warn_deprecated(method, path, response.headers)
         if failure is None:
             return _reply(response, request_id, method, path, number)
         raise failure
+
+    def _report_wait(self, call: CallInfo | None, method: str, path: str, waited: float) -> None:
+        if waited >= LOGGED_WAIT:
+            logger.info("%s %s: the pacer held it %.2f s for the budget", method, path, waited)
+        if call is not None and self._hooks is not None:
+            run_hook(self._hooks.on_wait, WaitEvent(call, waited, "pacing"))
+
+    def _warn_deprecated(self, method: str, path: str, headers: httpx.Headers) -> None:
+        """One warning per endpoint per client when the server says it is going away."""
+        notice = parse_deprecation(headers)
+        endpoint = endpoint_of(method, path)
+        if notice is None or endpoint in self._deprecations_seen:
+            return
+        self._deprecations_seen.add(endpoint)
+        parts = [f"the server deprecated {endpoint}"]
+        if notice.sunset is not None:
+            parts.append(f"it goes away on {notice.sunset:%Y-%m-%d}")
+        if notice.link is not None:
+            parts.append(f"see {notice.link}")
+        warnings.warn(errors.APIDeprecationWarning("; ".join(parts)), stacklevel=4)
 
     def _error(
         self,
