@@ -318,7 +318,7 @@ async def test_secret_never_in_logs_reprs_or_errors(
         await engine.request("GET", "/things")
         with pytest.raises(errors.AuthenticationError) as caught:
             await engine.request("GET", "/bad")
-    attempts = [r for r in caplog.records if r.name == "creatorsdk"]
+    attempts = [r for r in caplog.records if r.name == "creatorsdk" and r.levelno == logging.DEBUG]
     assert len(attempts) == 3
     assert "status=503 attempt=1" in attempts[0].getMessage()
     assert "request_id=req_ok" in attempts[1].getMessage()

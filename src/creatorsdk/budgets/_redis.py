@@ -21,6 +21,7 @@ from creatorsdk.budgets._ledger import (
     Rule,
     Taken,
 )
+from creatorsdk.errors import InvalidArgumentError
 
 try:
     from redis.asyncio import Redis
@@ -244,9 +245,9 @@ class RedisBudget:
         redis: Redis | None = None,
     ) -> None:
         if not isinstance(name, str) or not name:
-            raise ValueError(f"name must be a non-empty string, got {name!r}")
+            raise InvalidArgumentError(f"name must be a non-empty string, got {name!r}")
         if not ttl > 0:
-            raise ValueError(f"ttl must be > 0 seconds, got {ttl!r}")
+            raise InvalidArgumentError(f"ttl must be > 0 seconds, got {ttl!r}")
         self.name = name
         self._redis: Redis = redis if redis is not None else Redis.from_url(url)
         self._ttl_ms = str(int(ttl * 1000))

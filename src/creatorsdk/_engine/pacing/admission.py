@@ -30,6 +30,7 @@ from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import Reading, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = ["Pacer", "Send"]
 
@@ -94,11 +95,15 @@ class Pacer:
         budget: Budget | None = None,
     ) -> None:
         if requests_per_minute is not None and not requests_per_minute > 0:
-            raise ValueError(f"requests_per_minute must be > 0, got {requests_per_minute!r}")
+            raise InvalidArgumentError(
+                f"requests_per_minute must be > 0, got {requests_per_minute!r}"
+            )
         if max_wait is not None and not max_wait >= 0:
-            raise ValueError(f"max_wait must be >= 0, got {max_wait!r}")
+            raise InvalidArgumentError(f"max_wait must be >= 0, got {max_wait!r}")
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
-            raise ValueError(f"max_concurrency must be an integer >= 1, got {max_concurrency!r}")
+            raise InvalidArgumentError(
+                f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
+            )
         self._clock = clock
         self._sleep = sleep
         self._cap = max_concurrency
