@@ -419,7 +419,8 @@ class LimiterModel:
             # reset says if it can, else one probe a window (or a second) after the reading.
             self._probe_at = None
             if reading.reset_at is not None and reading.reset_at > reading.sent_at:
-                reopen_at, guesses, sure_at = reading.reset_at, UNLIMITED, None
+                whole = UNLIMITED if self._windows and not self.rolling else 1
+                reopen_at, guesses, sure_at = reading.reset_at, whole, None
             else:
                 reopen_at, guesses, sure_at = reading.sent_at + (self.window() or 1.0), 1, None
         quota = None
