@@ -66,6 +66,8 @@ class Run:
     wall: float = 0.0
     sends: list[float] = field(default_factory=list)
     peak_in_flight: int = 0
+    #: The most in flight once the first second (and its answers) has passed.
+    peak_in_flight_later: int = 0
 
     @property
     def rate(self) -> float:
@@ -99,6 +101,8 @@ class Server:
                 run.sends.append(now() - START)
                 self.in_flight += 1
                 run.peak_in_flight = max(run.peak_in_flight, self.in_flight)
+                if trio.current_time() > 1.0:
+                    run.peak_in_flight_later = max(run.peak_in_flight_later, self.in_flight)
                 await trio.sleep(self._leg())
                 verdict = self.limiter.hit("key")
                 await trio.sleep(self._leg())

@@ -117,7 +117,7 @@ local function returned(spare)
     end
     if spare < 1 then
       local next = redis.call('ZRANGEBYSCORE', log, '(' .. f(math.max(low, high)),
-        '+inf', 'WITHSCORES', 'LIMIT', -spare, 1)
+        '+inf', 'WITHSCORES', 'LIMIT', string.format('%d', -spare), 1)
       if next[2] then wake = math.min(wake, tonumber(next[2]) + window) end
     end
   end

@@ -278,6 +278,15 @@ class Pacer:
         try:
             now = self._clock()
             rate_limit = send.rate_limit if answered else None
+            if rate_limit is not None and send.seq > self._latest_seq:
+                self._latest, self._latest_seq = rate_limit, send.seq
+            if (
+                rate_limit is not None
+                and usable_reset(rate_limit.reset_at, now, self._model.longest_reset()) is None
+            ):
+                # A reading that cannot be right (a reset in milliseconds, in the past, or
+                # further than any window seen) is not used: as if the answer had no headers.
+                rate_limit = None
             fresh, previous = (
                 self._local.record_now(
                     send.seq,
@@ -296,14 +305,12 @@ class Pacer:
                     seq=send.seq,
                     sent_at=send.sent_at,
                     remaining=rate_limit.remaining,
-                    reset_at=usable_reset(rate_limit.reset_at, now, self._model.longest_reset()),
+                    reset_at=rate_limit.reset_at,
                 )
-                if send.seq > self._latest_seq:
-                    self._latest, self._latest_seq = rate_limit, send.seq
             if not answered:
                 return
             if send.refused:
-                await self._hold(send, reading, now)
+                await self._hold(send, rate_limit, reading, now)
             else:
                 self._model.answered(
                     sent_at=send.sent_at,
@@ -332,12 +339,14 @@ class Pacer:
             )
         return recorded  # noqa: RET504 - a return inside the shield reads as possibly skipped
 
-    async def _hold(self, send: Send, reading: Reading | None, now: float) -> None:
-        self._model.tally_refused(send.rate_limit)
+    async def _hold(
+        self, send: Send, rate_limit: RateLimit | None, reading: Reading | None, now: float
+    ) -> None:
+        self._model.tally_refused(rate_limit)
         reset_at = self._model.refused(
             sent_at=send.sent_at, now=now, fresh=reading, guessed=send.guessed
         )
-        headerless = send.rate_limit is None
+        headerless = rate_limit is None
         until = now
         if send.retry_after is not None:
             until = now + send.retry_after

@@ -385,7 +385,12 @@ class LimiterModel:
             # time): a steady refill unless per-send expiry has overshot less.
             rate = self._refill_rate() or 0.0
             by_window = not math.isinf(self._counts_within)
-            if rate > 0 and (not by_window or self._overshot_by_rate < self._overshot_by_window):
+            # Ties: a reset in fractions of a second is a log of sends (slowapi's moving
+            # window), a whole-second one a bucket (Envoy's).
+            by_rate = self._overshot_by_rate < self._overshot_by_window or (
+                self._overshot_by_rate == self._overshot_by_window and not self._fractional
+            )
+            if rate > 0 and (not by_window or by_rate):
                 self._probe_at = None
                 self.rule = Rule(
                     refill=rate * (1 - _TOLERANCE),
@@ -414,7 +419,8 @@ class LimiterModel:
             # reset says if it can, else one probe a window (or a second) after the reading.
             self._probe_at = None
             if reading.reset_at is not None and reading.reset_at > reading.sent_at:
-                reopen_at, guesses, sure_at = reading.reset_at, UNLIMITED, None
+                whole = UNLIMITED if self._windows and not self.rolling else 1
+                reopen_at, guesses, sure_at = reading.reset_at, whole, None
             else:
                 reopen_at, guesses, sure_at = reading.sent_at + (self.window() or 1.0), 1, None
         quota = None
@@ -447,15 +453,18 @@ class LimiterModel:
                 earliest = oldest + self._counts_for
                 probe_at = earliest if probe_at is None else max(probe_at, earliest)
             return probe_at, 1, None
+        # Until a window has been seen to come back whole, its reset brings one probe (a
+        # token bucket's "reset" is only its next token).
+        whole = UNLIMITED if self._windows else 1
         if reset_at is not None and reset_at == self._probed_reset:
             # This window's probe was refused: it is back by the reset, or what was measured.
             known = self._known_reopen(reading)
-            return known, UNLIMITED, None
+            return known, whole, None
         if not self._late:
             if reset_at is None or self._tests_refused >= _TESTS:
-                return reset_at, UNLIMITED, None
+                return reset_at, whole, None
             self._probe_at, self._probe_until = reset_at - _TEST_LEAD, reset_at
-            return self._probe_at, 1, reset_at
+            return self._probe_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
         if known is None or self._opened_at is None:
             return reset_at, UNLIMITED, None

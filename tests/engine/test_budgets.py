@@ -1,0 +1,172 @@
+"""Budget stores: the in-process ledger and the Redis one agree step for step, and clients
+sharing a Redis budget never spend more than the key has.
+
+The Redis tests run a real ``redis-server`` on a free loopback port in a temporary directory,
+started and stopped here; without ``redis-server`` installed they are skipped, saying so
+(CI installs it: ``.ci/run``).
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import anyio
+import pytest
+
+from creatorsdk import RateLimit
+from creatorsdk._engine.pacing import Pacer
+from creatorsdk.budgets import Budget, LocalBudget, Rule
+
+from ..conftest import ManualClock
+
+NOW = 1_800_000_000.0
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of its own on 127.0.0.1, for this module's tests."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server; CI has it)")
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    directory: Path = tmp_path_factory.mktemp("redis")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            *(server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(directory)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+async def redis_budget(redis_url: str) -> AsyncIterator[Budget]:
+    from creatorsdk.budgets import RedisBudget
+
+    async with RedisBudget(redis_url, name=f"test-{uuid.uuid4().hex}") as budget:
+        yield budget
+
+
+def test_the_redis_store_needs_a_name() -> None:
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    from creatorsdk.budgets import RedisBudget
+
+    with pytest.raises(ValueError, match="name"):
+        RedisBudget("redis://127.0.0.1:1/0", name="")
+
+
+RULES = [
+    Rule(),
+    Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30),
+    Rule(reopen_at=NOW + 0.5, sure_at=NOW + 0.8, limit=10, guesses=1),
+    Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30),
+    Rule(refill=20.0, slack=0.001, limit=10, guesses=1 << 30),
+    Rule(interval=0.05),
+    Rule(share=0.5, others_rate=5.0, reopen_at=NOW + 1.0, limit=10, guesses=1 << 30),
+]
+
+
+async def _script(budget: Budget, seed: int) -> list[object]:
+    """A random but reproducible run of takes, answers and 429s; everything the store said."""
+    rng = random.Random(seed)
+    said: list[object] = []
+    now = NOW
+    unanswered: list[tuple[int, float, bool]] = []
+    for _ in range(120):
+        now += rng.choice([0.0, 0.001, 0.01, 0.05, 0.2])
+        step = rng.random()
+        if step < 0.5 or not unanswered:
+            taken = await budget.take(now, rng.choice(RULES), force=rng.random() < 0.05)
+            said.append(("take", taken.seq, round(taken.wake_at, 6), taken.guessed))
+            if taken.seq is not None:
+                unanswered.append((taken.seq, now, taken.guessed))
+        else:
+            seq, sent_at, guessed = unanswered.pop(rng.randrange(len(unanswered)))
+            refused = rng.random() < 0.15
+            reading = (
+                None
+                if rng.random() < 0.2
+                else RateLimit(10, rng.randrange(0, 10), float(int(sent_at) + rng.choice([1, 2])))
+            )
+            fresh, previous = await budget.record(
+                seq, sent_at, reading, guessed=guessed, now=now, refused=refused
+            )
+            said.append(("record", fresh, previous))
+            if refused:
+                await budget.throttle(
+                    now, seq, sent_at, now + rng.choice([0.0, 0.5]), discover=reading is None
+                )
+    return said
+
+
+@pytest.mark.parametrize("seed", range(8))
+async def test_redis_keeps_the_same_ledger_as_the_in_process_store(
+    redis_budget: Budget, seed: int
+) -> None:
+    assert await _script(redis_budget, seed) == await _script(LocalBudget(), seed)
+
+
+async def test_clients_sharing_a_redis_budget_never_spend_more_than_the_key_has(
+    redis_url: str,
+) -> None:
+    """Four clients, each with its own connection (as four processes would have): a window
+    with 12 left admits 12 sends in all, whichever client asks."""
+    from creatorsdk.budgets import RedisBudget
+
+    name = f"shared-{uuid.uuid4().hex}"
+    clock = ManualClock(NOW)  # time stands still: only the budget decides
+
+    async def never(seconds: float) -> None:
+        await anyio.sleep_forever()
+
+    budgets = [RedisBudget(redis_url, name=name) for _ in range(4)]
+    pacers = [Pacer(clock=clock, sleep=never, budget=b, max_wait=60.0) for b in budgets]
+    async with pacers[0].sending() as send:
+        pacers[0].observe(send, RateLimit(limit=100, remaining=12, reset_at=NOW + 30))
+    admitted = 0
+
+    async def sender(client: Pacer) -> None:
+        nonlocal admitted
+        async with client.sending():
+            admitted += 1
+            await anyio.sleep_forever()  # never answered: nothing comes back
+
+    async with anyio.create_task_group() as group:
+        for client in pacers:
+            for _ in range(10):
+                group.start_soon(sender, client)
+        with anyio.fail_after(5):
+            # The state is spread over four pacers and a Redis server: polled, briefly.
+            while admitted < 12 or sum(p.waiting for p in pacers) < 40 - 12:  # noqa: ASYNC110
+                await anyio.sleep(0.01)
+        assert admitted == 12
+        group.cancel_scope.cancel()
+    for budget in budgets:
+        await budget.aclose()
