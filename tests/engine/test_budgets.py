@@ -23,8 +23,7 @@ import pytest
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer
 from creatorsdk.budgets import Budget, LocalBudget, Rule
-
-from ..conftest import ManualClock
+from creatorsdk.testing import FakeClock
 
 NOW = 1_800_000_000.0
 
@@ -141,7 +140,7 @@ async def test_clients_sharing_a_redis_budget_never_spend_more_than_the_key_has(
     from creatorsdk.budgets import RedisBudget
 
     name = f"shared-{uuid.uuid4().hex}"
-    clock = ManualClock(NOW)  # time stands still: only the budget decides
+    clock = FakeClock(NOW)  # time stands still: only the budget decides
 
     async def never(seconds: float) -> None:
         await anyio.sleep_forever()

@@ -22,7 +22,6 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import anyio.lowlevel
 import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -415,14 +414,6 @@ def test_non_json_numbers_are_refused_by_both_parsers() -> None:
 # -- the fakes' data ----------------------------------------------------------------------------
 
 
-class VirtualTime(FakeClock):
-    """Sleeping advances the clock (trackagoat paces its own requests a second apart)."""
-
-    async def sleep(self, seconds: float) -> None:
-        await anyio.lowlevel.checkpoint()
-        self.advance(max(seconds, 0.0))
-
-
 @pytest.fixture
 def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
     """Every (data, type) the SDK decodes while the fixture is active."""
@@ -474,7 +465,7 @@ def test_the_fakes_records_decode_alike_and_on_the_compiled_path() -> None:
 async def test_everything_the_sdk_decodes_from_the_fakes_decodes_alike(
     recorded: list[tuple[Any, Any]],
 ) -> None:
-    clock = VirtualTime()
+    clock = FakeClock()  # sleeping advances it: trackagoat paces itself
     policy = RetryPolicy(sleep=clock.sleep, clock=clock)
     ca_fake = FakeCreatorAudit(seed=7, accounts=6, rate_limit=None)
     async with AsyncCreatorAudit(
