@@ -654,12 +654,6 @@ class _Retries:
         assert isinstance(action, tenacity.DoSleep)
         return float(action)
 
-    def rate_limit_wait(self, error: errors.RateLimitError, number: int) -> float:
-        """How long a 429 holds every sender: its ``Retry-After``, else the policy's backoff."""
-        if error.retry_after is not None:
-            return float(error.retry_after)
-        return self._policy.wait_for(error, number)
-
     def exchange(self, request: httpx.Request, reply: Reply, attempts: int) -> Exchange:
         """What a raw-response call reports of this request's successful end."""
         return Exchange(
