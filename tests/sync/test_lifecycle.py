@@ -229,3 +229,47 @@ def test_ctrl_c_inside_a_streamed_block_cancels_the_rest(fake: FakeCreatorAudit)
         assert transport.in_flight == 0
         thread = ca._runner.thread
     assert not thread.is_alive()
+
+
+class SlowToEnter:
+    """An async context manager whose ``__aenter__`` waits until cancelled (at most 5 s)."""
+
+    def __init__(self) -> None:
+        self.entering = threading.Event()
+        self.cancelled = False
+        self.exited = False
+
+    async def __aenter__(self) -> None:
+        self.entering.set()
+        try:
+            await anyio.sleep(5)
+        except anyio.get_cancelled_exc_class():
+            self.cancelled = True
+            raise
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.exited = True
+
+
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
+def test_ctrl_c_while_entering_a_block_cancels_the_entry_and_close_still_returns(
+    fake: FakeCreatorAudit,
+) -> None:
+    # The race CI once lost: the deltas stream's requests were in flight while the main thread
+    # still waited for the block to be entered; the interrupted entry left its task waiting
+    # on the loop forever, and close() waited for that task.
+    from creatorsdk._sync._wrap import SyncContext
+
+    manager = SlowToEnter()
+    ca = CreatorAudit(api_key=fake.api_key, base_url=fake.base_url)
+    presser = ctrl_c_when(manager.entering)
+    started = time.perf_counter()
+    with pytest.raises(KeyboardInterrupt), SyncContext(manager, ca._runner):
+        pytest.fail("the block was entered")
+    presser.join()
+    assert time.perf_counter() - started < 1.0
+    assert manager.cancelled
+    assert not manager.exited  # a manager that was never entered is not left
+    thread = ca._runner.thread
+    ca.close()
+    assert not thread.is_alive()

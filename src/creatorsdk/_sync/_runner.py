@@ -12,22 +12,26 @@ child) instead of waiting forever on a loop that does not exist in that process.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import threading
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from concurrent.futures import Future
 from contextlib import ExitStack
 from typing import Any, Generic, TypeVar
 
+import anyio
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 
 from creatorsdk._engine.client import BaseClient
 from creatorsdk.errors import ForkedClientError
 
-__all__ = ["Runner"]
+__all__ = ["Call", "Runner"]
 
 T = TypeVar("T")
+R = TypeVar("R")
 C = TypeVar("C", bound=BaseClient)
 
 #: Longest wait, after an interrupt, for the cancelled call to wind down before re-raising.
@@ -49,6 +53,7 @@ class Runner(Generic[C]):
             # Built on the loop thread: everything the client creates belongs to that loop.
             client: C = portal.call(lambda: client_class(**options))
             self.thread: threading.Thread = portal.call(threading.current_thread)
+            self._loop = portal.call(asyncio.get_running_loop)
         except BaseException:
             stack.close()
             raise
@@ -88,24 +93,16 @@ class Runner(Generic[C]):
         If the wait is interrupted (``KeyboardInterrupt``, or any exception raised in this
         thread by a signal handler), the call is cancelled and the exception re-raised.
         """
+        return self.start(lambda: func(*args, **kwargs)).result()
+
+    def start(self, func: Callable[[], Awaitable[T]]) -> Call[T]:
+        """Start ``await func()`` as a task on the loop thread, without waiting for it."""
         self._check_usable()
-        finished = threading.Event()
+        return Call(self.portal, self._loop, func)
 
-        async def run() -> T:
-            try:
-                return await func(*args, **kwargs)
-            finally:
-                finished.set()
-
-        future = self.portal.start_task_soon(run)
-        try:
-            return future.result()
-        except BaseException:
-            # Only an interrupt of this wait leaves the future pending; the call's own errors
-            # arrive with the future done and simply propagate.
-            if future.cancel():
-                finished.wait(CANCEL_GRACE)
-            raise
+    def soon(self, func: Callable[[], object]) -> None:
+        """Have the loop thread run ``func()`` soon, without waiting (never interrupted)."""
+        self._loop.call_soon_threadsafe(func)
 
     def run_sync(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a plain function on the loop thread (async-client code never runs elsewhere)."""
@@ -129,6 +126,69 @@ class Runner(Generic[C]):
         """A plain iterator over an async one, one ``__anext__`` per step on the loop."""
         while (step := self.call(_next, iterator)) is not None:
             yield step[0]
+
+
+class Call(Generic[T]):
+    """One call's task on the loop thread, which the waiting thread can cancel at any moment.
+
+    An interrupt can reach the waiting thread while it is still handing the task to the loop
+    (the portal waits for the loop to take it), before it holds the task's future: so the
+    cancellation goes through this object, which the task reads when it starts, not through
+    the future.
+    """
+
+    def __init__(
+        self,
+        portal: BlockingPortal,
+        loop: asyncio.AbstractEventLoop,
+        func: Callable[[], Awaitable[T]],
+    ) -> None:
+        self.finished = threading.Event()
+        self._loop = loop
+        self._lock = threading.Lock()
+        self._scope: anyio.CancelScope | None = None
+        self._cancelled = False
+        try:
+            self.future: Future[T] = portal.start_task_soon(self._run, func)
+        except BaseException:
+            self.cancel()
+            raise
+
+    async def _run(self, func: Callable[[], Awaitable[T]]) -> T:
+        try:
+            with anyio.CancelScope() as scope:
+                with self._lock:
+                    self._scope = scope
+                    if self._cancelled:
+                        scope.cancel()
+                return await func()
+            raise RuntimeError("the call was cancelled: its caller was interrupted")
+        finally:
+            self.finished.set()
+
+    def result(self) -> T:
+        """The task's result; if this wait is interrupted, the task is cancelled before the
+        interrupt is re-raised."""
+        return self.result_of(self.future)
+
+    def result_of(self, future: Future[R]) -> R:
+        """The result of ``future``, which the task fulfils, on the terms of :meth:`result`."""
+        try:
+            return future.result()
+        except BaseException:
+            # The task's own errors arrive with it finished: then there is nothing to cancel.
+            if not self.finished.is_set():
+                self.cancel()
+            raise
+
+    def cancel(self) -> None:
+        """Cancel the task (now, or as it starts) and give it :data:`CANCEL_GRACE` to end."""
+        with self._lock:
+            self._cancelled = True
+            scope = self._scope
+        if scope is not None:
+            self._loop.call_soon_threadsafe(scope.cancel)
+        self.finished.wait(CANCEL_GRACE)
 
 
 async def _next(iterator: AsyncIterator[T]) -> tuple[T] | None:

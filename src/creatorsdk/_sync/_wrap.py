@@ -18,12 +18,15 @@ import functools
 import inspect
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from concurrent.futures import Future
 from contextlib import AbstractAsyncContextManager, AbstractContextManager
 from types import TracebackType
 from typing import Any, ClassVar, Concatenate, Generic, ParamSpec, TypeVar, get_args, overload
 
+import anyio
+
 from creatorsdk._engine.paging import AsyncPager, Page
-from creatorsdk._sync._runner import Runner
+from creatorsdk._sync._runner import Call, Runner
 
 __all__ = [
     "Delegate",
@@ -83,20 +86,41 @@ class SyncPager(Generic[T]):
 class SyncContext(AbstractContextManager[Any]):
     """An async context manager entered and left on the loop thread.
 
-    When the managed value is an async iterator, the ``with`` block gets a plain iterator
-    over it; any other value is handed over as is.
+    One task on the loop enters the manager, waits for the ``with`` block to end and leaves
+    it (a manager holding a task group must be left by the task that entered it). When the
+    managed value is an async iterator, the ``with`` block gets a plain iterator over it; any
+    other value is handed over as is. An interrupt (Ctrl-C) while entering or leaving cancels
+    that task, so nothing it started is left running on the loop.
     """
 
     def __init__(self, manager: AbstractAsyncContextManager[Any], runner: Runner[Any]) -> None:
         self._manager = manager
         self._runner = runner
-        self._inner: AbstractContextManager[Any] | None = None
+        self._holding: Call[bool | None] | None = None
+        self._leave: anyio.Event | None = None
+        self._exc_info: tuple[Any, Any, Any] = (None, None, None)
+
+    async def _hold(self, entered: Future[Any]) -> bool | None:
+        self._leave = leave = anyio.Event()
+        try:
+            value = await self._manager.__aenter__()
+        except BaseException as exc:
+            entered.set_exception(exc)
+            raise
+        entered.set_result(value)
+        try:
+            await leave.wait()
+        finally:
+            # Also on cancellation (an interrupt, or the manager's own task group failing).
+            result = await self._manager.__aexit__(*self._exc_info)
+        return result
 
     def __enter__(self) -> Any:
-        if self._inner is not None:
+        if self._holding is not None:
             raise RuntimeError("this context manager is already in use")
-        self._inner = self._runner.portal.wrap_async_context_manager(self._manager)
-        value = self._inner.__enter__()
+        entered: Future[Any] = Future()
+        self._holding = holding = self._runner.start(lambda: self._hold(entered))
+        value = holding.result_of(entered)
         if isinstance(value, AsyncIterator):
             return self._runner.iterate(value)
         return value
@@ -107,22 +131,29 @@ class SyncContext(AbstractContextManager[Any]):
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> bool | None:
-        assert self._inner is not None, "__exit__ without __enter__"
+        assert self._holding is not None, "__exit__ without __enter__"
+        holding = self._holding
         if exc is not None and not isinstance(exc, Exception):
             # KeyboardInterrupt and SystemExit belong to this thread: thrown into the loop they
             # would stop it. Leave the block normally instead (which cancels the work still
             # running) and let the interrupt go on, whatever the manager says on the way out.
             with contextlib.suppress(Exception):
-                self._inner.__exit__(None, None, None)
+                self._release(holding)
             return False
+        self._exc_info = (exc_type, exc, tb)
         try:
-            return self._inner.__exit__(exc_type, exc, tb)
+            return self._release(holding)
         except BaseExceptionGroup as group:
             # The block's own exception went through the async manager's task group and came
             # back wrapped in a group; a sync caller gets it back as it was raised.
             if exc is not None and group.split(lambda e: e is exc)[1] is None:
                 return False
             raise
+
+    def _release(self, holding: Call[bool | None]) -> bool | None:
+        assert self._leave is not None
+        self._runner.soon(self._leave.set)
+        return holding.result()
 
 
 class Delegate:
