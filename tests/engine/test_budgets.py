@@ -169,3 +169,36 @@ async def test_clients_sharing_a_redis_budget_never_spend_more_than_the_key_has(
         group.cancel_scope.cancel()
     for budget in budgets:
         await budget.aclose()
+
+
+# ---- memory: what the in-process logs keep ----------------------------------------------------
+
+
+def test_the_local_budget_keeps_only_sends_a_rule_can_still_need() -> None:
+    from creatorsdk.budgets._local import _KEEP_SECONDS
+
+    budget = LocalBudget()
+    rule = Rule()
+    # 100 sends a second for 60 s: with no window known, the last _KEEP_SECONDS matter.
+    for n in range(6_000):
+        assert budget.take_now(n / 100, rule).seq is not None
+    newest = 5_999 / 100
+    times = budget._times
+    assert len(times) <= _KEEP_SECONDS * 100 + 513  # forgotten once past 512 more
+    assert newest - times[0] <= _KEEP_SECONDS + 5.13
+    assert times[-1] == newest
+
+
+def test_the_learned_send_log_stays_at_its_size_on_a_long_job() -> None:
+    from creatorsdk._engine.pacing.learning import _LOG_SIZE, _LOG_TRIM, LimiterModel
+
+    model = LimiterModel()
+    sizes = set()
+    for seq in range(1, 5 * _LOG_SIZE):
+        model.sent(seq, seq / 1000)
+        if seq > _LOG_SIZE:
+            sizes.add(len(model._seqs))
+    # Between its size less one trim and its size: one allocation, no saw-tooth of half.
+    assert min(sizes) >= _LOG_SIZE - _LOG_TRIM
+    assert max(sizes) <= _LOG_SIZE
+    assert model._seqs[-1] == 5 * _LOG_SIZE - 1

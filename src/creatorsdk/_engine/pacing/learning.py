@@ -34,6 +34,10 @@ __all__ = ["LimiterModel"]
 UNLIMITED = 1 << 30
 #: How early, before a window's reported reset, the test probe goes.
 _TEST_LEAD = 0.05
+#: This client's sends remembered to match readings against (the newest), and how many are
+#: dropped at a time once there are more.
+_LOG_SIZE = 8192
+_LOG_TRIM = 512
 #: Refused tests (with none answered) after which a reset is taken as exact.
 _TESTS = 2
 #: Window lengths within this much (relative) are as good as known.
@@ -104,9 +108,11 @@ class LimiterModel:
         """One of this client's sends left at ``at``."""
         self._seqs.append(seq)
         self._times.append(at)
-        if len(self._seqs) > 8192:
-            del self._seqs[:4096]
-            del self._times[:4096]
+        if len(self._seqs) > _LOG_SIZE:
+            # Trimmed a little at a time: the arrays then keep one allocation once full, so
+            # a long job's memory is flat rather than a saw-tooth of half the log.
+            del self._seqs[:_LOG_TRIM]
+            del self._times[:_LOG_TRIM]
 
     def answered(
         self,
