@@ -143,6 +143,55 @@ async def test_a_deprecated_endpoint_warns_once_per_client(
     assert "2026-12-31" in str(deprecations[0].message)
 
 
+@pytest.mark.parametrize(
+    ("deprecation", "sunset", "says"),
+    [
+        ("2026-06-01", "2027-01-31", ["API v2 is deprecated (since 2026-06-01)", "2027-01-31"]),
+        (None, "2027-01-31T00:00:00Z", ["API v2 is deprecated", "2027-01-31T00:00:00Z"]),
+        ("true", None, ["(since true)", "see https://docs.example/v2"]),
+    ],
+)
+async def test_meta_announcing_the_versions_retirement_warns_once(
+    api: respx.MockRouter,
+    policy: RetryPolicy,
+    deprecation: str | None,
+    sunset: str | None,
+    says: list[str],
+) -> None:
+    # The docs give no date format, so whatever the server wrote is passed on as written.
+    data = {
+        "type": "api_meta",
+        "api_version": "v2",
+        "status": "deprecated",
+        "docs_url": "https://docs.example/v2",
+        "deprecation": deprecation,
+        "sunset": sunset,
+    }
+    api.get("/meta").mock(return_value=httpx.Response(200, json={"data": data}))
+    async with AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, retry=policy) as ca:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            first = await ca.meta()
+            await ca.meta()
+    assert (first.deprecation, first.sunset) == (deprecation, sunset)
+    deprecations = [w for w in caught if issubclass(w.category, errors.APIDeprecationWarning)]
+    assert len(deprecations) == 1
+    for text in says:
+        assert text in str(deprecations[0].message)
+    assert deprecations[0].filename == __file__  # points at the caller's line
+
+
+async def test_meta_of_a_supported_version_does_not_warn(
+    api: respx.MockRouter, policy: RetryPolicy
+) -> None:
+    data = {"type": "api_meta", "api_version": "v2", "deprecation": None, "sunset": None}
+    api.get("/meta").mock(return_value=httpx.Response(200, json={"data": data}))
+    async with AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, retry=policy) as ca:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert (await ca.meta()).status is None
+
+
 async def test_one_span_per_logical_call_with_attempts_as_events(
     api: respx.MockRouter, policy: RetryPolicy
 ) -> None:

@@ -480,16 +480,23 @@ class BaseClient:
     def _warn_deprecated(self, method: str, path: str, headers: httpx.Headers) -> None:
         """One warning per endpoint per client when the server says it is going away."""
         notice = parse_deprecation(headers)
-        endpoint = endpoint_of(method, path)
-        if notice is None or endpoint in self._deprecations_seen:
+        if notice is None:
             return
-        self._deprecations_seen.add(endpoint)
+        endpoint = endpoint_of(method, path)
         parts = [f"the server deprecated {endpoint}"]
         if notice.sunset is not None:
             parts.append(f"it goes away on {notice.sunset:%Y-%m-%d}")
         if notice.link is not None:
             parts.append(f"see {notice.link}")
-        warnings.warn(errors.APIDeprecationWarning("; ".join(parts)), stacklevel=4)
+        self.warn_deprecated_once(endpoint, "; ".join(parts), stacklevel=5)
+
+    def warn_deprecated_once(self, subject: str, message: str, *, stacklevel: int = 3) -> None:
+        """An :class:`~creatorsdk.errors.APIDeprecationWarning` with ``message``, the first
+        time this client hears that ``subject`` (an endpoint, an API version) is retiring."""
+        if subject in self._deprecations_seen:
+            return
+        self._deprecations_seen.add(subject)
+        warnings.warn(errors.APIDeprecationWarning(message), stacklevel=stacklevel)
 
     def _error(
         self,

@@ -62,8 +62,23 @@ class AsyncCreatorAudit(BaseClient):
         return ENVELOPE.decode(await self.request("GET", "/whoami"), Whoami)
 
     async def meta(self) -> ApiMeta:
-        """The API's version and lifecycle (no key needed)."""
-        return ENVELOPE.decode(await self.request("GET", "/meta"), ApiMeta)
+        """The API's version and lifecycle (no key needed).
+
+        When the version is being retired (``deprecation`` or ``sunset`` is set), an
+        :class:`~creatorsdk.errors.APIDeprecationWarning` says so, once per client.
+        """
+        meta = ENVELOPE.decode(await self.request("GET", "/meta"), ApiMeta)
+        if meta.deprecation is not None or meta.sunset is not None:
+            version = meta.api_version or "this version"
+            parts = [f"the server says API {version} is deprecated"]
+            if meta.deprecation is not None:
+                parts[0] += f" (since {meta.deprecation})"
+            if meta.sunset is not None:
+                parts.append(f"it goes away on {meta.sunset}")
+            if meta.docs_url is not None:
+                parts.append(f"see {meta.docs_url}")
+            self.warn_deprecated_once(f"API {version}", "; ".join(parts))
+        return meta
 
     async def health(self) -> Health:
         """Liveness (no key needed); a failure raises like any call. The body is in ``extra``."""
