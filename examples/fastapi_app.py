@@ -51,9 +51,16 @@ def client_from_env() -> AsyncCreatorAudit:
     )
 
 
+#: The most one request to this app may spend on the API, waits for its rate limit included.
+#: Past it the route answers 503 with the upstream Retry-After instead of holding the caller
+#: (and a worker) for as long as the API's 429s last.
+REQUEST_DEADLINE = float(os.environ.get("CREATORSDK_REQUEST_DEADLINE", "5"))
+
+
 def get_client(request: Request) -> AsyncCreatorAudit:
-    """Dependency: the one client the lifespan created."""
-    client: AsyncCreatorAudit = request.app.state.creatoraudit
+    """Dependency: the one client the lifespan created, seen through the per-request budget
+    (a view that shares its pool, limit and pacer)."""
+    client: AsyncCreatorAudit = request.app.state.creatoraudit_per_request
     return client
 
 
@@ -106,6 +113,9 @@ def upstream_problem(error: errors.CreatorSDKError) -> JSONResponse:
         if status == 503 and error.retry_after is not None:
             response.headers["Retry-After"] = str(max(1, round(error.retry_after)))
         return response
+    if isinstance(error, errors.APITimeoutError) and error.bound == "deadline":
+        # The request's budget ran out (the API's rate limit held it): busy, try again.
+        return problem(503, "Upstream busy", str(error))
     return problem(
         502,
         "Upstream unavailable",
@@ -127,6 +137,7 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with make_client() as client:
             app.state.creatoraudit = client
+            app.state.creatoraudit_per_request = client.with_options(deadline=REQUEST_DEADLINE)
             yield
 
     app = FastAPI(title="creatorsdk FastAPI example", lifespan=lifespan)

@@ -13,7 +13,7 @@ import pytest
 from fastapi import FastAPI
 
 from creatorsdk import AsyncCreatorAudit
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
 from .conftest import EXAMPLES, Tap, client_for, expected_ranking
 
@@ -174,6 +174,28 @@ async def test_upstream_failures_become_problems_with_the_upstream_request_id(
     body = assert_problem(await served.http.get("/breakouts"), 502)
     assert body["upstream_status"] == 500
     assert body["upstream_request_id"] in served.tap.request_ids(500)
+
+
+@pytest.mark.parametrize("retry_after", [50, 3])
+async def test_a_sustained_upstream_429_is_a_503_within_the_request_budget(
+    fake: FakeCreatorAudit, monkeypatch: pytest.MonkeyPatch, retry_after: int
+) -> None:
+    # Default retries (5 attempts) on the fake's clock: without the per-request deadline the
+    # route would wait out Retry-After again and again, for minutes of the API's time.
+    monkeypatch.setattr(fastapi_app, "REQUEST_DEADLINE", 5.0)
+    fake.faults = FaultPlan(error_429=1.0, retry_after=retry_after, paths={"/overview"})
+    tap = Tap(fake.transport())
+    app = fastapi_app.create_app(lambda: client_for(fake, tap, attempts=5))
+    clock = fake.clock
+    assert isinstance(clock, FakeClock)
+    async with serve(app, tap) as running:
+        started = clock.now()
+        response = await running.http.get("/overview")
+        waited = clock.now() - started
+    assert response.status_code == 503, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert waited <= 5.0  # the API's time spent on this request, waits included
+    assert tap.count >= 1
 
 
 async def test_the_callers_mistakes_keep_their_status(served: Served) -> None:
