@@ -181,3 +181,97 @@ async def test_a_view_timeout_bounds_each_attempt_as_a_whole() -> None:
     ) as ca:
         with anyio.fail_after(3), pytest.raises(errors.APITimeoutError):
             await ca.with_options(timeout=0.05).videos.get(VIDEO)
+
+
+# ---- a caller's own httpx client ------------------------------------------------------------
+
+
+class Recording(httpx.AsyncBaseTransport):
+    """Hands requests to ``inner`` and keeps each one as sent."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.sent: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.sent.append(request)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_a_callers_http_client_is_used_as_it_is_and_left_open() -> None:
+    fake = FakeCreatorAudit(0, accounts=1)
+    transport = Recording(fake.transport())
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://elsewhere.test/other/",
+        headers={"X-App": "mine"},
+        timeout=httpx.Timeout(0.001),  # the SDK's own timeout applies, not this one
+    ) as mine:
+        before = (mine.auth, dict(mine.headers), mine.base_url)
+        async with AsyncCreatorAudit(
+            api_key=fake.api_key, base_url=fake.base_url, http_client=mine
+        ) as ca:
+            assert (await ca.whoami()).organization_id == fake.organization_id
+            async for _ in ca.accounts.list():
+                break
+        assert not mine.is_closed  # the caller closes it
+        assert (mine.auth, dict(mine.headers), mine.base_url) == before  # nothing changed
+        (whoami, listing) = transport.sent
+    assert str(whoami.url) == f"{fake.base_url}/whoami"
+    assert listing.url.path == httpx.URL(fake.base_url).path + "/accounts"
+    assert whoami.headers["Authorization"] == f"Bearer {fake.api_key}"
+    assert whoami.headers["X-App"] == "mine"
+    assert whoami.headers["User-Agent"].startswith("creatorsdk/")
+    assert whoami.extensions["timeout"]["read"] == 30.0
+    assert whoami.extensions["timeout"]["pool"] is None
+
+
+async def test_a_callers_client_never_follows_a_redirect_with_the_key() -> None:
+    hops: list[httpx.URL] = []
+
+    def redirect(request: httpx.Request) -> httpx.Response:
+        hops.append(request.url)
+        return httpx.Response(302, headers={"Location": "https://attacker.test/steal"})
+
+    policy = RetryPolicy(max_attempts=1)
+    async with (
+        httpx.AsyncClient(transport=httpx.MockTransport(redirect), follow_redirects=True) as mine,
+        AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, http_client=mine, retry=policy) as ca,
+    ):
+        with pytest.raises(errors.APIError):
+            await ca.whoami()
+    assert [url.host for url in hops] == ["api.creatoraudit.test"]
+
+
+@pytest.mark.parametrize(
+    ("options", "says"),
+    [
+        ({"transport": httpx.MockTransport(lambda r: httpx.Response(200))}, "transport"),
+        ({"verify": "/etc/ssl/certs/ca-certificates.crt"}, "verify"),
+        ({"proxy": "http://proxy.test:3128"}, "proxy"),
+    ],
+)
+async def test_http_client_settings_belong_to_that_client(
+    options: dict[str, object], says: str
+) -> None:
+    async with httpx.AsyncClient() as mine:
+        with pytest.raises(errors.InvalidArgumentError, match=says):
+            AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, http_client=mine, **options)  # type: ignore[arg-type]
+
+
+async def test_a_closed_or_foreign_http_client_is_refused() -> None:
+    mine = httpx.AsyncClient()
+    await mine.aclose()
+    with pytest.raises(errors.InvalidArgumentError, match="closed"):
+        AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, http_client=mine)
+    with pytest.raises(errors.InvalidArgumentError, match=r"httpx\.AsyncClient"):
+        AsyncCreatorAudit(api_key=API_KEY, base_url=BASE_URL, http_client=httpx.Client())  # type: ignore[arg-type]
+
+
+def test_the_sync_client_takes_an_http_client_too() -> None:
+    fake = FakeCreatorAudit(0, accounts=1)
+    mine = httpx.AsyncClient(transport=fake.transport())
+    with CreatorAudit(api_key=fake.api_key, base_url=fake.base_url, http_client=mine) as ca:
+        assert ca.whoami().organization_id == fake.organization_id
+    assert not mine.is_closed
+    anyio.run(mine.aclose)

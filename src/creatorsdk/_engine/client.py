@@ -83,11 +83,10 @@ class BaseClient:
     Subclasses set the environment variable names, the default base URL and the error-body
     parser of their API, and add resources that call :meth:`request`.
 
-    TLS is always verified by the transport the client builds; there is no ``verify`` switch
-    to flip by accident. The one way to change TLS (a private CA, a corporate proxy) is
-    explicit: pass your own ``transport=``, e.g. ``httpx.AsyncHTTPTransport(verify=context)``,
-    whose settings are then yours. Redirects are never followed, so the key is only ever sent
-    to the base URL's origin.
+    TLS is always verified; there is no switch to turn it off. What is trusted is explicit
+    (``verify=``, or the settings of your own ``transport=`` or ``http_client=``), never the
+    environment. Redirects are never followed, so the key is only ever sent to the base URL's
+    origin.
     """
 
     _api_name: ClassVar[str] = "API"
@@ -118,6 +117,7 @@ class BaseClient:
         proxy: str | httpx.Proxy | None = None,
         budget: Budget | None = None,
         hooks: Hooks | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         """Build a client; nothing is sent until the first call. Every argument is a keyword.
 
@@ -155,6 +155,12 @@ class BaseClient:
         - ``hooks``: a :class:`~creatorsdk.Hooks` of callbacks for each call, attempt,
           response, retry and pacer wait, for tracing and metrics (``creatorsdk.otel`` builds
           OpenTelemetry ones). Default: none.
+        - ``http_client``: an ``httpx.AsyncClient`` you own (its pool, proxies, TLS and event
+          hooks), closed by you, never by this client. The SDK sends each request through it
+          with its own key, ``timeout``, headers and base URL, never following redirects, and
+          changes nothing on it; size its pool to at least ``max_concurrency`` (httpx's
+          default is 100 connections, 20 kept alive). Not with ``transport``, ``verify`` or
+          ``proxy``: those are the client's then. Default: one the SDK builds and closes.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
         if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
@@ -173,6 +179,8 @@ class BaseClient:
                 "proxy cannot be used with a plain http:// base URL: the key would cross "
                 "it in cleartext"
             )
+        if http_client is not None:
+            _check_http_client(http_client, transport=transport, verify=verify, proxy=proxy)
         tls = _tls_context(verify)
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
@@ -187,13 +195,13 @@ class BaseClient:
         )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
-        self._http = httpx.AsyncClient(
+        self._auth = BearerAuth(key)
+        identity = {"User-Agent": user_agent(app_info), "Accept": "application/json"}
+        # A caller's client keeps its own defaults: ours travel with each request instead.
+        self._per_request = _PerRequest(self.base_url, identity, timeout, shared=http_client)
+        self._http = http_client or httpx.AsyncClient(
             base_url=self.base_url,
-            auth=BearerAuth(key),
-            headers={
-                "User-Agent": user_agent(app_info),
-                "Accept": "application/json",
-            },
+            headers=identity,
             timeout=httpx.Timeout(timeout, pool=None),
             limits=httpx.Limits(
                 max_connections=max_concurrency, max_keepalive_connections=max_concurrency
@@ -238,7 +246,7 @@ class BaseClient:
 
         On a view made by :meth:`with_options` this does nothing: the pool is the client's.
         """
-        if self._view_of is None:
+        if self._view_of is None and self._per_request.shared is None:
             await self._http.aclose()
 
     def with_options(
@@ -329,13 +337,14 @@ class BaseClient:
             idempotency_key = str(uuid.uuid4())
         if idempotency_key is not None:
             extra_headers["Idempotency-Key"] = idempotency_key
+        per_request = self._per_request
         request = self._http.build_request(
             method,
-            path,
+            per_request.url(path),
             params=_query(params),
             json=json,
-            headers=extra_headers or None,
-            timeout=overrides.timeout_or(httpx.USE_CLIENT_DEFAULT),
+            headers=per_request.headers(extra_headers),
+            timeout=overrides.timeout_or(per_request.timeout),
         )
         if idempotent is None:
             idempotent = method in _IDEMPOTENT_METHODS or idempotency_key is not None
@@ -435,7 +444,9 @@ class BaseClient:
             began = time.perf_counter()
             try:
                 # Bounded as a whole by the timeout, its body by max_response_bytes.
-                response = await exchange(self._http, request, self._attempt_limits, number)
+                response = await exchange(
+                    self._http, request, self._attempt_limits, number, self._auth
+                )
             except errors.CreatorSDKError:
                 self.stats.requests += 1
                 raise
@@ -821,3 +832,68 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def _check_http_client(
+    http_client: object,
+    *,
+    transport: httpx.AsyncBaseTransport | None,
+    verify: str | ssl.SSLContext | None,
+    proxy: str | httpx.Proxy | None,
+) -> None:
+    if not isinstance(http_client, httpx.AsyncClient):
+        raise InvalidArgumentError(
+            f"http_client must be an httpx.AsyncClient, got {type(http_client).__name__}"
+        )
+    if http_client.is_closed:
+        raise InvalidArgumentError("http_client is closed")
+    settings = {"transport": transport, "verify": verify, "proxy": proxy}
+    given = [name for name, value in settings.items() if value is not None]
+    if given:
+        raise InvalidArgumentError(
+            f"{', '.join(given)} cannot be given with http_client: set them on that client"
+        )
+
+
+class _PerRequest:
+    """What each request carries: only its own headers through the SDK's own client; the
+    base URL, the SDK's headers and the timeout too through a caller's (``shared``), whose
+    defaults stay as they are."""
+
+    __slots__ = ("_base", "_base_path", "_identity", "_timeout", "shared")
+
+    def __init__(
+        self,
+        base_url: str,
+        identity: Mapping[str, str],
+        timeout: float,
+        *,
+        shared: httpx.AsyncClient | None,
+    ) -> None:
+        self.shared = shared
+        self._identity = dict(identity)
+        self._base = httpx.URL(base_url)
+        path = self._base.raw_path
+        self._base_path = path if path.endswith(b"/") else path + b"/"
+        self._timeout: Any = (
+            httpx.USE_CLIENT_DEFAULT if shared is None else httpx.Timeout(timeout, pool=None)
+        )
+
+    @property
+    def timeout(self) -> Any:
+        """The request's timeout (the pool wait is never bounded: see the constructor)."""
+        return self._timeout
+
+    def url(self, path: str) -> str | httpx.URL:
+        """Where ``path`` is, merged with the base URL as httpx merges a client's."""
+        if self.shared is None:
+            return path
+        return self._base.copy_with(
+            raw_path=self._base_path + httpx.URL(path).raw_path.lstrip(b"/")
+        )
+
+    def headers(self, extra: dict[str, str]) -> dict[str, str] | None:
+        """The request's own headers."""
+        if self.shared is None:
+            return extra or None
+        return {**self._identity, **extra}

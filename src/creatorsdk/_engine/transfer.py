@@ -61,9 +61,14 @@ class AttemptLimits:
 
 
 async def exchange(
-    http: httpx.AsyncClient, request: httpx.Request, limits: AttemptLimits, number: int
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    limits: AttemptLimits,
+    number: int,
+    auth: httpx.Auth,
 ) -> httpx.Response:
-    """Send ``request`` and read its whole response within ``limits``.
+    """Send ``request`` with ``auth`` (never following a redirect) and read its whole
+    response within ``limits``.
 
     Returns the response with its body read: ``content`` is the decoded body (its
     ``Content-Encoding`` header removed, as the body no longer has it). Raises
@@ -81,7 +86,7 @@ async def exchange(
         # dropped and its concurrency slot is free for the next caller at once. (A bare
         # scope: anyio.fail_after is the same plus a generator-based wrapper per attempt.)
         with anyio.CancelScope(deadline=anyio.current_time() + limits.timeout):
-            return await _send_and_read(http, request, limits, number)
+            return await _send_and_read(http, request, limits, number, auth)
         # Reached only when the deadline cancelled the attempt. The cause is what
         # anyio.fail_after would raise: timeout errors always carry one.
         raise errors.APITimeoutError(
@@ -104,9 +109,14 @@ async def exchange(
 
 
 async def _send_and_read(
-    http: httpx.AsyncClient, request: httpx.Request, limits: AttemptLimits, number: int
+    http: httpx.AsyncClient,
+    request: httpx.Request,
+    limits: AttemptLimits,
+    number: int,
+    auth: httpx.Auth,
 ) -> httpx.Response:
-    response = await http.send(request, stream=True)
+    # Per request, so a caller's own client (``http_client=``) is used as it is.
+    response = await http.send(request, stream=True, auth=auth, follow_redirects=False)
     try:
         await _read_body(response, limits.max_bytes, number)
     except BaseException:
