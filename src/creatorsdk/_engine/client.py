@@ -55,6 +55,7 @@ from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimit
 from creatorsdk._engine.urls import checked_query
 from creatorsdk.budgets import Budget
 from creatorsdk.errors import InvalidArgumentError
+from creatorsdk.transports import TransportFactory
 
 __all__ = ["BaseClient", "Reply"]
 
@@ -109,7 +110,7 @@ class BaseClient:
         timeout: float = 30.0,
         max_concurrency: int = 8,
         retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        transport: httpx.AsyncBaseTransport | TransportFactory | None = None,
         requests_per_minute: float | None = None,
         app_info: str | None = None,
         max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
@@ -134,8 +135,10 @@ class BaseClient:
           full-jitter backoff from 0.5 s capped at 10 s, ``Retry-After`` honoured up to 60 s,
           no total deadline. Its ``sleep`` and ``clock`` are also the rate pacer's.
         - ``transport``: an ``httpx.AsyncBaseTransport`` to send through (a fake's
-          ``transport()``, an aiohttp transport, or one with your own TLS settings). Default:
-          httpx's, with TLS verification on.
+          ``transport()``, or one with your own settings, which it keeps: pool size, TLS,
+          proxy), or a factory from :mod:`creatorsdk.transports` (``transports.aiohttp()``),
+          which the client builds with its own pool size, ``verify`` and ``proxy``. Default:
+          httpx's, sized to ``max_concurrency``, with TLS verification on.
         - ``requests_per_minute``: the pace to keep when the API sends no rate-limit headers.
           Default: ``None`` for CreatorAudit (its headers set the pace), 60 for trackagoat
           (its documented per-key budget).
@@ -182,6 +185,12 @@ class BaseClient:
         if http_client is not None:
             _check_http_client(http_client, transport=transport, verify=verify, proxy=proxy)
         tls = _tls_context(verify)
+        if transport is not None and not isinstance(transport, httpx.AsyncBaseTransport):
+            transport = transport(
+                pool_size=max_concurrency,
+                verify=tls,
+                proxy=httpx.Proxy(proxy) if isinstance(proxy, str) else proxy,
+            )
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
         self.retry_policy = retry or RetryPolicy()
@@ -837,7 +846,7 @@ def _is_loopback(host: str) -> bool:
 def _check_http_client(
     http_client: object,
     *,
-    transport: httpx.AsyncBaseTransport | None,
+    transport: object,
     verify: str | ssl.SSLContext | None,
     proxy: str | httpx.Proxy | None,
 ) -> None:
