@@ -11,11 +11,13 @@ proxy, so what the client's options say holds for it too::
 from __future__ import annotations
 
 import ssl
-from typing import Protocol
+from typing import Any, Protocol
 
 import httpx
 
-__all__ = ["TransportFactory", "aiohttp"]
+from creatorsdk.errors import InvalidArgumentError
+
+__all__ = ["TransportFactory", "aiohttp", "httpx_transport"]
 
 
 class TransportFactory(Protocol):
@@ -27,6 +29,30 @@ class TransportFactory(Protocol):
         """The transport: ``pool_size`` connections (all kept alive), trusting ``verify``,
         through ``proxy`` when one is given."""
         ...
+
+
+def httpx_transport(**options: Any) -> TransportFactory:
+    """httpx's own transport with ``options`` (``local_address``, ``uds``, ``retries``,
+    ``socket_options``, ``http2``, ...), sized to the client's ``max_concurrency``, with its
+    ``verify`` and ``proxy``: what ``transport=httpx.AsyncHTTPTransport(...)`` cannot do."""
+    reserved = {"limits", "verify", "proxy", "trust_env"} & options.keys()
+    if reserved:
+        raise InvalidArgumentError(
+            f"{', '.join(sorted(reserved))}: set by the client (max_concurrency, verify, proxy)"
+        )
+
+    def build(
+        *, pool_size: int, verify: ssl.SSLContext, proxy: httpx.Proxy | None
+    ) -> httpx.AsyncBaseTransport:
+        return httpx.AsyncHTTPTransport(
+            verify=verify,
+            proxy=proxy,
+            trust_env=False,
+            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            **options,
+        )
+
+    return build
 
 
 def aiohttp() -> TransportFactory:

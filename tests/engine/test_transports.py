@@ -15,6 +15,7 @@ from creatorsdk.testing import FakeClock, FakeCreatorAudit
 TRANSPORTS: dict[str, Callable[[], transports.TransportFactory | None]] = {
     "httpx": lambda: None,
     "aiohttp": transports.aiohttp,
+    "httpx with options": lambda: transports.httpx_transport(local_address="127.0.0.1"),
 }
 
 
@@ -89,3 +90,8 @@ async def test_a_refused_connection_is_a_connection_error_not_a_timeout(
     assert not isinstance(caught.value, errors.APITimeoutError)
     assert caught.value.sent is False  # nothing left: even a keyless POST could repeat
     assert caught.value.attempts == 2
+
+
+def test_the_pool_and_tls_options_are_the_clients() -> None:
+    with pytest.raises(errors.InvalidArgumentError, match="limits"):
+        transports.httpx_transport(limits=httpx.Limits(max_connections=1))
