@@ -428,7 +428,7 @@ def strings_reachable_from(root: object, *, skip: object) -> list[str | bytes]:
 def test_the_key_lives_only_in_the_auth_object() -> None:
     key = f"ca_live_{uuid.uuid4().hex}"  # made here, so no module constant can match it
     ca = AsyncCreatorAudit(api_key=key, base_url="https://api.example.test/v2")
-    auth = ca._http.auth
+    auth = ca._auth  # handed to each send, so a caller's http_client never holds it
     assert isinstance(auth, BearerAuth)
     reachable = strings_reachable_from(ca, skip=auth)
     # The walk reached the client's default headers, where the key used to be kept.

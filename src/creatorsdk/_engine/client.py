@@ -508,9 +508,9 @@ class BaseClient:
             parts.append(f"it goes away on {notice.sunset:%Y-%m-%d}")
         if notice.link is not None:
             parts.append(f"see {notice.link}")
-        self.warn_deprecated_once(endpoint, "; ".join(parts), stacklevel=5)
+        self._warn_deprecated_once(endpoint, "; ".join(parts), stacklevel=5)
 
-    def warn_deprecated_once(self, subject: str, message: str, *, stacklevel: int = 3) -> None:
+    def _warn_deprecated_once(self, subject: str, message: str, *, stacklevel: int = 3) -> None:
         """An :class:`~creatorsdk.errors.APIDeprecationWarning` with ``message``, the first
         time this client hears that ``subject`` (an endpoint, an API version) is retiring."""
         if subject in self._deprecations_seen:

@@ -77,7 +77,7 @@ class AsyncCreatorAudit(BaseClient):
                 parts.append(f"it goes away on {meta.sunset}")
             if meta.docs_url is not None:
                 parts.append(f"see {meta.docs_url}")
-            self.warn_deprecated_once(f"API {version}", "; ".join(parts))
+            self._warn_deprecated_once(f"API {version}", "; ".join(parts))
         return meta
 
     async def health(self) -> Health:
