@@ -507,7 +507,9 @@ async def test_everything_the_sdk_decodes_from_the_fakes_decodes_alike(
         await tg.campaigns.list().to_list()
         await tg.schema()
         await tg.goal_compliance(project)
-        await tg.analytics.query("creator", [c.id for c in tg_creators[:3]], "views")
+        await tg.analytics.query(
+            "creator", entity_ids=[c.id for c in tg_creators[:3]], metric="views"
+        )
         await tg.analytics.query("project", project, "views", compare="prior_period")
         await tg.creators.create_many(
             project, ["fresh.one", "fresh.two", tg_creators[0].tiktok_handle]
