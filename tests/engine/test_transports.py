@@ -10,7 +10,7 @@ import pytest
 
 from creatorsdk import AsyncCreatorAudit, RetryPolicy, errors, transports
 from creatorsdk.creatoraudit.models import Deltas
-from creatorsdk.testing import FakeClock, FakeCreatorAudit
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
 TRANSPORTS: dict[str, Callable[[], transports.TransportFactory | None]] = {
     "httpx": lambda: None,
@@ -48,7 +48,7 @@ async def everything(ca: AsyncCreatorAudit) -> tuple[list[str], Deltas]:
     return [v.id for v in videos], deltas
 
 
-async def test_paging_and_fan_out_over_loopback(
+async def test_paging_fan_out_and_retries_over_loopback(
     transport: transports.TransportFactory | None,
 ) -> None:
     clock = FakeClock()
@@ -72,6 +72,11 @@ async def test_paging_and_fan_out_over_loopback(
         assert await everything(ca) == expected
         assert len(expected[0]) > 75  # four pages or more
         assert len(expected[1].not_found) >= 360
+        # A 503 answered over the wire is retried alike on every transport.
+        fake.faults = FaultPlan(seed=5, error_503=0.4, paths={"/whoami"})
+        for _ in range(10):
+            assert (await ca.whoami()).organization_id == fake.organization_id
+        assert ca.stats.retries == fake.faults_injected["error_503"] >= 1
 
 
 async def test_a_refused_connection_is_a_connection_error_not_a_timeout(
