@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import signal
+import socket
 import ssl
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any, overload
@@ -218,3 +219,11 @@ def on_each_event_loop(scenario: Callable[[str], Awaitable[None]]) -> Callable[[
     test.__doc__ = scenario.__doc__
     test.__module__ = scenario.__module__
     return test
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port

@@ -20,6 +20,11 @@ from creatorsdk.errors import InvalidArgumentError
 __all__ = ["TransportFactory", "aiohttp", "httpx_transport"]
 
 
+def _pool_limits(size: int) -> httpx.Limits:
+    """A pool of ``size`` connections, every one kept alive between requests."""
+    return httpx.Limits(max_connections=size, max_keepalive_connections=size)
+
+
 class TransportFactory(Protocol):
     """Builds the transport of one client, from that client's settings."""
 
@@ -48,7 +53,7 @@ def httpx_transport(**options: Any) -> TransportFactory:
             verify=verify,
             proxy=proxy,
             trust_env=False,
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            limits=_pool_limits(pool_size),
             **options,
         )
 
@@ -79,7 +84,7 @@ def aiohttp() -> TransportFactory:
             verify=verify,
             trust_env=False,
             proxy=proxy,
-            limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+            limits=_pool_limits(pool_size),
         )
 
     return build

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 
 import httpx
@@ -11,6 +10,8 @@ import pytest
 from creatorsdk import AsyncCreatorAudit, RetryPolicy, errors, transports
 from creatorsdk.creatoraudit.models import Deltas
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
+
+from ..conftest import closed_port
 
 TRANSPORTS: dict[str, Callable[[], transports.TransportFactory | None]] = {
     "httpx": lambda: None,
@@ -30,14 +31,6 @@ def pool_size(ca: AsyncCreatorAudit) -> int:
     if isinstance(built, httpx.AsyncHTTPTransport):
         return built._pool._max_connections  # type: ignore[no-any-return]
     return built.limits.max_connections  # type: ignore[no-any-return]
-
-
-def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 async def everything(ca: AsyncCreatorAudit) -> tuple[list[str], Deltas]:

@@ -46,6 +46,7 @@ from creatorsdk._engine.credentials import BearerAuth, checked_api_key
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
+from ..conftest import closed_port
 from . import servers
 from .conftest import Figures
 from .servers import JSON_15_BYTES, Script, answer, raw_server
@@ -444,14 +445,6 @@ def test_the_key_lives_only_in_the_auth_object() -> None:
     assert next(auth.auth_flow(request)).headers["authorization"] == f"Bearer {key}"
 
 
-async def closed_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1", local_port=0)
-    port = listener.extra(anyio.abc.SocketAttribute.local_port)
-    await listener.aclose()
-    return port
-
-
 async def test_no_error_a_request_can_raise_shows_the_key_even_with_frame_locals() -> None:
     """What error trackers record (``capture_locals=True``, the whole cause chain) never
     holds the key, whatever failed: an error status, a refused connection, a timeout, an
@@ -464,7 +457,7 @@ async def test_no_error_a_request_can_raise_shows_the_key_even_with_frame_locals
     }
     raised: list[BaseException] = []
     async with raw_server(scripts) as served:
-        for base_url in (served.base_url, f"http://127.0.0.1:{await closed_port()}/v2"):
+        for base_url in (served.base_url, f"http://127.0.0.1:{closed_port()}/v2"):
             async with client(base_url, timeout=0.25, max_response_bytes=1024) as ca:
                 for path in scripts:
                     error, _ = await timed(ca.request("GET", path))

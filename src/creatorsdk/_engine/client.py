@@ -55,7 +55,7 @@ from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimit
 from creatorsdk._engine.urls import checked_query
 from creatorsdk.budgets import Budget
 from creatorsdk.errors import InvalidArgumentError
-from creatorsdk.transports import TransportFactory
+from creatorsdk.transports import TransportFactory, _pool_limits
 
 __all__ = ["BaseClient", "Reply"]
 
@@ -212,9 +212,7 @@ class BaseClient:
             base_url=self.base_url,
             headers=identity,
             timeout=httpx.Timeout(timeout, pool=None),
-            limits=httpx.Limits(
-                max_connections=max_concurrency, max_keepalive_connections=max_concurrency
-            ),
+            limits=_pool_limits(max_concurrency),
             transport=transport,
             follow_redirects=False,
             verify=tls,
@@ -869,7 +867,7 @@ class _PerRequest:
     base URL, the SDK's headers and the timeout too through a caller's (``shared``), whose
     defaults stay as they are."""
 
-    __slots__ = ("_base", "_base_path", "_identity", "_timeout", "shared")
+    __slots__ = ("_base", "_base_path", "_identity", "shared", "timeout")
 
     def __init__(
         self,
@@ -884,14 +882,10 @@ class _PerRequest:
         self._base = httpx.URL(base_url)
         path = self._base.raw_path
         self._base_path = path if path.endswith(b"/") else path + b"/"
-        self._timeout: Any = (
+        # The pool wait is never bounded (see the constructor); ours sets that already.
+        self.timeout: Any = (
             httpx.USE_CLIENT_DEFAULT if shared is None else httpx.Timeout(timeout, pool=None)
         )
-
-    @property
-    def timeout(self) -> Any:
-        """The request's timeout (the pool wait is never bounded: see the constructor)."""
-        return self._timeout
 
     def url(self, path: str) -> str | httpx.URL:
         """Where ``path`` is, merged with the base URL as httpx merges a client's."""
