@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import attrs
+import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -31,11 +32,16 @@ import creatorsdk.creatoraudit
 import creatorsdk.trackagoat
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy
 from creatorsdk._engine import decoding, speedups
+from creatorsdk._engine.client import Reply
 from creatorsdk._engine.decoding import Id, Model
 from creatorsdk._engine.fast_decoding import FastDecoder
 from creatorsdk._engine.parsing import parse_json_stdlib
 from creatorsdk._engine.structuring import ENUM_LIKE, optional_inner
+from creatorsdk._resources.envelope import Envelope
+from creatorsdk.creatoraudit._envelope import ENVELOPE as CA_ENVELOPE
+from creatorsdk.errors import DecodeError
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat
+from creatorsdk.trackagoat._envelope import ENVELOPE as TG_ENVELOPE
 
 Structure = Callable[[Any, Any], Any]
 MSGSPEC = speedups.installed()
@@ -411,6 +417,123 @@ def test_non_json_numbers_are_refused_by_both_parsers() -> None:
                 MSGSPEC.json.decode(f'{{"views": {token}}}'.encode())
 
 
+# -- listing pages from bytes -------------------------------------------------------------------
+
+#: Each API's envelope with models its listings return.
+PAGED = [
+    (CA_ENVELOPE, creatorsdk.creatoraudit.models.Video),
+    (CA_ENVELOPE, creatorsdk.creatoraudit.models.Account),
+    (TG_ENVELOPE, creatorsdk.trackagoat.models.Creator),
+    (TG_ENVELOPE, creatorsdk.trackagoat.models.Video),
+]
+
+
+def page_outcome(envelope: Envelope, model: type[Model], body: bytes, *, fast: bool) -> Any:
+    """What a listing makes of ``body``: the page, the DecodeError, or the parser's refusal."""
+    speedups.use(fast)
+    try:
+        data = decoding.page_parser(model, envelope.page_members)(body)
+        page = envelope.page(Reply(200, httpx.Headers(), data, "", None), model)
+    except DecodeError as error:
+        return ("error", error.field, str(error))
+    except (ValueError, RecursionError) as error:
+        return ("not JSON", type(error).__name__)
+    finally:
+        speedups.use(True)
+    return ("page", snapshot(page.items), page.next_cursor, page.has_next, page.total_count)
+
+
+@st.composite
+def page_bodies(draw: st.DrawFn, model: type[Model], members: tuple[str, ...]) -> bytes:
+    """Listing pages: fitting and messy items, cursors and misfits in the envelope, unknown
+    envelope members, no envelope at all, cut bodies and NaN tokens."""
+    items = draw(st.lists(bodies(model), max_size=4) | st.lists(bodies(model, messy=False)))
+    page: Any = {"data": items if draw(st.integers(0, 9)) else draw(json_values)}
+    for name in members:
+        if draw(st.booleans()):
+            page[name] = draw(
+                st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "next_cursor": st.none() | st.text(max_size=4) | wrong,
+                        "nextCursor": st.none() | st.text(max_size=4) | wrong,
+                        "has_next": st.booleans() | wrong,
+                        "hasMore": st.booleans() | wrong,
+                        "total_count": st.integers(0, 9) | wrong,
+                    },
+                )
+                | json_values
+            )
+    page.update(draw(st.dictionaries(st.sampled_from(["filters", "error", "x"]), json_values)))
+    if not draw(st.integers(0, 19)):
+        page = draw(json_values)
+    text = json.dumps(page).encode()
+    mutation = draw(st.sampled_from(["none"] * 8 + ["cut", "nan"]))
+    if mutation == "cut":
+        return text[: draw(st.integers(0, max(len(text) - 1, 0)))]
+    if mutation == "nan":
+        return text.replace(b"[", b"[NaN, ", 1)
+    return text
+
+
+@pytest.mark.skipif(MSGSPEC is None, reason="the speedups extra (msgspec) is not installed")
+@pytest.mark.parametrize(("envelope", "model"), PAGED, ids=[model_id(m) for _, m in PAGED])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_listing_pages_decoded_from_bytes_equal_the_usual_path(
+    envelope: Envelope, model: type[Model], data: st.DataObject
+) -> None:
+    decoding.decode([], list[model])  # type: ignore[valid-type]  # the plan pages go through
+    body = data.draw(page_bodies(model, envelope.page_members), label="body")
+    assert page_outcome(envelope, model, body, fast=True) == page_outcome(
+        envelope, model, body, fast=False
+    )
+
+
+def test_a_page_with_duplicate_members_decodes_as_the_stdlib_reads_it() -> None:
+    model = creatorsdk.creatoraudit.models.Account
+    decoding.decode([], list[model])
+    for body in (
+        b'{"data": [], "data": 5}',
+        b'{"data": 5, "data": []}',
+        b'{"data": [], "pagination": {"next_cursor": "a"}, "pagination": null}',
+        b'{"data": [{"id": "A", "id": 7}]}',
+    ):
+        fast = page_outcome(CA_ENVELOPE, model, body, fast=True)
+        assert fast == page_outcome(CA_ENVELOPE, model, body, fast=False), body
+
+
+@pytest.mark.skipif(MSGSPEC is None, reason="the speedups extra (msgspec) is not installed")
+async def test_the_fakes_pages_are_decoded_from_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[bool] = []
+    real = decoding._fast_pages
+    assert real is not None
+
+    def counted(body: bytes, cls: Any, members: tuple[str, ...]) -> Any:
+        page = real(body, cls, members)
+        taken.append(page is not None)
+        return page
+
+    monkeypatch.setattr(decoding, "_fast_pages", counted)
+    fake = FakeCreatorAudit(seed=3, accounts=4, videos_per_account=(5, 5), rate_limit=None)
+    async with AsyncCreatorAudit(
+        api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
+    ) as ca:
+        videos = await ca.videos.list(limit=3).to_list()
+    speedups.use(False)
+    try:
+        async with AsyncCreatorAudit(
+            api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
+        ) as ca:
+            assert await ca.videos.list(limit=3).to_list() == videos
+    finally:
+        speedups.use(True)
+    # Every page but possibly the first (which compiles the plan) came straight from bytes.
+    assert len(videos) >= 20
+    assert len(taken) >= len(videos) // 3
+    assert all(taken[1:]), taken
+
+
 # -- the fakes' data ----------------------------------------------------------------------------
 
 
@@ -424,6 +547,7 @@ def recorded(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Any, Any]]:
         return decoding.converter.structure(data, cls)
 
     monkeypatch.setattr(decoding, "_fast", record)
+    monkeypatch.setattr(decoding, "_fast_pages", None)  # pages too go through ``decode``
     return calls
 
 

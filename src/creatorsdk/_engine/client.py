@@ -21,7 +21,7 @@ import textwrap
 import time
 import uuid
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import Any, ClassVar, Self
 
@@ -320,6 +320,7 @@ class BaseClient:
         create: bool = False,
         headers: Mapping[str, str] | None = None,
         critical: bool = False,
+        parse: Callable[[bytes], Any] | None = None,
     ) -> Reply:
         """Send one logical request, retrying as the policy allows, and return its reply.
 
@@ -329,7 +330,9 @@ class BaseClient:
         creates something: without the caller's own ``idempotency_key`` one is minted here
         for this logical call, and every attempt sends the same key. ``critical`` requests
         (one that unlocks more work, like a listing's next page) go before fan-out ones queued
-        for the budget.
+        for the budget. ``parse`` reads a successful JSON body in place of the JSON parser
+        and must accept and refuse the same bodies (a listing page decoded straight from its
+        bytes); it runs inside the retry loop, so a body it refuses is retried alike.
 
         One loop makes every attempt. Tenacity is consulted only after a failure: the
         failure is recorded in its state and tenacity says how long to wait or re-raises it
@@ -357,11 +360,11 @@ class BaseClient:
             idempotent = method in _IDEMPOTENT_METHODS or idempotency_key is not None
         hooks = self._hooks
         if hooks is None:
-            return await self._send(request, idempotent, critical, None)
+            return await self._send(request, idempotent, critical, parse, None)
         call = CallInfo(request.method, request.url.path, str(request.url.copy_with(query=None)))
         run_hook(hooks.on_start, call)
         try:
-            reply = await self._send(request, idempotent, critical, call)
+            reply = await self._send(request, idempotent, critical, parse, call)
         except BaseException as error:
             run_hook(hooks.on_end, call, error)
             raise
@@ -369,7 +372,12 @@ class BaseClient:
         return reply
 
     async def _send(
-        self, request: httpx.Request, idempotent: bool, critical: bool, call: CallInfo | None
+        self,
+        request: httpx.Request,
+        idempotent: bool,
+        critical: bool,
+        parse: Callable[[bytes], Any] | None,
+        call: CallInfo | None,
     ) -> Reply:
         """Every attempt of one logical request, in one loop, until a reply or a give-up."""
         policy = self.retry_policy
@@ -378,7 +386,7 @@ class BaseClient:
         while True:
             try:
                 reply = await self._attempt_within_deadline(
-                    request, number, retries, critical, call
+                    request, number, retries, critical, parse, call
                 )
                 exchanges = recording.get()
                 if exchanges is not None:
@@ -418,14 +426,15 @@ class BaseClient:
         number: int,
         retries: _Retries,
         critical: bool,
+        parse: Callable[[bytes], Any] | None,
         call: CallInfo | None,
     ) -> Reply:
         """One attempt; with a policy deadline, an attempt still running when it passes is cut."""
         left = retries.time_left()
         if left is None:
-            return await self._attempt(request, number, critical, call)
+            return await self._attempt(request, number, critical, parse, call)
         with anyio.move_on_after(left) as scope:
-            return await self._attempt(request, number, critical, call)
+            return await self._attempt(request, number, critical, parse, call)
         assert scope.cancelled_caught
         raise errors.APITimeoutError(
             f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed",
@@ -436,7 +445,12 @@ class BaseClient:
         )
 
     async def _attempt(
-        self, request: httpx.Request, number: int, critical: bool, call: CallInfo | None
+        self,
+        request: httpx.Request,
+        number: int,
+        critical: bool,
+        parse: Callable[[bytes], Any] | None,
+        call: CallInfo | None,
     ) -> Reply:
         method, path = request.method, request.url.path
         pacer = self._pacer
@@ -486,7 +500,7 @@ class BaseClient:
         if "deprecation" in response.headers or "sunset" in response.headers:
             self._warn_deprecated(method, path, response.headers)
         if failure is None:
-            return _reply(response, request_id, method, path, number)
+            return _reply(response, request_id, method, path, number, parse or parse_json)
         raise failure
 
     def _report_wait(self, call: CallInfo | None, method: str, path: str, waited: float) -> None:
@@ -713,7 +727,12 @@ def document_options(doc: str | None) -> str:
 
 
 def _reply(
-    response: httpx.Response, request_id: str | None, method: str, path: str, number: int
+    response: httpx.Response,
+    request_id: str | None,
+    method: str,
+    path: str,
+    number: int,
+    parse: Callable[[bytes], Any],
 ) -> Reply:
     body = response.content
     content_type = response.headers.get("content-type", "")
@@ -721,7 +740,7 @@ def _reply(
     text = ""
     if body and ("json" in content_type or not content_type):
         try:
-            data = parse_json(body)
+            data = parse(body)
         except NotJSONNumber as error:
             # Served whole, but not JSON: asking again gets the same body, so not retried.
             raise errors.DecodeError(

@@ -7,6 +7,12 @@ enum-like strings interned, timestamps parsed by the same rules as the converter
 UTC), nested models and non-empty objects through the converter's hooks, and ``extra`` filled
 from the Struct's slots for members this model does not know.
 
+A listing page can skip the intermediate objects altogether: :meth:`FastDecoder.page` has
+msgspec decode the body's bytes straight into the Structs of the model's current plan (the
+envelope's other members as plain JSON values), once that plan exists. Whatever it cannot
+take (an unknown member, a misfit, a body that is not JSON) is left to the usual parse and
+decode, which learn, decode or raise as always.
+
 msgspec refuses unknown members instead of keeping them, so each unknown name a response
 brings is learned once (up to :data:`MAX_LEARNED` per model) as an extra slot of the Struct,
 and the conversion is retried. Anything else msgspec refuses or this path does not handle
@@ -45,7 +51,7 @@ from creatorsdk._engine.structuring import (
     twin,
 )
 
-__all__ = ["MAX_LEARNED", "FastDecoder"]
+__all__ = ["MAX_LEARNED", "Decoded", "FastDecoder"]
 
 #: Unknown member names learned per model before it stops trying (a hostile server could
 #: send a new name with every response).
@@ -83,6 +89,31 @@ class FastDecoder:
         except Exception:
             # The converter decides: an equal value, or the error it always raises.
             return self._fallback(data, cls)
+
+    def page(self, body: bytes, cls: Any, members: tuple[str, ...]) -> dict[str, Any] | None:
+        """A listing page's envelope from its bytes, its ``data`` already decoded as ``cls``
+        (a ``list[Model]``) into a :class:`Decoded`, beside the ``members`` it carries.
+
+        ``None`` when this path cannot: no plan for ``cls`` yet (the usual path makes one on
+        the first page), or a body it does not take whole.
+        """
+        plan = self._plans.get(cls)
+        compiled = None if plan is None else plan.current
+        if compiled is None or not plan.many:  # type: ignore[union-attr]
+            return None
+        try:
+            page = compiled.page_decoder(members).decode(body)
+            build = compiled.build
+            items = [build(s) for s in page.data]
+        except Exception:  # the usual path decides: the same value or the same error
+            return None
+        envelope: dict[str, Any] = {"data": Decoded(cls, items)}
+        unset = self._msgspec.UNSET
+        for name in members:
+            value = getattr(page, name)
+            if value is not unset:
+                envelope[name] = value
+        return envelope
 
     def _plan_for(self, cls: Any) -> _Plan | None:
         with self._lock:
@@ -125,11 +156,16 @@ class _Plan:
         self._model = model
         self._hints = hints
         self._hook_for = hook_for
-        self._many = many
+        self.many = many
         self._fields = [f for f in attrs.fields(model) if f.name != "extra"]
         self._known = frozenset(f.name for f in self._fields)
         self._lock = threading.Lock()
         self._current: _Compiled | None = None  # compiled for the first data it sees
+
+    @property
+    def current(self) -> _Compiled | None:
+        """The latest compilation, ``None`` before the first data."""
+        return self._current
 
     def decode(self, data: Any) -> Any:
         compiled = self._current or self._start(data)
@@ -166,7 +202,7 @@ class _Plan:
     def _unknown_names(self, data: Any, seen: tuple[str, ...]) -> tuple[str, ...] | None:
         """Member names of ``data``'s objects this model does not know, in order (``None``
         when a name is not a string: msgspec could not be told about it)."""
-        items = data if self._many and isinstance(data, list) else [data]
+        items = data if self.many and isinstance(data, list) else [data]
         new: dict[Any, None] = {}
         for item in items:
             if isinstance(item, dict):
@@ -250,7 +286,7 @@ class _Plan:
         model = self._model
         filename = f"<creatorsdk fast {model.__module__}.{model.__qualname__}>"
         build = src.compile(f"build_{model.__name__}", "s", filename)
-        if self._many:
+        if self.many:
             target: Any = list[struct]  # type: ignore[valid-type]
 
             def convert(data: Any) -> Any:
@@ -260,16 +296,51 @@ class _Plan:
             def convert(data: Any) -> Any:
                 return build(msgspec.convert(data, struct))
 
-        return _Compiled(convert, learned)
+        return _Compiled(msgspec, convert, learned, struct, build)
 
 
-@attrs.frozen
 class _Compiled:
-    decode: Callable[[Any], Any]
-    learned: tuple[str, ...]
+    """One compilation of a plan: its Struct, the function finishing one, and page decoders."""
+
+    def __init__(
+        self,
+        msgspec: ModuleType,
+        decode: Callable[[Any], Any],
+        learned: tuple[str, ...],
+        struct: type,
+        build: Callable[[Any], Any],
+    ) -> None:
+        self._msgspec = msgspec
+        self.decode = decode
+        self.learned = learned
+        self.struct = struct
+        self.build = build
+        self._pages: dict[tuple[str, ...], Any] = {}
 
     def __call__(self, data: Any) -> Any:
         return self.decode(data)
+
+    def page_decoder(self, members: tuple[str, ...]) -> Any:
+        """A msgspec JSON decoder of ``{"data": [Struct...], member: any...}``; other members
+        of the envelope are skipped (still checked as JSON)."""
+        decoder = self._pages.get(members)
+        if decoder is None:
+            msgspec = self._msgspec
+            envelope = msgspec.defstruct(
+                f"{self.struct.__name__}Page",
+                [("data", list[self.struct]), *((name, Any, msgspec.UNSET) for name in members)],  # type: ignore[name-defined]
+                gc=False,
+            )
+            decoder = self._pages.setdefault(members, msgspec.json.Decoder(envelope))
+        return decoder
+
+
+@attrs.frozen
+class Decoded:
+    """Values already decoded from a body's bytes, as ``cls``: ``decode`` hands them back."""
+
+    cls: Any
+    value: Any
 
 
 #: Kinds msgspec checks completely (nothing left for Python to do).

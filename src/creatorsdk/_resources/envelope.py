@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, TypeVar
 
 from creatorsdk._engine.client import BaseClient, Reply
-from creatorsdk._engine.decoding import Model, decode
+from creatorsdk._engine.decoding import Model, decode, page_parser
 from creatorsdk._engine.paging import AsyncPager, Page
 from creatorsdk._resources.arguments import cursor_arg, int_arg, optional
 
@@ -27,6 +27,8 @@ class Envelope(abc.ABC):
 
     #: The largest ``limit`` every listing of the API accepts; also every ``list()``'s default.
     max_page_size: ClassVar[int]
+    #: The members of a listing page's body besides ``data`` that :meth:`page` reads.
+    page_members: ClassVar[tuple[str, ...]]
 
     @abc.abstractmethod
     def unwrap(self, reply: Reply) -> Any:
@@ -65,11 +67,12 @@ class Envelope(abc.ABC):
             "limit": optional(int_arg, "limit", limit, low=1, high=self.max_page_size),
         }
         start = optional(cursor_arg, "cursor", cursor)
+        parse = page_parser(model, self.page_members)
 
         async def fetch(page_cursor: str | None) -> Page[M]:
             # A page unlocks the next: it goes before fan-out chunks waiting for the budget.
             query = {**fixed, "cursor": page_cursor}
-            reply = await client.request("GET", path, params=query, critical=True)
+            reply = await client.request("GET", path, params=query, critical=True, parse=parse)
             return self.page(reply, model)
 
         return AsyncPager(fetch, cursor=start)

@@ -68,6 +68,7 @@ def list_page(reply: Reply, model: type[M]) -> Page[M]:
 
 
 class _CreatorAuditEnvelope(Envelope):
+    page_members = ("pagination",)
     max_page_size = LIST_LIMIT
 
     def unwrap(self, reply: Reply) -> Any:

@@ -26,6 +26,7 @@ M = TypeVar("M", bound=Model)
 
 
 class _TrackAGoatEnvelope(Envelope):
+    page_members = ("meta",)
     max_page_size = MAX_PAGE_SIZE
 
     def unwrap(self, reply: Reply) -> Any:
