@@ -7,9 +7,11 @@ fake) against every limiter the fake serves, against real third-party limiters i
 with four processes sharing one key (uncoordinated, and through the shared budget store when
 it exists), and the cursor chain against its ceiling. Each row runs, in one run: the SDK with
 its defaults and with ``max_concurrency=32``, raw ``httpx`` + ``asyncio.gather``, and an oracle
-client that knows the limiter exactly (see ``_limiter_clients``). Two clients run at a time,
-each with its own API key of one server and starting at the same instant (the same phase of an
-epoch-aligned window); ratios to the oracle are taken repeat by repeat.
+client that knows the limiter exactly (see ``_limiter_clients``). Each client runs beside an
+oracle of its own, each with its own API key of one server and starting at the same instant
+(the same phase of an epoch-aligned window), so every client shares the machine with the same
+partner; its ratio to that oracle is taken repeat by repeat. ``BENCH_LIMITER_ROWS=epoch,nginx``
+measures only the rows named (to iterate; RESULTS.md is written from full runs).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import math
+import os
 import random
 import statistics
 import tempfile
@@ -269,11 +272,18 @@ def _aligned(earliest: float, window: float, phase: float) -> float:
     return base if base >= earliest else base + window
 
 
-def run_row(row: Row, job: Job, repeats: int, redis_url: str | None) -> dict[str, list[Outcome]]:
-    """Every client of ``row`` ``repeats`` times, two at a time, each on its own key."""
-    clients = [c for c in row.clients if not c.shared_budget or redis_url is not None]
-    groups = [clients[i : i + 2] for i in range(0, len(clients), 2)]
-    results: dict[str, list[Outcome]] = {c.label: [] for c in clients}
+def run_row(row: Row, job: Job, repeats: int, redis_url: str | None) -> RowResults:
+    """Every client of ``row`` ``repeats`` times, each beside an oracle of its own.
+
+    Two clients run at once on the same server, each on its own key: the oracle and one other,
+    so every client shares the machine (and the server's cores) with the same partner, and its
+    ratio is taken against the oracle that ran beside it.
+    """
+    clients = [
+        c for c in row.clients if c is not ORACLE and (not c.shared_budget or redis_url is not None)
+    ]
+    groups = [[ORACLE, c] for c in clients]
+    results = RowResults({c.label: [] for c in [ORACLE, *clients]}, {c.label: [] for c in clients})
     last_end = dict.fromkeys(job.keys, 0.0)
     ids = job.ids(row.requests)
     with serve_row(row, job) as server, tempfile.TemporaryDirectory() as directory:
@@ -290,11 +300,39 @@ def run_row(row: Row, job: Job, repeats: int, redis_url: str | None) -> dict[str
                 for client, key in zip(group, keys, strict=True):
                     specs = _specs(client, key, server, job, ids, start, row, redis_url, index)
                     children.append([spawn(spec, directory) for spec in specs])
+                outcomes = []
                 for client, key, processes in zip(group, keys, children, strict=True):
                     outcome = _merge([collect(child) for child in processes])
-                    results[client.label].append(outcome)
+                    outcomes.append(outcome)
+                    results.outcomes[client.label].append(outcome)
                     last_end[key] = start + outcome.late + outcome.wall
+                results.oracle_beside[group[1].label].append(outcomes[0])
     return results
+
+
+@dataclasses.dataclass(frozen=True)
+class RowResults:
+    """A row's outcomes per client label (the oracle's from every group), and for each other
+    client the oracle's outcome of the same group, repeat by repeat."""
+
+    outcomes: dict[str, list[Outcome]]
+    oracle_beside: dict[str, list[Outcome]]
+
+    def oracle_for(self, label: str) -> list[Outcome]:
+        """The oracle outcomes ``label``'s ratios are taken against."""
+        return self.oracle_beside.get(label, self.outcomes[ORACLE.label])
+
+
+def wanted_rows(quick: bool) -> list[Row]:
+    """``rows(quick)``, or only those named in ``BENCH_LIMITER_ROWS`` (keys, comma-separated),
+    to iterate on a few rows; a full run measures them all."""
+    chosen = os.environ.get("BENCH_LIMITER_ROWS", "").split(",")
+    keys = {key.strip() for key in chosen if key.strip()}
+    every = rows(quick)
+    unknown = keys - {row.key for row in every}
+    if unknown:
+        raise ValueError(f"BENCH_LIMITER_ROWS names unknown rows: {', '.join(sorted(unknown))}")
+    return [row for row in every if not keys or row.key in keys]
 
 
 def _specs(
@@ -453,7 +491,7 @@ def run(*, quick: bool, repeats: int) -> str:
     """Measure every row ``repeats`` times and render the section."""
     job = make_job(1000 if quick else 6000)
     no_budget = budget_unavailable()
-    measured: list[tuple[Row, dict[str, list[Outcome]]]] = []
+    measured: list[tuple[Row, RowResults]] = []
     skipped: list[str] = []
     with contextlib.ExitStack() as stack:
         redis_url = None
@@ -462,7 +500,7 @@ def run(*, quick: bool, repeats: int) -> str:
                 redis_url = stack.enter_context(serve_redis())
             except Unavailable as reason:
                 no_budget = str(reason)
-        for row in rows(quick):
+        for row in wanted_rows(quick):
             try:
                 measured.append((row, run_row(row, job, repeats, redis_url)))
             except Unavailable as reason:
@@ -472,7 +510,7 @@ def run(*, quick: bool, repeats: int) -> str:
 
 def render(
     job: Job,
-    measured: Sequence[tuple[Row, dict[str, list[Outcome]]]],
+    measured: Sequence[tuple[Row, RowResults]],
     skipped: Sequence[str],
     no_budget: str | None,
     repeats: int,
@@ -483,9 +521,12 @@ def render(
     target_rows: list[list[str]] = []
     detail: list[str] = []
     failures: list[str] = []
-    for row, results in measured:
-        oracle = results[ORACLE.label]
-        figs = {label: figures(row, outs, oracle) for label, outs in results.items()}
+    for row, measured_row in measured:
+        results = measured_row.outcomes
+        figs = {
+            label: figures(row, outs, measured_row.oracle_for(label))
+            for label, outs in results.items()
+        }
         chain = _chain_ratio(row, results) if row.target == "chain" else None
         sdk = figs.get(row.clients[1].label)
         wide = figs.get(row.clients[2].label) if len(row.clients) > 2 else None
@@ -521,10 +562,12 @@ def render(
         "`asyncio.gather` sleeping `Retry-After` (1 s without one) on each 429, and an oracle "
         "that knows the limiter exactly and sends each request at the earliest instant it is "
         "sure to be admitted, the next page first (it gives up ~20 ms per window or slot "
-        "to scheduling jitter). Two clients run at once, each on its own API key of one "
-        "server, starting together (the same phase of an epoch-aligned window; the phase moves "
-        "through the window from repeat to repeat). ÷ oracle = oracle wall time ÷ client wall "
-        "time, repeat by repeat; utilisation = answered requests per second ÷ the allowed rate. "
+        "to scheduling jitter). Each client runs beside an oracle of its own: the two at once, "
+        "each on its own API key of one server, starting together (the same phase of an "
+        "epoch-aligned window; the phase moves through the window from repeat to repeat), so "
+        "every client shares the machine with the same partner. ÷ oracle = the wall time of the "
+        "oracle beside it ÷ the client's, repeat by repeat (the oracle's own figures pool every "
+        "group); utilisation = answered requests per second ÷ the allowed rate. "
         f"Median (min–max) of {repeats} repeats" + (" (quick sizes)." if quick else "."),
         "",
         table(
@@ -571,10 +614,11 @@ def render(
     return "\n".join(lines)
 
 
-def _machine_bound(measured: Sequence[tuple[Row, dict[str, list[Outcome]]]]) -> list[str]:
+def _machine_bound(measured: Sequence[tuple[Row, RowResults]]) -> list[str]:
     """Rows where the oracle stayed below 0.8 of the allowed rate, with its page time."""
     out = []
-    for row, results in measured:
+    for row, measured_row in measured:
+        results = measured_row.outcomes
         runs = [o for o in results[ORACLE.label] if not o.error and o.wall > 0]
         if not runs or row.target == "chain":
             continue

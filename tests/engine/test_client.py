@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import logging
+import weakref
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -332,3 +335,50 @@ async def test_base_url_path_is_kept(api: respx.MockRouter, policy: RetryPolicy)
         route = api.get("/whoami").mock(return_value=ok())
         await client.request("GET", "/whoami")
     assert route.calls.last.request.url == httpx.URL(BASE_URL + "/whoami")
+
+
+class _RecordingTransport(httpx.AsyncBaseTransport):
+    """Answers every request with a streamed JSON body and keeps only weak references to the
+    responses it made."""
+
+    def __init__(self) -> None:
+        self.made: list[weakref.ref[httpx.Response]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        body = b'{"data": {"views": 1}}'
+        response = httpx.Response(
+            200,
+            headers={"Content-Type": "application/json", "Content-Length": str(len(body))},
+            stream=_Chunks([body[:5], body[5:]]),
+            request=request,
+        )
+        self.made.append(weakref.ref(response))
+        return response
+
+
+class _Chunks(httpx.AsyncByteStream):
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = chunks
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        for chunk in self._chunks:
+            yield chunk
+
+
+async def test_a_read_response_is_freed_with_its_body_without_the_cyclic_collector(
+    policy: RetryPolicy,
+) -> None:
+    # httpx's stream wrapper refers back to its response: left as it is, every body waits
+    # for the cyclic collector, and peak memory follows how rarely that runs.
+    transport = _RecordingTransport()
+    async with EngineClient(api_key=API_KEY, retry=policy, transport=transport) as client:
+        gc.collect()
+        gc.disable()
+        try:
+            reply = await client.request("GET", "/things")
+            assert reply.data == {"data": {"views": 1}}
+            del reply
+            assert len(transport.made) == 1
+            assert transport.made[0]() is None
+        finally:
+            gc.enable()

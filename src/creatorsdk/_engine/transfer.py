@@ -125,7 +125,19 @@ async def _send_and_read(
         with anyio.CancelScope(shield=True):
             await response.aclose()
         raise
+    _let_go_of_stream(response)
     return response
+
+
+def _let_go_of_stream(response: httpx.Response) -> None:
+    """Replace a read and closed response's stream with one holding only its body.
+
+    httpx's stream wrapper (and ours, :class:`_BoundedBody`) refers back to the response
+    (encode/httpx#3733): a cycle that keeps every body until the cyclic collector runs, so
+    peak memory followed how rarely it ran rather than what the caller still holds.
+    """
+    if response.is_closed:
+        response.stream = httpx.ByteStream(response.content)
 
 
 async def _read_body(response: httpx.Response, max_bytes: int, number: int) -> None:
