@@ -131,15 +131,38 @@ def test_targets_name_every_miss() -> None:
     )
 
 
+def test_each_client_is_measured_against_the_oracle_that_ran_beside_it() -> None:
+    job = bench_limiters.Job(videos=400, account_id="a", keys=("k1", "k2"))
+    row = bench_limiters.rows(quick=True)[0]
+    oracle = bench_limiters.ORACLE.label
+    results = {
+        oracle: [_outcome(1.0, 100), _outcome(2.0, 100), _outcome(4.0, 100)],
+        bench_limiters.SDK.label: [_outcome(2.0, 100)],
+        bench_limiters.SDK32.label: [_outcome(2.0, 100)],
+        bench_limiters.RAW.label: [_outcome(8.0, 100)],
+    }
+    beside = {
+        bench_limiters.SDK.label: [results[oracle][0]],
+        bench_limiters.SDK32.label: [results[oracle][1]],
+        bench_limiters.RAW.label: [results[oracle][2]],
+    }
+    text = bench_limiters.render(
+        job, [(row, bench_limiters.RowResults(results, beside))], [], None, 1, True
+    )
+    # SDK 1 / 2, SDK 32 2 / 2, raw 4 / 8: each against its own partner, not a pooled oracle.
+    assert f"| {row.title} | {row.requests} | 2.00 (1.00–4.00) | 0.50 | 0.0 % | 1.00 |" in text
+
+
 def test_the_section_renders_skips_and_failures() -> None:
     job = bench_limiters.Job(videos=400, account_id="a", keys=("k1", "k2"))
     row = bench_limiters.rows(quick=True)[1]
     good = [_outcome(1.0, 60)]
     results = {c.label: good for c in row.clients}
     results[bench_limiters.RAW.label] = [Outcome(error="RuntimeError: gave up")]
+    beside = {c.label: good for c in row.clients if c is not bench_limiters.ORACLE}
     text = bench_limiters.render(
         job,
-        [(row, results)],
+        [(row, bench_limiters.RowResults(results, beside))],
         ["**nginx**: not measured: nginx is not installed."],
         "no store",
         1,
@@ -186,3 +209,15 @@ async def test_each_client_runs_a_tiny_job_against_a_served_fake(client: str, li
     # (Whether the oracle drew no 429 depends on this machine's scheduling jitter; the rule
     # itself is tested above, on a clock.)
     assert (out.page_seconds > 0) == (client == "oracle")
+
+
+def test_rows_can_be_chosen_by_key_and_an_unknown_key_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("BENCH_LIMITER_ROWS", "headerless")
+    assert [row.key for row in bench_limiters.wanted_rows(quick=True)] == ["headerless"]
+    monkeypatch.setenv("BENCH_LIMITER_ROWS", "headerless, nope")
+    with pytest.raises(ValueError, match="nope"):
+        bench_limiters.wanted_rows(quick=True)
+    monkeypatch.delenv("BENCH_LIMITER_ROWS")
+    assert len(bench_limiters.wanted_rows(quick=True)) == len(bench_limiters.rows(quick=True))

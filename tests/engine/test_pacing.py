@@ -4,14 +4,16 @@ greedy spending, holds after 429s, discovery without headers, and the limiters i
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 import trio
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
+from creatorsdk._engine.pacing.admission import SHARED_POLL
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, usable_reset
-from creatorsdk.budgets._ledger import CUBIC_BETA, CUBIC_RECOVERY, cubic_rate
+from creatorsdk.budgets._ledger import CUBIC_BETA, CUBIC_RECOVERY, Rule, Taken, cubic_rate
 
 from ._pacing_sim import START, Run, Server, job, now, pacer, reading, run_virtual
 
@@ -526,3 +528,42 @@ def test_a_reset_in_the_past_is_ignored() -> None:
     run = _after_a_bad_reading(RateLimit(limit=100, remaining=0, reset_at=START - 3600))
     assert run.refused <= 3
     assert run.wall < 4.0
+
+
+class _HeldElsewhere:
+    """A shared store whose budget another process holds until ``free_at``: until then it
+    knows no time to wake at (the other process's answer will tell), and no answer of
+    this client's comes to wake its waiting senders."""
+
+    def __init__(self, free_at: float) -> None:
+        self.free_at = free_at
+        self.asked = 0
+
+    async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
+        self.asked += 1
+        if force or now >= self.free_at:
+            return Taken(self.asked)
+        return Taken(None, math.inf)
+
+    async def record(self, *args: object, **kwargs: object) -> tuple[bool, None]:
+        return False, None
+
+    async def throttle(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def test_a_sender_on_a_shared_budget_asks_again_rather_than_wait_for_a_wake_up() -> None:
+    # Before: a waiter nobody in its own process could wake waited max_wait (60 s) and then
+    # went unasked-for (four processes on Redis, 63 s runs).
+    budget = _HeldElsewhere(free_at=START + 2.0)
+    admitted: list[float] = []
+
+    async def main() -> None:
+        client = pacer(budget=budget)
+        async with client.sending() as send:
+            admitted.append(trio.current_time())
+            client.observe(send, None)
+
+    run_virtual(main)
+    assert 2.0 <= admitted[0] <= 2.0 + SHARED_POLL + 1e-9
+    assert budget.asked <= 2.0 / SHARED_POLL + 3  # polled, not spun

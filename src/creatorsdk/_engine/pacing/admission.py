@@ -38,6 +38,9 @@ __all__ = ["Pacer", "Send"]
 _LITTLE_HEADROOM = 2.0
 #: The shortest wait, when the budget's next return is computed as already past.
 _MOMENT = 0.001
+#: The longest a sender waits before asking a shared budget again: another process's answer
+#: (a fresh reading, a probe's result) changes the budget without waking anyone here.
+SHARED_POLL = 0.05
 
 
 class Send:
@@ -203,6 +206,8 @@ class Pacer:
                 wake_at = taken.wake_at
                 if self._max_wait is not None:
                     wake_at = min(wake_at, started + self._max_wait)
+                if self._local is None:
+                    wake_at = min(wake_at, now + SHARED_POLL)
                 # Never a busy loop: a wake time already past (rounding) waits a moment.
                 await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
         except BaseException:
