@@ -12,8 +12,16 @@ import trio
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.pacing.admission import SHARED_POLL
+from creatorsdk._engine.pacing.learning import LimiterModel
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, usable_reset
-from creatorsdk.budgets._ledger import CUBIC_BETA, CUBIC_RECOVERY, Rule, Taken, cubic_rate
+from creatorsdk.budgets._ledger import (
+    CUBIC_BETA,
+    CUBIC_RECOVERY,
+    Reading,
+    Rule,
+    Taken,
+    cubic_rate,
+)
 
 from ._pacing_sim import START, Run, Server, job, now, pacer, reading, run_virtual
 
@@ -567,3 +575,43 @@ def test_a_sender_on_a_shared_budget_asks_again_rather_than_wait_for_a_wake_up()
     run_virtual(main)
     assert 2.0 <= admitted[0] <= 2.0 + SHARED_POLL + 1e-9
     assert budget.asked <= 2.0 / SHARED_POLL + 3  # polled, not spun
+
+
+def test_a_moving_window_refilled_after_a_hold_is_not_taken_for_other_consumers() -> None:
+    """After a 429 hold on a moving window, the whole limit is back at once, as a fixed
+    window's would be; the answers under each of its ever-moving resets are not a window's
+    tally, so they must not make the client think others spend the key (it kept 11 %)."""
+    model = LimiterModel()
+    limit, window = 20, 1.0
+    counted: list[float] = []  # when the server counted each send it still counts
+    previous: Reading | None = None
+    seq = 0
+
+    def send(at: float) -> None:
+        nonlocal previous, seq
+        seq += 1
+        model.sent(seq, at)
+        while counted and counted[0] <= at - window:
+            counted.pop(0)
+        counted.append(at)
+        rate_limit = RateLimit(
+            limit=limit, remaining=limit - len(counted), reset_at=counted[0] + window + 0.25
+        )
+        fresh = Reading(seq, at, rate_limit.remaining, rate_limit.reset_at)
+        model.answered(
+            sent_at=at,
+            now=at + 0.04,
+            fresh=fresh,
+            previous=previous,
+            rate_limit=rate_limit,
+            guessed=False,
+        )
+        previous = fresh
+
+    for i in range(20):  # the limit spent, a little faster than it regenerates
+        send(START + 0.03 * i)
+    for i in range(30):  # then as it regenerates: requests come back one by one
+        send(START + 1.0 + 0.05 * i)
+    assert model.rolling
+    send(START + 4.0)  # after a long hold: the whole limit is back at once
+    assert model.share() == 1.0

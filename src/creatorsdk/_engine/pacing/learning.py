@@ -214,9 +214,14 @@ class LimiterModel:
         """Read what changed between two successive freshest readings."""
         refill = self._refill(fresh, previous)
         if refill >= self._half():
-            # Half the limit or more back at once: a window started over.
+            # Half the limit or more back at once: a window started over (or, on a rolling
+            # limiter, a long pause let all of it come back).
+            rolling = self.rolling
             self._windows += 1
-            self._window_closed(previous)
+            if not rolling:
+                # A rolling limiter's reset moves with every answer: the answers under one
+                # reset are no window's tally, so they say nothing of other consumers.
+                self._window_closed(previous)
             self._window_opened(fresh, previous)
         elif refill >= 1 and fresh.reset_at != previous.reset_at:
             # A little back, and the reset moved: requests come back one by one. (A little
