@@ -504,6 +504,36 @@ def test_a_page_with_duplicate_members_decodes_as_the_stdlib_reads_it() -> None:
 
 
 @pytest.mark.skipif(MSGSPEC is None, reason="the speedups extra (msgspec) is not installed")
+def test_a_page_with_an_unknown_member_leaves_the_bytes_path_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    model = creatorsdk.trackagoat.models.Campaign
+    record = next(iter(FakeTrackAGoat(seed=5, rate_limit=None).store.campaigns.values()))
+    body = json.dumps({"data": [{**record, "brand_new_member": [1, 2]}], "meta": {}}).encode()
+    decoder = decoding._fast_decoders[MSGSPEC]
+    real = decoder.page
+    taken: list[bool] = []
+
+    def counted(body: bytes, cls: Any, members: tuple[str, ...]) -> Any:
+        page = real(body, cls, members)
+        taken.append(page is not None)
+        return page
+
+    # On the decoder itself: ``speedups.use`` (in page_outcome) picks its ``page`` up again.
+    monkeypatch.setattr(decoder, "page", counted)
+    outcomes = [page_outcome(TG_ENVELOPE, model, body, fast=True) for _ in range(3)]
+    assert outcomes[0][0] == "page"
+    assert outcomes == [page_outcome(TG_ENVELOPE, model, body, fast=False)] * 3
+    kept = ("list", (("int", 1), ("int", 2)))
+    assert dict(outcomes[0][1][1][0][1])["extra"] == ("mapping", (("'brand_new_member'", kept),))
+    # Learned on the first page (which the usual path decoded): the others from bytes.
+    assert taken[1:] == [True, True], taken
+    monkeypatch.undo()
+    speedups.use(True)  # the module's page decoder back to the real one
+    assert decoding._fast_pages == real
+
+
+@pytest.mark.skipif(MSGSPEC is None, reason="the speedups extra (msgspec) is not installed")
 async def test_the_fakes_pages_are_decoded_from_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     taken: list[bool] = []
     real = decoding._fast_pages
