@@ -615,3 +615,32 @@ def test_a_moving_window_refilled_after_a_hold_is_not_taken_for_other_consumers(
     assert model.rolling
     send(START + 4.0)  # after a long hold: the whole limit is back at once
     assert model.share() == 1.0
+
+
+def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
+    """A job starting late in an epoch window spends only part of it; the next window's
+    first reading gives back less than half the limit, but all of it: a window, not a
+    rolling limiter (which it was taken for, and paced at a trickle of a refill rate)."""
+    model = LimiterModel()
+    previous: Reading | None = None
+    edge = math.ceil(START)  # resets are whole seconds
+    for seq in range(1, 32):  # 31 sends in the last 0.3 s of the window ending at the edge
+        at = edge - 0.3 + 0.01 * seq
+        if seq == 31:
+            at = edge + 0.02  # the first answer from the next window
+        model.sent(seq, at)
+        reset_at, remaining = (edge, 100 - seq) if seq < 31 else (edge + 1.0, 99)
+        rate_limit = RateLimit(limit=100, remaining=remaining, reset_at=reset_at)
+        fresh = Reading(seq, at, remaining, reset_at)
+        model.answered(
+            sent_at=at,
+            now=at + 0.04,
+            fresh=fresh,
+            previous=previous,
+            rate_limit=rate_limit,
+            guessed=False,
+        )
+        previous = fresh
+    assert not model.rolling
+    assert model.rule.refill is None
+    assert model.rule.reopen_at is not None and model.rule.reopen_at <= edge + 1.0

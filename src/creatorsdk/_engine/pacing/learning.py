@@ -213,7 +213,17 @@ class LimiterModel:
     def _compare(self, fresh: Reading, previous: Reading) -> None:
         """Read what changed between two successive freshest readings."""
         refill = self._refill(fresh, previous)
-        if refill >= self._half():
+        # The whole limit back but what was sent since (a window opened after one that was
+        # never half spent, as the first one of a job often is) is a window too, where resets
+        # are whole seconds (fractional ones are logs and counters: theirs come back so).
+        whole = (
+            not self._fractional
+            and self.limit is not None
+            and refill >= 1
+            and fresh.reset_at != previous.reset_at
+            and fresh.remaining >= self.limit - (fresh.seq - previous.seq)
+        )
+        if refill >= self._half() or whole:
             # Half the limit or more back at once: a window started over (or, on a rolling
             # limiter, a long pause let all of it come back).
             rolling = self.rolling
