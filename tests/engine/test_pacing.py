@@ -643,4 +643,5 @@ def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
         previous = fresh
     assert not model.rolling
     assert model.rule.refill is None
-    assert model.rule.reopen_at is not None and model.rule.reopen_at <= edge + 1.0
+    assert model.rule.reopen_at is not None
+    assert model.rule.reopen_at <= edge + 1.0
