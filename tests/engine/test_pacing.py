@@ -577,70 +577,65 @@ def test_a_sender_on_a_shared_budget_asks_again_rather_than_wait_for_a_wake_up()
     assert budget.asked <= 2.0 / SHARED_POLL + 3  # polled, not spun
 
 
+class _Answered:
+    """A :class:`LimiterModel` fed this client's sends one at a time, each answered 40 ms
+    later with the reading given, as the freshest."""
+
+    def __init__(self) -> None:
+        self.model = LimiterModel()
+        self._previous: Reading | None = None
+        self._seq = 0
+
+    def send(self, at: float, *, limit: int, remaining: int, reset_at: float) -> None:
+        self._seq += 1
+        self.model.sent(self._seq, at)
+        fresh = Reading(self._seq, at, remaining, reset_at)
+        self.model.answered(
+            sent_at=at,
+            now=at + 0.04,
+            fresh=fresh,
+            previous=self._previous,
+            rate_limit=RateLimit(limit=limit, remaining=remaining, reset_at=reset_at),
+            guessed=False,
+        )
+        self._previous = fresh
+
+
 def test_a_moving_window_refilled_after_a_hold_is_not_taken_for_other_consumers() -> None:
     """After a 429 hold on a moving window, the whole limit is back at once, as a fixed
     window's would be; the answers under each of its ever-moving resets are not a window's
     tally, so they must not make the client think others spend the key (it kept 11 %)."""
-    model = LimiterModel()
+    answered = _Answered()
     limit, window = 20, 1.0
     counted: list[float] = []  # when the server counted each send it still counts
-    previous: Reading | None = None
-    seq = 0
 
     def send(at: float) -> None:
-        nonlocal previous, seq
-        seq += 1
-        model.sent(seq, at)
         while counted and counted[0] <= at - window:
             counted.pop(0)
         counted.append(at)
-        rate_limit = RateLimit(
-            limit=limit, remaining=limit - len(counted), reset_at=counted[0] + window + 0.25
-        )
-        fresh = Reading(seq, at, rate_limit.remaining, rate_limit.reset_at)
-        model.answered(
-            sent_at=at,
-            now=at + 0.04,
-            fresh=fresh,
-            previous=previous,
-            rate_limit=rate_limit,
-            guessed=False,
-        )
-        previous = fresh
+        reset_at = counted[0] + window + 0.25
+        answered.send(at, limit=limit, remaining=limit - len(counted), reset_at=reset_at)
 
     for i in range(20):  # the limit spent, a little faster than it regenerates
         send(START + 0.03 * i)
     for i in range(30):  # then as it regenerates: requests come back one by one
         send(START + 1.0 + 0.05 * i)
-    assert model.rolling
+    assert answered.model.rolling
     send(START + 4.0)  # after a long hold: the whole limit is back at once
-    assert model.share() == 1.0
+    assert answered.model.share() == 1.0
 
 
 def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
     """A job starting late in an epoch window spends only part of it; the next window's
     first reading gives back less than half the limit, but all of it: a window, not a
     rolling limiter (which it was taken for, and paced at a trickle of a refill rate)."""
-    model = LimiterModel()
-    previous: Reading | None = None
+    answered = _Answered()
     edge = math.ceil(START)  # resets are whole seconds
-    for seq in range(1, 32):  # 31 sends in the last 0.3 s of the window ending at the edge
-        at = edge - 0.3 + 0.01 * seq
-        if seq == 31:
-            at = edge + 0.02  # the first answer from the next window
-        model.sent(seq, at)
-        reset_at, remaining = (edge, 100 - seq) if seq < 31 else (edge + 1.0, 99)
-        rate_limit = RateLimit(limit=100, remaining=remaining, reset_at=reset_at)
-        fresh = Reading(seq, at, remaining, reset_at)
-        model.answered(
-            sent_at=at,
-            now=at + 0.04,
-            fresh=fresh,
-            previous=previous,
-            rate_limit=rate_limit,
-            guessed=False,
-        )
-        previous = fresh
+    for seq in range(1, 31):  # 30 sends in the last 0.3 s of the window ending at the edge
+        answered.send(edge - 0.3 + 0.01 * seq, limit=100, remaining=100 - seq, reset_at=edge)
+    # The first answer from the next window.
+    answered.send(edge + 0.02, limit=100, remaining=99, reset_at=edge + 1.0)
+    model = answered.model
     assert not model.rolling
     assert model.rule.refill is None
     assert model.rule.reopen_at is not None

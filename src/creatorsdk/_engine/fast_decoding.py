@@ -98,8 +98,10 @@ class FastDecoder:
         the first page), or a body it does not take whole.
         """
         plan = self._plans.get(cls)
-        compiled = None if plan is None else plan.current
-        if compiled is None or not plan.many:  # type: ignore[union-attr]
+        if plan is None or not plan.many:
+            return None
+        compiled = plan.current
+        if compiled is None:
             return None
         try:
             page = compiled.page_decoder(members).decode(body)

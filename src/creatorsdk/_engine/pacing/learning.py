@@ -213,14 +213,14 @@ class LimiterModel:
     def _compare(self, fresh: Reading, previous: Reading) -> None:
         """Read what changed between two successive freshest readings."""
         refill = self._refill(fresh, previous)
+        moved = refill >= 1 and fresh.reset_at != previous.reset_at
         # The whole limit back but what was sent since (a window opened after one that was
         # never half spent, as the first one of a job often is) is a window too, where resets
         # are whole seconds (fractional ones are logs and counters: theirs come back so).
         whole = (
-            not self._fractional
+            moved
+            and not self._fractional
             and self.limit is not None
-            and refill >= 1
-            and fresh.reset_at != previous.reset_at
             and fresh.remaining >= self.limit - (fresh.seq - previous.seq)
         )
         if refill >= self._half() or whole:
@@ -233,7 +233,7 @@ class LimiterModel:
                 # reset are no window's tally, so they say nothing of other consumers.
                 self._window_closed(previous)
             self._window_opened(fresh, previous)
-        elif refill >= 1 and fresh.reset_at != previous.reset_at:
+        elif moved:
             # A little back, and the reset moved: requests come back one by one. (A little
             # back under the same reset is an answer that overtook an earlier send.)
             self._rollings += 1
