@@ -68,6 +68,8 @@ class Run:
     peak_in_flight: int = 0
     #: The most in flight once the first second (and its answers) has passed.
     peak_in_flight_later: int = 0
+    #: When the listing's last page was back (jobs with ``pages``).
+    chain_wall: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -128,18 +130,29 @@ def job(
     max_concurrency: int = 8,
     budgets: Callable[[], Budget] | None = None,
     seed: int = 0,
+    pages: int = 0,
 ) -> Run:
-    """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key."""
+    """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key; with
+    ``pages``, the first client also lists that many pages, each asked for once the one
+    before is back (a cursor chain, sent as critical)."""
     run = Run()
 
     async def main() -> None:
         server = Server(kind, limit, window, seed=seed)
+
+        async def listing(client: Pacer) -> None:
+            for _ in range(pages):
+                await server.send(client, run, critical=True)
+            run.chain_wall = trio.current_time()
+
         async with trio.open_nursery() as nursery:
-            for _ in range(clients):
+            for index in range(clients):
                 client = pacer(
                     max_concurrency=max_concurrency,
                     budget=budgets() if budgets is not None else None,
                 )
+                if index == 0 and pages:
+                    nursery.start_soon(listing, client)
                 for _ in range(requests // clients):
                     nursery.start_soon(server.send, client, run)
         run.wall = trio.current_time()

@@ -54,7 +54,8 @@ class Rule:
     ``slack``: how much earlier or later than it left a send may reach the server.
     ``refill``: the budget comes back at this steady rate (requests per second) whatever was
     sent (token buckets). ``quota``: this client's part of a window other consumers share;
-    ``others_rate``: how fast they spend it (requests per second).
+    ``others_rate``: how fast they spend it (requests per second). ``reserve``: sends this take
+    must leave spare (kept for the critical path: a listing's next pages).
     """
 
     reopen_at: float | None = None
@@ -69,6 +70,7 @@ class Rule:
     refill: float | None = None
     quota: Quota | None = None
     others_rate: float = 0.0
+    reserve: int = 0
 
 
 @attrs.frozen

@@ -77,10 +77,13 @@ class LocalBudget:
                 used = len(self._times) - bisect.bisect_left(self._times, quota.since)
                 if used >= quota.sends:
                     return Taken(None, rule.reopen_at)
-            if spare < 1:
-                spare, wake_at = self._returned(now, rule, reading, spare)
-                if spare < 1:
+            need = 1 + rule.reserve
+            if spare < need:
+                back, wake_at = self._returned(now, rule, reading, spare, need)
+                if back < need:
                     return Taken(None, wake_at)
+            if spare < 1:
+                # Only believed back: a probe, unless one is out already.
                 if len(self._guesses) >= rule.guesses and not (
                     rule.sure_at is not None and now >= rule.sure_at
                 ):
@@ -224,8 +227,10 @@ class LocalBudget:
         rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak)
         return max(rule.interval, 1.0 / rate)
 
-    def _returned(self, now: float, rule: Rule, reading: Reading, spare: int) -> tuple[int, float]:
-        """Spare sends once what the rule says is back is added, and when more comes back."""
+    def _returned(
+        self, now: float, rule: Rule, reading: Reading, spare: int, need: int
+    ) -> tuple[int, float]:
+        """Spare sends once what the rule says is back is added, and when ``need`` are spare."""
         wake_at = NO_WAKE
         reopen_at = rule.reopen_at
         if reopen_at is not None and reading.sent_at < reopen_at:
@@ -237,10 +242,10 @@ class LocalBudget:
         refill = rule.refill
         if refill is not None and refill > 0:
             # One more comes back every 1 / refill seconds after the reading's request.
-            needed = 1 - spare
+            needed = need - spare
             elapsed = max(now - reading.sent_at - rule.slack, 0.0)
             spare += math.floor(elapsed * refill)
-            if spare < 1:
+            if spare < need:
                 wake_at = min(wake_at, reading.sent_at + rule.slack + needed / refill + 1e-6)
         window = rule.window
         if window is not None:
@@ -252,9 +257,9 @@ class LocalBudget:
             high = bisect.bisect_right(self._times, now - window)
             back = max(high - low, 0)
             spare += back
-            if spare < 1:
-                # The send whose expiry would bring the budget to one spare.
-                index = max(high, low) + (0 - spare)
+            if spare < need:
+                # The send whose expiry would bring the budget to ``need`` spare.
+                index = max(high, low) + (need - 1 - spare)
                 if index < len(self._times):
                     wake_at = min(wake_at, self._times[index] + window)
         return spare, wake_at

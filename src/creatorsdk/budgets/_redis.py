@@ -59,6 +59,7 @@ local guesses, share, interval = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(
 local slack, refill, others_rate = tonumber(ARGV[11]), num(ARGV[12]), tonumber(ARGV[13])
 local keep, ttl = tonumber(ARGV[14]), tonumber(ARGV[15])
 local beta, recovery, min_rate = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
+local need = 1 + tonumber(ARGV[19])
 local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 
@@ -105,9 +106,9 @@ local function returned(spare)
     wake = reopen_at
   end
   if refill and refill > 0 then
-    local needed = 1 - spare
+    local needed = need - spare
     spare = spare + math.floor(math.max(now - r_sent - slack, 0) * refill)
-    if spare < 1 then wake = math.min(wake, r_sent + slack + needed / refill + 1e-6) end
+    if spare < need then wake = math.min(wake, r_sent + slack + needed / refill + 1e-6) end
   end
   if window then
     local low = r_sent - (counted_for or window) + slack
@@ -115,9 +116,9 @@ local function returned(spare)
     if high > low then
       spare = spare + redis.call('ZCOUNT', log, '(' .. f(low), f(high))
     end
-    if spare < 1 then
+    if spare < need then
       local next = redis.call('ZRANGEBYSCORE', log, '(' .. f(math.max(low, high)),
-        '+inf', 'WITHSCORES', 'LIMIT', string.format('%d', -spare), 1)
+        '+inf', 'WITHSCORES', 'LIMIT', string.format('%d', need - 1 - spare), 1)
       if next[2] then wake = math.min(wake, tonumber(next[2]) + window) end
     end
   end
@@ -132,10 +133,11 @@ if r_seq then
     remaining = remaining - math.ceil(others_rate * math.max(now - r_sent, 0))
   end
   local spare = math.floor(math.max(remaining, 0) * share) - unsure
+  if spare < need then
+    local back, wake = returned(spare)
+    if back < need then return {-1, f(wake), 0} end
+  end
   if spare < 1 then
-    local wake
-    spare, wake = returned(spare)
-    if spare < 1 then return {-1, f(wake), 0} end
     if redis.call('ZCARD', guessing) >= guesses and not (sure_at and now >= sure_at) then
       return {-1, f(sure_at or inf), 0}
     end
@@ -301,6 +303,7 @@ class RedisBudget:
                 repr(CUBIC_BETA),
                 repr(CUBIC_RECOVERY),
                 repr(MIN_RATE),
+                str(rule.reserve),
             ],
         )
         seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))

@@ -24,10 +24,11 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 import anyio
+import attrs
 
 from creatorsdk._engine.pacing.learning import LimiterModel
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
-from creatorsdk.budgets._ledger import Reading, Taken
+from creatorsdk.budgets._ledger import Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
 from creatorsdk.errors import InvalidArgumentError
@@ -38,6 +39,13 @@ __all__ = ["Pacer", "Send"]
 _LITTLE_HEADROOM = 2.0
 #: The shortest wait, when the budget's next return is computed as already past.
 _MOMENT = 0.001
+#: A listing whose next page is not asked for within this many of its cycles (the time from
+#: one page's grant to the next page's request) has ended: nothing is kept back for it.
+_CHAIN_CYCLES = 2.0
+#: How fast the cycle follows a changing chain (the weight of the newest gap), and how far
+#: past it one gap may pull it (a gap that long is a pause, not the chain's pace).
+_CYCLE_WEIGHT = 0.3
+_CYCLE_STRETCH = 4.0
 #: The longest a sender waits before asking a shared budget again: another process's answer
 #: (a fresh reading, a probe's result) changes the budget without waking anyone here.
 SHARED_POLL = 0.05
@@ -121,6 +129,9 @@ class Pacer:
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
         self._in_flight = 0
+        self._critical_out = 0  # critical sends in flight
+        self._critical_at: float | None = None  # when the last critical send was granted
+        self._cycle: float | None = None  # a critical grant to the next critical request
         self._latest: RateLimit | None = None
         self._latest_seq = -1
 
@@ -165,12 +176,15 @@ class Pacer:
         # One yield per send, as any lock would: a cancelled caller (Ctrl-C) stops here even
         # when every send is admitted at once and the transport never blocks.
         await anyio.lowlevel.checkpoint()
+        if critical:
+            self._paced(self._clock())
         if not self._critical and not self._fanout and self._in_flight < self._slots(critical):
             now = self._clock()
+            rule = self._rule(now, critical)
             taken = (
-                self._local.take_now(now, self._model.rule)
+                self._local.take_now(now, rule)
                 if self._local is not None
-                else await self._budget.take(now, self._model.rule)
+                else await self._budget.take(now, rule)
             )
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
@@ -195,7 +209,7 @@ class Pacer:
                 now = self._clock()
                 # Held max_wait already: let it through; the server's answer decides.
                 force = self._max_wait is not None and now - started >= self._max_wait
-                rule = self._model.rule
+                rule = self._rule(now, critical)
                 taken = (
                     self._local.take_now(now, rule, force=force)
                     if self._local is not None
@@ -208,6 +222,9 @@ class Pacer:
                     wake_at = min(wake_at, started + self._max_wait)
                 if self._local is None:
                     wake_at = min(wake_at, now + SHARED_POLL)
+                if rule.reserve and self._cycle is not None:
+                    # The reserve shrinks as the budget's return nears: ask again then.
+                    wake_at = min(wake_at, now + self._cycle)
                 # Never a busy loop: a wake time already past (rounding) waits a moment.
                 await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
         except BaseException:
@@ -219,6 +236,9 @@ class Pacer:
     def _granted(self, taken: Taken, now: float, critical: bool) -> Send:
         assert taken.seq is not None
         self._in_flight += 1
+        if critical:
+            self._critical_out += 1
+            self._critical_at = now
         self._model.sent(taken.seq, now)
         return Send(taken.seq, now, taken.guessed, critical)
 
@@ -267,6 +287,42 @@ class Pacer:
         if rate is None or latency is None:
             return self._cap
         return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
+
+    def _paced(self, now: float) -> None:
+        """A critical send is asked for: the gap since the last one's grant is the chain's pace."""
+        if self._critical_at is None:
+            return
+        gap = max(now - self._critical_at, 0.0)
+        cycle = self._cycle
+        if cycle is None:
+            self._cycle = gap
+        else:
+            self._cycle = cycle + _CYCLE_WEIGHT * (min(gap, _CYCLE_STRETCH * cycle) - cycle)
+
+    def _rule(self, now: float, critical: bool) -> Rule:
+        """The model's rule, for fan-out with the sends a listing needs until the budget is back.
+
+        Fan-out that spends a window's last requests stalls the listing until the window
+        reopens, and everything after its next page waits with it; so while a listing runs,
+        fan-out leaves what its pages need until then (none for a steady refill: there the
+        next page waits one refill at most, ahead of every chunk).
+        """
+        rule = self._model.rule
+        cycle, last = self._cycle, self._critical_at
+        if critical or cycle is None or last is None:
+            return rule
+        if not (self._critical or self._critical_out or now - last < _CHAIN_CYCLES * cycle):
+            return rule
+        if rule.reopen_at is not None and rule.reopen_at > now:
+            horizon = rule.reopen_at - now
+        elif rule.window is not None:
+            horizon = rule.window
+        else:
+            return rule
+        reserve = math.ceil(horizon / max(cycle, _MOMENT))
+        if rule.limit is not None:
+            reserve = min(reserve, rule.limit // 2)
+        return attrs.evolve(rule, reserve=reserve) if reserve > 0 else rule
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
@@ -327,6 +383,8 @@ class Pacer:
                 )
         finally:
             self._in_flight -= 1
+            if send.critical:
+                self._critical_out -= 1
             if self._critical or self._fanout:
                 self._wake_head()
 

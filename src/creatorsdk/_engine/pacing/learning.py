@@ -72,6 +72,7 @@ class LimiterModel:
         self._tests_refused = 0
         self._late = False
         self._opened_at: float | None = None
+        self._first_at: float | None = None  # this client's first send (it may open a window)
         self._span = math.inf  # the shortest time seen from one window's opening to the next
         self._shortest = 0.0  # the window is longer than this (send time to send time)
         self._longest = math.inf  # ... and no longer than this
@@ -106,6 +107,8 @@ class LimiterModel:
 
     def sent(self, seq: int, at: float) -> None:
         """One of this client's sends left at ``at``."""
+        if self._first_at is None:
+            self._first_at = at
         self._seqs.append(seq)
         self._times.append(at)
         if len(self._seqs) > _LOG_SIZE:
@@ -274,8 +277,9 @@ class LimiterModel:
     def _probe_answered(self, sent_at: float) -> None:
         """A probe was answered from a new window: it was open by then."""
         self._late = True
-        if self._opened_at is not None:
-            self._longest = min(self._longest, sent_at - self._opened_at)
+        opened_at = self._opened_at if self._opened_at is not None else self._first_at
+        if opened_at is not None:
+            self._longest = min(self._longest, sent_at - opened_at)
 
     def _probe_refused(self, sent_at: float) -> None:
         """A probe was refused: the window was not over yet."""
@@ -484,19 +488,43 @@ class LimiterModel:
         if not self._late:
             if reset_at is None or self._tests_refused >= _TESTS:
                 return reset_at, whole, None
-            self._probe_at, self._probe_until = reset_at - _TEST_LEAD, reset_at
+            probe_at = reset_at - _TEST_LEAD
+            opened_at = self._opened_at if self._opened_at is not None else self._first_at
+            whole_at = self._whole_seconds_after(opened_at, 0.0, reset_at)
+            if whole_at is not None and reading.sent_at < whole_at < probe_at:
+                probe_at = whole_at
+            self._probe_at, self._probe_until = probe_at, reset_at
             return self._probe_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
         if known is None or self._opened_at is None:
             return reset_at, UNLIMITED, None
         if self._longest - self._shortest <= max(_TOLERANCE * self._longest, 0.002):
             return known, UNLIMITED, None
-        # Probe the upper part of what is left open, and go in full at what is known.
+        # Probe the upper part of what is left open (a whole number of seconds first, as most
+        # windows are), and go in full at what is known.
         probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
+        whole_at = self._whole_seconds_after(self._opened_at, self._shortest, known)
+        if whole_at is not None:
+            if whole_at >= self._opened_at + self._longest - self._margin():
+                return known, UNLIMITED, None  # answered at a whole number of seconds: that long
+            probe_at = whole_at
         if probe_at >= known:
             return known, UNLIMITED, None
         self._probe_at, self._probe_until = probe_at, known
         return probe_at, 1, known
+
+    def _whole_seconds_after(
+        self, opened_at: float | None, shortest: float, latest: float
+    ) -> float | None:
+        """When a window opened at ``opened_at`` and longer than ``shortest`` is over if it is
+        a whole number of seconds long, the fewest that fit before ``latest`` (its reset, a
+        whole second rounded up: the window ends in the second before it); ``None`` if no
+        whole number fits or resets have fractions (then they are exact, not rounded)."""
+        if opened_at is None or self._fractional:
+            return None
+        seconds = max(math.floor(shortest) + 1, math.ceil(latest - 1.0 - opened_at), 1)
+        end = opened_at + seconds + self._margin()
+        return end if end < latest else None
 
     def _margin(self) -> float:
         """Slack for when a send reaches the server: round trips vary by about this much
