@@ -89,6 +89,9 @@ RULES = [
     Rule(refill=20.0, slack=0.001, limit=10, guesses=1 << 30),
     Rule(interval=0.05),
     Rule(share=0.5, others_rate=5.0, reopen_at=NOW + 1.0, limit=10, guesses=1 << 30),
+    Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=3),
+    Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30, reserve=2),
+    Rule(refill=20.0, slack=0.001, limit=10, guesses=1 << 30, reserve=2),
 ]
 
 
@@ -202,3 +205,38 @@ def test_the_learned_send_log_stays_at_its_size_on_a_long_job() -> None:
     assert min(sizes) >= _LOG_SIZE - _LOG_TRIM
     assert max(sizes) <= _LOG_SIZE
     assert model._seqs[-1] == 5 * _LOG_SIZE - 1
+
+
+def test_a_take_with_a_reserve_leaves_that_many_spare() -> None:
+    """Fan-out keeps back what a running listing needs; a take without one spends it."""
+    budget = LocalBudget()
+    first = budget.take_now(NOW, Rule())
+    assert first.seq is not None
+    budget.record_now(first.seq, NOW, RateLimit(10, 5, NOW + 1.0), guessed=False, now=NOW + 0.04)
+    fan_out = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=3)
+    taken = [budget.take_now(NOW + 0.05, fan_out) for _ in range(3)]
+    assert [t.seq is not None for t in taken] == [True, True, False]
+    assert taken[2].wake_at == NOW + 1.0  # then the window is back whole
+    listing = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30)
+    assert [budget.take_now(NOW + 0.05, listing).seq is not None for _ in range(4)] == [
+        True,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:
+    """The wake time is when the reserve and one more are spare, not when one is."""
+    budget = LocalBudget()
+    for i in range(3):  # the last of ten: three sends, 0.1 s apart, each answered
+        sent_at = NOW + 0.1 * i
+        seq = budget.take_now(sent_at, Rule()).seq
+        assert seq is not None
+        reading = RateLimit(10, 2 - i, sent_at + 1.0)
+        budget.record_now(seq, sent_at, reading, guessed=False, now=sent_at + 0.04)
+    rolling = Rule(window=1.0, counted_for=1.0, limit=10, guesses=1 << 30, reserve=1)
+    taken = budget.take_now(NOW + 0.3, rolling)
+    assert taken.seq is None
+    # Two must be back: at the second send's expiry, not the first's.
+    assert taken.wake_at == pytest.approx(NOW + 1.1, abs=1e-6)

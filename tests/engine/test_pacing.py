@@ -481,11 +481,65 @@ def test_a_higher_concurrency_cap_is_never_slower_and_never_refused_more(kind: s
     assert many.refused <= eight.refused + 1
 
 
+@pytest.mark.parametrize(
+    "kind", ["fixed-epoch", "fixed-first", "moving", "sliding", "token-bucket"]
+)
+@pytest.mark.parametrize("max_concurrency", [8, 32])
+def test_a_listing_runs_at_latency_speed_while_fan_out_fills_the_rest(
+    kind: str, max_concurrency: int
+) -> None:
+    """30 pages, each asked for when the one before is back (40 ms), beside 120 chunks on 100
+    a second: fan-out that spent each window first stalled the listing until the window
+    reopened (2.3 s, 2.7 s at a cap of 32)."""
+    run = job(kind, requests=120, pages=30, max_concurrency=max_concurrency)
+    assert run.chain_wall <= 30 * 0.04 * 1.15
+    assert run.wall <= run.chain_wall + 0.25
+
+
+def test_what_a_listing_was_left_is_spent_once_it_ends() -> None:
+    """The reserve lapses with the listing: the windows after it are spent whole."""
+    run = job("fixed-epoch", requests=995, pages=5)
+    assert run.refused <= 2
+    assert run.rate >= 0.97 * 100
+
+
 def test_in_flight_fan_out_is_what_rate_and_latency_need() -> None:
-    """Little's law: a rate of 100 a second at 40 ms needs about 4 in flight, not 32."""
+    """Little's law: a rate of 100 a second at 40 ms needs about 4 in flight, not 32; before
+    any answer, nothing is known: a default client's 8 (each connection opened then stays)."""
     run = job("moving", requests=1000, max_concurrency=32)
-    assert run.peak_in_flight == 32  # before any answer, nothing is known: the cap
+    assert run.sends[:9] == [0.0] * 8 + [run.sends[8]]
+    assert run.sends[8] > 0.0
+    assert run.peak_in_flight <= 12
     assert run.peak_in_flight_later <= 12
+
+
+def test_in_flight_follows_the_round_trip_without_queues() -> None:
+    """A server slowed by what it holds answers slower; that is no reason to send more at a
+    time (at a cap of 32 the listing's pages waited behind chunks at the server)."""
+    model = LimiterModel()
+    for i in range(20):
+        elapsed = 0.04 if i < 5 else 0.2
+        model.answered(
+            sent_at=START + i,
+            now=START + i + elapsed,
+            fresh=None,
+            previous=None,
+            rate_limit=None,
+            guessed=False,
+        )
+    assert model.latency is not None
+    assert model.latency > 0.15
+    assert model.base_latency is not None
+    assert model.base_latency < 0.07
+    model.answered(
+        sent_at=START + 30,
+        now=START + 30.03,
+        fresh=None,
+        previous=None,
+        rate_limit=None,
+        guessed=False,
+    )
+    assert model.base_latency == pytest.approx(0.03)  # a faster answer sets it at once
 
 
 def test_other_consumers_of_the_key_are_left_their_share() -> None:
@@ -642,3 +696,17 @@ def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
     assert model.rule.refill is None
     assert model.rule.reopen_at is not None
     assert model.rule.reopen_at <= edge + 1.0
+
+
+def test_a_few_answers_out_of_order_are_no_steady_refill() -> None:
+    """A moving window gives nothing back in its first second, but an answer that overtook
+    two others reads as two back. That is not a refill of four a second (believed, it sent
+    guesses that drew 429s, each holding every sender a second)."""
+    answered = _Answered()
+    for i in range(40):
+        overtook = 2 if i % 10 == 4 else 0
+        answered.send(
+            START + 0.015 * i, limit=100, remaining=99 - i + overtook, reset_at=START + 1.25
+        )
+    assert answered.model.rolling
+    assert answered.model.rule.refill is None

@@ -37,6 +37,8 @@ __all__ = ["Pacer", "Send"]
 
 #: In-flight sends kept per (rate × latency): Little's law with room for bursts.
 _LITTLE_HEADROOM = 2.0
+#: Fan-out sends in flight before the first answer says how long one takes.
+_FIRST_SLOTS = 8
 #: The shortest wait, when the budget's next return is computed as already past.
 _MOMENT = 0.001
 #: A listing whose next page is not asked for within this many of its cycles (the time from
@@ -282,10 +284,20 @@ class Pacer:
         """Sends allowed in flight: the cap, or for fan-out what the rate and latency need."""
         if critical:
             return self._cap
+        latency = self._model.base_latency
+        if latency is None:
+            # Nothing answered yet: a default client's worth. Each connection opened now
+            # stays in the pool, and httpcore's pool walks every connection (twice over for
+            # idle ones) on each request: 32 idle ones cost more CPU than the sends.
+            return min(self._cap, _FIRST_SLOTS)
         rate = self._rate()
-        latency = self._model.latency
-        if rate is None or latency is None:
-            return self._cap
+        if rate is None:
+            limit = self._model.limit
+            if limit is None:
+                return self._cap
+            rate = float(limit)  # a window is rarely shorter than a second
+        # The round trip without queues: a busy server's slower answers must not let more
+        # in at a time, which would make it busier still (and the listing's page wait).
         return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
 
     def _paced(self, now: float) -> None:

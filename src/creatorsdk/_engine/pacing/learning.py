@@ -44,6 +44,10 @@ _TESTS = 2
 _TOLERANCE = 0.01
 #: How much of who spent the last window is remembered into the next one.
 _SHARE_MEMORY = 0.7
+#: How far one slower answer lifts the round trip without queues (a faster one sets it).
+_BASE_RISE = 0.01
+#: Refills up to this share of the limit over a measured span are answers out of order.
+_REFILL_NOISE = 0.03
 #: The part of its share of a window a client takes when others share the key.
 _FAIR = 0.97
 
@@ -58,6 +62,7 @@ class LimiterModel:
         self.rule = Rule(interval=interval)
         self.limit: int | None = None
         self.latency: float | None = None
+        self.base_latency: float | None = None
         self.jitter = 0.0  # how much round trips vary (mean absolute deviation)
         # This client's own sends less the refused, oldest first (arrays: no object a send).
         self._seqs = array.array("q")
@@ -73,6 +78,7 @@ class LimiterModel:
         self._late = False
         self._opened_at: float | None = None
         self._first_at: float | None = None  # this client's first send (it may open a window)
+        self._first_back_at: float | None = None  # ... and its first answer (it was open by then)
         self._span = math.inf  # the shortest time seen from one window's opening to the next
         self._shortest = 0.0  # the window is longer than this (send time to send time)
         self._longest = math.inf  # ... and no longer than this
@@ -129,9 +135,15 @@ class LimiterModel:
     ) -> None:
         """A send was answered (not with a 429); ``fresh`` is its reading if it was the freshest."""
         elapsed = now - sent_at
+        if self._first_back_at is None:
+            self._first_back_at = now
         if self.latency is None:
-            self.latency = elapsed
+            self.latency = self.base_latency = elapsed
         else:
+            # The round trip without queues: down at once, up slowly (a server busy with
+            # what was sent is no reason to send more at a time).
+            base = self.base_latency or elapsed
+            self.base_latency = min(elapsed, base + _BASE_RISE * (elapsed - base))
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
         self._tally(rate_limit)
@@ -338,7 +350,11 @@ class LimiterModel:
         spent = bisect.bisect_right(self._seqs, fresh.seq) - bisect.bisect_right(
             self._seqs, start.seq
         )
-        rate = max(fresh.remaining - start.remaining + spent, 0) / elapsed
+        refilled = fresh.remaining - start.remaining + spent
+        # A few back is answers that overtook one another (a moving window gives nothing
+        # back in its first second): no refill, rather than a trickle of one.
+        noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
+        rate = refilled / elapsed if refilled > noise else 0.0
         seen = self._refill_rate_seen
         self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
         self._refill_from = fresh
@@ -489,8 +505,12 @@ class LimiterModel:
             if reset_at is None or self._tests_refused >= _TESTS:
                 return reset_at, whole, None
             probe_at = reset_at - _TEST_LEAD
-            opened_at = self._opened_at if self._opened_at is not None else self._first_at
-            whole_at = self._whole_seconds_after(opened_at, 0.0, reset_at)
+            if self._opened_at is not None:
+                whole_at = self._whole_seconds_after(self._opened_at, self.latency, 0.0, reset_at)
+            else:  # the first window, if this client's first send opened it
+                first_at, back_at = self._first_at, self._first_back_at
+                delay = None if first_at is None or back_at is None else back_at - first_at
+                whole_at = self._whole_seconds_after(first_at, delay, 0.0, reset_at)
             if whole_at is not None and reading.sent_at < whole_at < probe_at:
                 probe_at = whole_at
             self._probe_at, self._probe_until = probe_at, reset_at
@@ -503,7 +523,7 @@ class LimiterModel:
         # Probe the upper part of what is left open (a whole number of seconds first, as most
         # windows are), and go in full at what is known.
         probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
-        whole_at = self._whole_seconds_after(self._opened_at, self._shortest, known)
+        whole_at = self._whole_seconds_after(self._opened_at, self.latency, self._shortest, known)
         if whole_at is not None:
             if whole_at >= self._opened_at + self._longest - self._margin():
                 return known, UNLIMITED, None  # answered at a whole number of seconds: that long
@@ -514,16 +534,21 @@ class LimiterModel:
         return probe_at, 1, known
 
     def _whole_seconds_after(
-        self, opened_at: float | None, shortest: float, latest: float
+        self, opened_at: float | None, delay: float | None, shortest: float, latest: float
     ) -> float | None:
-        """When a window opened at ``opened_at`` and longer than ``shortest`` is over if it is
-        a whole number of seconds long, the fewest that fit before ``latest`` (its reset, a
-        whole second rounded up: the window ends in the second before it); ``None`` if no
-        whole number fits or resets have fractions (then they are exact, not rounded)."""
-        if opened_at is None or self._fractional:
+        """When a window opened by the send at ``opened_at`` and longer than ``shortest`` is
+        over if it is a whole number of seconds long, the fewest that fit before ``latest``
+        (its reset, a whole second rounded up: the window ends in the second before it);
+        ``None`` if no whole number fits or resets have fractions (then they are exact).
+
+        The window opened when the server counted that send, up to ``delay`` (a round trip)
+        after it left.
+        """
+        if opened_at is None or delay is None or self._fractional:
             return None
-        seconds = max(math.floor(shortest) + 1, math.ceil(latest - 1.0 - opened_at), 1)
-        end = opened_at + seconds + self._margin()
+        opened_by = opened_at + delay
+        seconds = max(math.floor(shortest - delay) + 1, math.ceil(latest - 1.0 - opened_by), 1)
+        end = opened_by + seconds + self._margin()
         return end if end < latest else None
 
     def _margin(self) -> float:
