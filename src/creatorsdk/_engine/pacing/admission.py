@@ -326,7 +326,9 @@ class Pacer:
         if not (self._critical or self._critical_out or now - last < _CHAIN_CYCLES * cycle):
             return rule
         if rule.reopen_at is not None and rule.reopen_at > now:
-            horizon = rule.reopen_at - now
+            # A page asked for within a round trip of the reopening is counted in the next
+            # window: what is kept for it would be lost.
+            horizon = rule.reopen_at - now - (self._model.base_latency or 0.0)
         elif rule.window is not None:
             horizon = rule.window
         else:
