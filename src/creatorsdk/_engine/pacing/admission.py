@@ -5,7 +5,8 @@ a rate the caller already knows. Here the rate belongs to the server and has to 
 its answers: greedily from ``remaining`` less what is still on the wire, with the window's
 length and phase learned rather than trusted, discovered from 429s when there are no headers,
 shared with other processes through a store, and ordered so a listing's next page goes
-before fan-out chunks. No library does that, so it is written here, small and tested on an
+before fan-out chunks (which leave a running listing what it needs until the budget is
+back). No library does that, so it is written here, small and tested on an
 injected clock.
 
 A send is admitted by ``async with pacer.sending(critical=...) as send:`` which waits, in

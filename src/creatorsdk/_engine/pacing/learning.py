@@ -5,10 +5,12 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
 - **Windows** (fixed windows, epoch-aligned or opened by the first request) give the whole
   limit back at once. The reset header is trusted as the latest time that happens, but it
   may be rounded up (to whole seconds), so once per window the pacer tests it: one probe a
-  little before the reset. A probe that is answered from a new window proves the reset late;
-  from then on the window's length, measured from the send that opened it, is narrowed down
-  by probes (answered: the window is no longer than that; refused: longer) and the budget is
-  spent from there. Two refused tests and no answered one mean the reset is exact.
+  little before the reset or, when the window would end in the second before the reset if
+  it were a whole number of seconds long from the send that opened it (most are), there. A
+  probe that is answered from a new window proves the reset late; from then on the window's
+  length, measured from the send that opened it, is narrowed down by probes (answered: the
+  window is no longer than that; refused: longer; whole numbers of seconds first) and the
+  budget is spent from there. Two refused tests and no answered one mean the reset is exact.
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
