@@ -22,7 +22,7 @@ import pytest
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer
-from creatorsdk.budgets import Budget, LocalBudget, Rule
+from creatorsdk.budgets import Budget, LocalBudget, Rule, Taken
 from creatorsdk.testing import FakeClock
 
 NOW = 1_800_000_000.0
@@ -240,3 +240,36 @@ def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:
     assert taken.seq is None
     # Two must be back: at the second send's expiry, not the first's.
     assert taken.wake_at == pytest.approx(NOW + 1.1, abs=1e-6)
+
+
+async def _after_an_overlong_span(budget: Budget) -> Taken:
+    """Five sends, then ten a little over a window later whose last reading counts ten;
+    then a take with a measured span long enough to reach back to the first five."""
+
+    async def sends(at: float, count: int, remaining: int) -> None:
+        seqs = [(await budget.take(at, Rule(), force=True)).seq for _ in range(count)]
+        for seq in seqs:
+            assert seq is not None
+            reading = RateLimit(10, remaining, at + 1.0) if seq == seqs[-1] else None
+            await budget.record(seq, at, reading, guessed=False, now=at + 0.04)
+
+    await sends(NOW, 5, remaining=5)
+    await sends(NOW + 1.05, 10, remaining=0)  # the first five had gone: ten counted, the latest
+    rolling = Rule(window=1.0, counted_for=1.2, limit=10, guesses=1 << 30)
+    return await budget.take(NOW + 1.1, rolling)
+
+
+async def test_a_reading_counts_no_more_sends_than_its_limit_less_remaining() -> None:
+    """A measured span can be long (a lagging server): sends older than the ones a reading
+    can have counted are not in it, so their expiry gives nothing back."""
+    taken = await _after_an_overlong_span(LocalBudget())
+    assert taken.seq is None
+    assert taken.wake_at == pytest.approx(NOW + 2.05, abs=1e-6)
+
+
+async def test_redis_counts_no_more_sends_than_a_reading_s_limit_less_remaining(
+    redis_budget: Budget,
+) -> None:
+    taken = await _after_an_overlong_span(redis_budget)
+    assert taken.seq is None
+    assert taken.wake_at == pytest.approx(NOW + 2.05, abs=1e-6)

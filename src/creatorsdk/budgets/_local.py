@@ -254,6 +254,13 @@ class LocalBudget:
             # the longest window after it left.
             shortest = rule.counted_for if rule.counted_for is not None else window
             low = bisect.bisect_right(self._times, reading.sent_at - shortest + rule.slack)
+            if rule.limit is not None and rule.limit > reading.remaining:
+                # It counted limit - remaining sends at most, its own the latest: none sent
+                # before the first of those (a measured span can be long by a server's lag).
+                first = reading.seq - (rule.limit - reading.remaining) + 1
+                at = bisect.bisect_left(self._sends, first)
+                if at < len(self._sends) and self._sends[at] == first:
+                    low = max(low, bisect.bisect_left(self._times, self._times[at]))
             high = bisect.bisect_right(self._times, now - window)
             back = max(high - low, 0)
             spare += back

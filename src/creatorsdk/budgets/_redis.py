@@ -112,12 +112,23 @@ local function returned(spare)
   end
   if window then
     local low = r_sent - (counted_for or window) + slack
+    local from, inclusive = '(' .. f(low), false
+    if limit and limit > r_rem then
+      -- It counted limit - remaining sends at most: none sent before the first of those.
+      local first = redis.call('ZSCORE', log, string.format('%d', r_seq - (limit - r_rem) + 1))
+      if first and tonumber(first) > low then
+        low, from, inclusive = tonumber(first), first, true
+      end
+    end
     local high = now - window
-    if high > low then
-      spare = spare + redis.call('ZCOUNT', log, '(' .. f(low), f(high))
+    local some = high > low or (inclusive and high == low)
+    if some then
+      spare = spare + redis.call('ZCOUNT', log, from, f(high))
     end
     if spare < need then
-      local next = redis.call('ZRANGEBYSCORE', log, '(' .. f(math.max(low, high)),
+      local after = from
+      if some then after = '(' .. f(high) end
+      local next = redis.call('ZRANGEBYSCORE', log, after,
         '+inf', 'WITHSCORES', 'LIMIT', string.format('%d', need - 1 - spare), 1)
       if next[2] then wake = math.min(wake, tonumber(next[2]) + window) end
     end
