@@ -358,6 +358,10 @@ class LimiterModel:
         noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
         rate = refilled / elapsed if refilled > noise else 0.0
         seen = self._refill_rate_seen
+        if seen is None:
+            # The two beliefs are weighed from here on, on the same answers: the window's
+            # overshoot so far was never set against the rate's.
+            self._overshot_by_window = self._overshot_by_rate = 0.0
         self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
         self._refill_from = fresh
 
