@@ -473,7 +473,9 @@ def test_a_sliding_window_counter_is_kept_to() -> None:
     assert run.rate >= 0.75 * 100
 
 
-@pytest.mark.parametrize("kind", ["fixed-epoch", "fixed-first", "moving", "token-bucket"])
+@pytest.mark.parametrize(
+    "kind", ["fixed-epoch", "fixed-first", "moving", "token-bucket", "headerless"]
+)
 def test_a_higher_concurrency_cap_is_never_slower_and_never_refused_more(kind: str) -> None:
     eight = job(kind, requests=1000, max_concurrency=8)
     many = job(kind, requests=1000, max_concurrency=32)
@@ -710,3 +712,13 @@ def test_a_few_answers_out_of_order_are_no_steady_refill() -> None:
         )
     assert answered.model.rolling
     assert answered.model.rule.refill is None
+
+
+def test_without_headers_the_cap_opens_once_answers_show_no_limit() -> None:
+    """No headers and no 429: 8 at a time until 100 answers came back, then the cap."""
+    run = job("headerless", requests=1000, limit=1_000_000, max_concurrency=32)
+    assert run.refused == 0
+    assert run.peak_in_flight == 32
+    assert run.sends[:9] == [0.0] * 8 + [run.sends[8]]
+    # Eight at a time, 40 ms each, for the first hundred (32 at a time: ~0.15 s).
+    assert run.sends[99] >= 12 * 0.04 * 0.9

@@ -40,6 +40,9 @@ __all__ = ["Pacer", "Send"]
 _LITTLE_HEADROOM = 2.0
 #: Fan-out sends in flight before the first answer says how long one takes.
 _FIRST_SLOTS = 8
+#: Answers without a 429 (and without rate-limit headers) after which a key is taken to
+#: have no limit and the whole cap may be in flight.
+_UNLIMITED_AFTER = 100
 #: The shortest wait, when the budget's next return is computed as already past.
 _MOMENT = 0.001
 #: A listing whose next page is not asked for within this many of its cycles (the time from
@@ -132,6 +135,7 @@ class Pacer:
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
         self._in_flight = 0
+        self._answered = 0  # answers that were not a 429
         self._critical_out = 0  # critical sends in flight
         self._critical_at: float | None = None  # when the last critical send was granted
         self._cycle: float | None = None  # a critical grant to the next critical request
@@ -295,7 +299,14 @@ class Pacer:
         if rate is None:
             limit = self._model.limit
             if limit is None:
-                return self._cap
+                # No headers and no 429 yet: the key may be limited all the same, and a wide
+                # first burst at a header-less limiter is refused whole. The cap once enough
+                # answers say it is not.
+                return (
+                    self._cap
+                    if self._answered >= _UNLIMITED_AFTER
+                    else min(self._cap, _FIRST_SLOTS)
+                )
             rate = float(limit)  # a window is rarely shorter than a second
         # The round trip without queues: a busy server's slower answers must not let more
         # in at a time, which would make it busier still (and the listing's page wait).
@@ -388,6 +399,7 @@ class Pacer:
             if send.refused:
                 await self._hold(send, rate_limit, reading, now)
             else:
+                self._answered += 1
                 self._model.answered(
                     sent_at=send.sent_at,
                     now=now,
