@@ -706,12 +706,13 @@ def test_a_few_answers_out_of_order_are_no_steady_refill() -> None:
     guesses that drew 429s, each holding every sender a second)."""
     answered = _Answered()
     for i in range(40):
-        overtook = 2 if i % 10 == 4 else 0
+        overtook = 2 if i % 10 == 5 else 0
         answered.send(
             START + 0.015 * i, limit=100, remaining=99 - i + overtook, reset_at=START + 1.25
         )
     assert answered.model.rolling
     assert answered.model.rule.refill is None
+    assert not answered.model._refill_rate()  # measured as none, not as 4 a second
 
 
 def test_without_headers_the_cap_opens_once_answers_show_no_limit() -> None:
