@@ -139,12 +139,12 @@ class LimiterModel:
         elapsed = now - sent_at
         if self._first_back_at is None:
             self._first_back_at = now
-        if self.latency is None:
+        if self.latency is None or self.base_latency is None:
             self.latency = self.base_latency = elapsed
         else:
             # The round trip without queues: down at once, up slowly (a server busy with
             # what was sent is no reason to send more at a time).
-            base = self.base_latency or elapsed
+            base = self.base_latency
             self.base_latency = min(elapsed, base + _BASE_RISE * (elapsed - base))
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
