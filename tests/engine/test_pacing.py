@@ -519,28 +519,19 @@ def test_in_flight_follows_the_round_trip_without_queues() -> None:
     """A server slowed by what it holds answers slower; that is no reason to send more at a
     time (at a cap of 32 the listing's pages waited behind chunks at the server)."""
     model = LimiterModel()
-    for i in range(20):
-        elapsed = 0.04 if i < 5 else 0.2
+
+    def answer(at: float, elapsed: float) -> None:
         model.answered(
-            sent_at=START + i,
-            now=START + i + elapsed,
-            fresh=None,
-            previous=None,
-            rate_limit=None,
-            guessed=False,
+            sent_at=at, now=at + elapsed, fresh=None, previous=None, rate_limit=None, guessed=False
         )
+
+    for i in range(20):
+        answer(START + i, 0.04 if i < 5 else 0.2)
     assert model.latency is not None
     assert model.latency > 0.15
     assert model.base_latency is not None
     assert model.base_latency < 0.07
-    model.answered(
-        sent_at=START + 30,
-        now=START + 30.03,
-        fresh=None,
-        previous=None,
-        rate_limit=None,
-        guessed=False,
-    )
+    answer(START + 30, 0.03)
     assert model.base_latency == pytest.approx(0.03)  # a faster answer sets it at once
 
 
