@@ -135,6 +135,7 @@ class Pacer:
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
         self._in_flight = 0
+        self._taking = 0  # takes from a shared store awaiting its answer: slots held
         self._answered = 0  # answers that were not a 429
         self._critical_out = 0  # critical sends in flight
         self._critical_at: float | None = None  # when the last critical send was granted
@@ -185,17 +186,35 @@ class Pacer:
         await anyio.lowlevel.checkpoint()
         if critical:
             self._paced(self._clock())
-        if not self._critical and not self._fanout and self._in_flight < self._slots(critical):
+        if (
+            not self._critical
+            and not self._fanout
+            and not self._taking
+            and self._in_flight < self._slots(critical)
+        ):
             now = self._clock()
             rule = self._rule(now, critical)
-            taken = (
-                self._local.take_now(now, rule)
-                if self._local is not None
-                else await self._budget.take(now, rule)
-            )
+            if self._local is not None:
+                taken = self._local.take_now(now, rule)
+            else:
+                taken = await self._take_remote(now, rule, force=False)
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
         return await self._queue(critical)
+
+    async def _take_remote(self, now: float, rule: Rule, *, force: bool) -> Taken:
+        """A take from a shared store, its slot held while it is asked.
+
+        The answer takes a round trip: without the hold, every sender arriving meanwhile
+        would find the slots free and ask too, and a fan-out of any width would go at once.
+        """
+        self._taking += 1
+        try:
+            return await self._budget.take(now, rule, force=force)
+        finally:
+            self._taking -= 1
+            if self._critical or self._fanout:
+                self._wake_head()
 
     async def _queue(self, critical: bool) -> Send:
         waiter = _Waiter(critical)
@@ -210,18 +229,17 @@ class Pacer:
                         waiter.event = anyio.Event()
                     await waiter.event.wait()
                     continue
-                if self._in_flight >= self._slots(critical):
+                if self._in_flight + self._taking >= self._slots(critical):
                     await self._doze(None)
                     continue
                 now = self._clock()
                 # Held max_wait already: let it through; the server's answer decides.
                 force = self._max_wait is not None and now - started >= self._max_wait
                 rule = self._rule(now, critical)
-                taken = (
-                    self._local.take_now(now, rule, force=force)
-                    if self._local is not None
-                    else await self._budget.take(now, rule, force=force)
-                )
+                if self._local is not None:
+                    taken = self._local.take_now(now, rule, force=force)
+                else:
+                    taken = await self._take_remote(now, rule, force=force)
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
