@@ -537,6 +537,18 @@ def test_in_flight_follows_the_round_trip_without_queues() -> None:
     assert model.base_latency == pytest.approx(0.03)  # a faster answer sets it at once
 
 
+@pytest.mark.parametrize(("kind", "most_refused"), [("fixed-first", 2), ("fixed-epoch", 12)])
+def test_others_spending_the_first_window_are_seen_before_it_closes(
+    kind: str, most_refused: int
+) -> None:
+    """Four clients on one key, none knowing of the others, each spending the first window
+    as fast as it can: the fall of ``remaining`` their own sends do not explain holds each
+    back. (Before: 24 refused on the opened-by-first-request window, 29-33 on epoch ones.)"""
+    run = job(kind, requests=300, clients=4)
+    assert run.ok == 300
+    assert run.refused <= most_refused
+
+
 def test_other_consumers_of_the_key_are_left_their_share() -> None:
     """Four clients on one key, none knowing of the others."""
     run = job("fixed-epoch", requests=1600, clients=4)
@@ -713,6 +725,38 @@ def test_a_moving_window_refilled_after_a_hold_is_not_taken_for_other_consumers(
         send(START + 1.0 + 0.05 * i)
     assert answered.model.rolling
     send(START + 4.0)  # after a long hold: the whole limit is back at once
+    assert answered.model.share() == 1.0
+
+
+def test_what_others_spent_of_the_first_windows_is_kept_for_them_whole() -> None:
+    """The first window closed (and the first whose start is known) is all there is to
+    remember: what others spent of it is not blended with the nothing before (which kept
+    them 30 % of their share, and 70 % of the rate they spend at, the next window)."""
+    answered = _Answered()
+    for second in range(3):  # each window: 25 sends of this client, 75 of others
+        for i in range(25):
+            at = START + second + 0.02 * i
+            answered.send(at, limit=100, remaining=100 - 4 * (i + 1), reset_at=START + second + 1)
+    model = answered.model
+    assert model.share() == pytest.approx(0.25, abs=0.01)
+    # Others spent 75 over the window's second (its start known from the second window on).
+    assert model.rule.others_rate == pytest.approx(75, rel=0.05)
+
+
+def test_others_spending_less_is_believed_at_once() -> None:
+    """Once the other processes of a job are done, the one left spends the whole window
+    from the next on (it finished at their share, a window at a time)."""
+    answered = _Answered()
+    opens = math.ceil(START)  # whole-second windows
+    for second in range(4):  # others spend 75 of each window, then stop
+        theirs = 3 if second < 3 else 0
+        for i in range(25):
+            at = opens + second + 0.02 * i
+            remaining = 100 - (theirs + 1) * (i + 1)
+            answered.send(at, limit=100, remaining=remaining, reset_at=opens + second + 1)
+        if second == 2:
+            assert answered.model.share() == pytest.approx(0.25, abs=0.01)
+    answered.send(opens + 4.0, limit=100, remaining=99, reset_at=opens + 5)
     assert answered.model.share() == 1.0
 
 

@@ -52,6 +52,8 @@ _BASE_RISE = 0.01
 _REFILL_NOISE = 0.03
 #: The part of its share of a window a client takes when others share the key.
 _FAIR = 0.97
+#: The shortest span a rate is measured over.
+_MOMENT = 0.001
 
 
 class LimiterModel:
@@ -103,6 +105,12 @@ class LimiterModel:
         self._mine = 0.0
         self._theirs = 0.0
         self._theirs_rate = 0.0  # what they spend per second of a window
+        self._tallied = False  # whether a window's tally has been taken
+        self._rated = False  # ... and whether one of them measured what others spend a second
+        # Others in the window now open, before it closes: the reading they are measured
+        # from, and what they have spent a second since.
+        self._window_first: Reading | None = None
+        self._theirs_now = 0.0
 
     @property
     def rolling(self) -> bool:
@@ -159,6 +167,8 @@ class LimiterModel:
         if previous is not None:
             self._compare(fresh, previous)
         self._reading = fresh
+        if not self._shared and not self.rolling:
+            self._watch_others(fresh)
         if self.rolling:
             self._measure_rolling(fresh)
         self._update()
@@ -266,13 +276,54 @@ class LimiterModel:
             return
         mine, lowest = tally
         theirs = max(self.limit - lowest - mine, 0)
-        self._mine = _SHARE_MEMORY * self._mine + (1 - _SHARE_MEMORY) * mine
-        self._theirs = _SHARE_MEMORY * self._theirs + (1 - _SHARE_MEMORY) * theirs
+        # The first window closed is all there is to remember: taken whole, not blended
+        # with the nothing before it (a third of what others spend would be kept for them).
+        # Others spending less is believed at once: what they leave is lost otherwise, and
+        # a job whose other processes are done finishes at their share.
+        memory = _SHARE_MEMORY if self._tallied and theirs > self._theirs else 0.0
+        self._tallied = True
+        self._mine = memory * self._mine + (1 - memory) * mine
+        self._theirs = memory * self._theirs + (1 - memory) * theirs
         if self._opened_at is not None and last.sent_at > self._opened_at:
+            # (A window's start is known from the second on: the first one's rate is new.)
+            memory = _SHARE_MEMORY if self._rated else 0.0
+            self._rated = True
             span = max(last.reset_at - self._opened_at, last.sent_at - self._opened_at)
-            self._theirs_rate = (
-                _SHARE_MEMORY * self._theirs_rate + (1 - _SHARE_MEMORY) * theirs / span
+            self._theirs_rate = memory * self._theirs_rate + (1 - memory) * theirs / span
+
+    def _watch_others(self, fresh: Reading) -> None:
+        """Others spending the window now open: what it counted since its first reading
+        beyond this client's sends between the two.
+
+        Until a window closes, this is all that says others are there; each of them spends
+        the window at the speed of its own round trips, before any of this client's
+        answers can tell.
+        """
+        first = self._window_first
+        if first is None or first.reset_at != fresh.reset_at:
+            if self._windows or not self.limit or self._first_at is None:
+                self._window_first, self._theirs_now = fresh, 0.0
+                return
+            # The job's first window was whole when this client began, as far as it knows:
+            # what others spent of it before then is theirs all the same.
+            first = self._window_first = Reading(
+                seq=0, sent_at=self._first_at, remaining=self.limit, reset_at=fresh.reset_at
             )
+        # This client's sends between the two, and those that can have reached the server
+        # in another order (sent less than half a round trip from either).
+        reorder = (self.base_latency or 0.0) / 2 + self._margin()
+        mine = max(
+            bisect.bisect_right(self._seqs, fresh.seq),
+            bisect.bisect_right(self._times, fresh.sent_at + reorder),
+        ) - min(
+            bisect.bisect_right(self._seqs, first.seq),
+            bisect.bisect_left(self._times, first.sent_at - reorder),
+        )
+        theirs = first.remaining - fresh.remaining - mine
+        noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
+        span = max(fresh.sent_at - first.sent_at, self.base_latency or 0.0, _MOMENT)
+        # Counted over less than a round trip, it is still at most that many per trip.
+        self._theirs_now = theirs / span if theirs > noise else 0.0
 
     def _window_opened(self, fresh: Reading, previous: Reading) -> None:
         # Opened by one of the sends after the last reading from the old window; by one of
@@ -479,7 +530,7 @@ class LimiterModel:
             reopen_at=reopen_at,
             sure_at=sure_at,
             quota=quota,
-            others_rate=self._theirs_rate if share < 1 else 0.0,
+            others_rate=self._theirs_rate if share < 1 else self._theirs_now,
             limit=self.limit,
             guesses=guesses,
             share=share,
