@@ -147,3 +147,27 @@ async def test_stream_failures_raise_on_exit_with_delivered_results() -> None:
             seen.extend([r async for r in results])
     assert len(seen) == 11
     assert sorted(caught.value.results) == sorted(seen)
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+async def test_the_first_chunk_goes_before_the_last_builds_its_request(streamed: bool) -> None:
+    # Before: every chunk's first step (building its request) ran before any chunk's next
+    # one, so a 270-chunk call sent nothing for 0.1 s.
+    events: list[tuple[str, int]] = []
+    chunks = chunked(IDS, 100)
+
+    async def call(chunk: tuple[str, ...]) -> int:
+        index = chunks.index(chunk)
+        events.append(("built", index))
+        await anyio.lowlevel.checkpoint()  # the pacer's turn
+        events.append(("sent", index))
+        return index
+
+    with anyio.fail_after(5):
+        if streamed:
+            async with stream_fan_out(chunks, call) as results:
+                got = sorted([r async for r in results])
+        else:
+            got = await fan_out(chunks, call)
+    assert got == list(range(len(chunks)))
+    assert events.index(("sent", 0)) < events.index(("built", len(chunks) - 1))

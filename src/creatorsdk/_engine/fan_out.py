@@ -52,7 +52,18 @@ async def fan_out(
     async with anyio.create_task_group() as group:
         for index in range(len(chunks)):
             group.start_soon(run, index)
+            await _let_it_start()
     return _results_or_raise(outcomes)
+
+
+async def _let_it_start() -> None:
+    """Let the chunk just started build its request and take its place in the queue.
+
+    Started all at once, every chunk would build its request before the first could go
+    out (a task's first step runs before any already started goes on): for 270 chunks,
+    the first send waited 0.1 s. One step each, in turn, puts the first on the wire at once.
+    """
+    await anyio.lowlevel.checkpoint()
 
 
 def _results_or_raise(outcomes: Sequence[R | ChunkFailure | None]) -> list[R]:
@@ -98,6 +109,7 @@ async def stream_fan_out(
         async with send:
             for index in range(len(chunks)):
                 group.start_soon(run, index, send.clone())
+                await _let_it_start()
         try:
             yield receive
         finally:
