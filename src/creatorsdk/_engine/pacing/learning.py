@@ -18,7 +18,9 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
   comes back that long after it left, which spends a moving window as it regenerates.
 
 Other consumers of the key show up as a fall of ``remaining`` that this client's own sends
-do not explain; their share of what is spent is kept back for them.
+do not explain. Within a window, what they spent since its first reading is held back at
+the rate they spend it (they go on spending before any answer tells); once a window has
+closed, their share of it is kept for them in the next, and a drop is believed at once.
 """
 
 from __future__ import annotations
