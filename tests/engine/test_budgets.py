@@ -22,7 +22,7 @@ import pytest
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer
-from creatorsdk.budgets import Budget, LocalBudget, Rule, Taken
+from creatorsdk.budgets import Budget, Keep, LocalBudget, Rule, Taken
 from creatorsdk.testing import FakeClock
 
 NOW = 1_800_000_000.0
@@ -92,6 +92,8 @@ RULES = [
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=3),
     Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30, reserve=2),
     Rule(refill=20.0, slack=0.001, limit=10, guesses=1 << 30, reserve=2),
+    Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, keep=Keep(3, NOW + 0.5)),
+    Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=2, keep=Keep(2, NOW + 2.0)),
 ]
 
 
@@ -224,6 +226,42 @@ def test_a_take_with_a_reserve_leaves_that_many_spare() -> None:
         True,
         False,
     ]
+
+
+async def _spent_beside_a_listing(budget: Budget) -> list[tuple[str, bool]]:
+    """Two clients on one budget with five left: the first lists and keeps three for its
+    pages; what each take of the other, then the lister, got."""
+    first = await budget.take(NOW, Rule())
+    assert first.seq is not None
+    await budget.record(first.seq, NOW, RateLimit(10, 5, NOW + 1.0), guessed=False, now=NOW)
+    window = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30)
+    lister = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, keep=Keep(3, NOW + 0.2))
+    got: list[tuple[str, bool]] = []
+    for who, at, rule in [
+        ("lister", NOW + 0.01, lister),  # tells the budget: 4 left, 3 kept
+        ("other", NOW + 0.02, window),
+        ("other", NOW + 0.03, window),  # 3 left: all kept
+        ("lister", NOW + 0.04, lister),  # the lister's own takes may spend them
+        ("other", NOW + 0.25, window),  # the keep lapsed (the listing ended)
+    ]:
+        got.append((who, (await budget.take(at, rule)).seq is not None))
+    return got
+
+
+async def test_what_one_client_s_listing_keeps_every_other_client_leaves() -> None:
+    assert await _spent_beside_a_listing(LocalBudget()) == [
+        ("lister", True),
+        ("other", True),
+        ("other", False),
+        ("lister", True),
+        ("other", True),
+    ]
+
+
+async def test_what_a_listing_keeps_is_left_through_redis_too(redis_budget: Budget) -> None:
+    assert await _spent_beside_a_listing(redis_budget) == await _spent_beside_a_listing(
+        LocalBudget()
+    )
 
 
 def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from creatorsdk.budgets._ledger import Rule, Taken
+from creatorsdk.budgets._ledger import Keep, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
 
 if TYPE_CHECKING:
     from creatorsdk.budgets._redis import RedisBudget
 
-__all__ = ["Budget", "LocalBudget", "RedisBudget", "Rule", "Taken"]
+__all__ = ["Budget", "Keep", "LocalBudget", "RedisBudget", "Rule", "Taken"]
 
 
 def __getattr__(name: str) -> Any:

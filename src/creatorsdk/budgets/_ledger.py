@@ -17,7 +17,16 @@ import math
 
 import attrs
 
-__all__ = ["CUBIC_BETA", "CUBIC_RECOVERY", "NO_WAKE", "Quota", "Rule", "Taken", "cubic_rate"]
+__all__ = [
+    "CUBIC_BETA",
+    "CUBIC_RECOVERY",
+    "NO_WAKE",
+    "Keep",
+    "Quota",
+    "Rule",
+    "Taken",
+    "cubic_rate",
+]
 
 #: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
 NO_WAKE = math.inf
@@ -55,7 +64,9 @@ class Rule:
     ``refill``: the budget comes back at this steady rate (requests per second) whatever was
     sent (token buckets). ``quota``: this client's part of a window other consumers share;
     ``others_rate``: how fast they spend it (requests per second). ``reserve``: sends this take
-    must leave spare (kept for the critical path: a listing's next pages).
+    must leave spare (kept for the critical path: a listing's next pages). ``keep``: a listing
+    of this client needs that many spare until then; the ledger tells every other client of
+    the budget, whose takes leave them too (a take that says it keeps may spend them).
     """
 
     reopen_at: float | None = None
@@ -71,6 +82,15 @@ class Rule:
     quota: Quota | None = None
     others_rate: float = 0.0
     reserve: int = 0
+    keep: Keep | None = None
+
+
+@attrs.frozen
+class Keep:
+    """``sends`` left spare by every client of the budget until ``until`` (a listing's pages)."""
+
+    sends: int
+    until: float
 
 
 @attrs.frozen

@@ -42,6 +42,8 @@ class LocalBudget:
         self._cut_at: float | None = None
         self._cut_seq = 0  # the last send made before the last cut
         self._peak = 0.0
+        self._kept = 0  # sends a client's listing keeps spare from every other client ...
+        self._kept_until = 0.0  # ... until then
 
     def __repr__(self) -> str:
         return f"LocalBudget(sent={self._seq})"
@@ -53,6 +55,7 @@ class LocalBudget:
 
         ``force`` grants it whatever the budget says (a sender held as long as allowed).
         """
+        reserve = self._reserve(now, rule)
         if force:
             return self._grant(now, 0.0, guessed=False)
         if now < self._paused_until:
@@ -77,7 +80,7 @@ class LocalBudget:
                 used = len(self._times) - bisect.bisect_left(self._times, quota.since)
                 if used >= quota.sends:
                     return Taken(None, rule.reopen_at)
-            need = 1 + rule.reserve
+            need = 1 + reserve
             if spare < need:
                 back, wake_at = self._returned(now, rule, reading, spare, need)
                 if back < need:
@@ -93,6 +96,15 @@ class LocalBudget:
         if len(self._times) > 512:
             self._forget(now, rule)
         return self._grant(now, interval, guessed=guessed)
+
+    def _reserve(self, now: float, rule: Rule) -> int:
+        """What this take leaves spare: its own reserve, and what another client's listing
+        keeps (unless the take is that listing's client's, which may spend it)."""
+        keep = rule.keep
+        if keep is not None:
+            self._kept, self._kept_until = keep.sends, keep.until
+            return rule.reserve
+        return max(rule.reserve, self._kept if now < self._kept_until else 0)
 
     def _grant(self, now: float, interval: float, *, guessed: bool) -> Taken:
         if self._first_at is None:

@@ -59,16 +59,23 @@ local guesses, share, interval = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(
 local slack, refill, others_rate = tonumber(ARGV[11]), num(ARGV[12]), tonumber(ARGV[13])
 local keep, ttl = tonumber(ARGV[14]), tonumber(ARGV[15])
 local beta, recovery, min_rate = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
-local need = 1 + tonumber(ARGV[19])
+local reserve, kept, kept_until = tonumber(ARGV[19]), num(ARGV[20]), num(ARGV[21])
 local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 
 local s = redis.call('HMGET', state, 'seq', 'r_seq', 'r_sent', 'r_rem',
-  'paused_until', 'next_at', 'cut_at', 'peak')
+  'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until')
 local seq = tonumber(s[1]) or 0
 local r_seq, r_sent, r_rem = num(s[2]), num(s[3]), num(s[4])
 local paused_until, next_at = tonumber(s[5]) or 0, tonumber(s[6]) or 0
 local cut_at, peak = num(s[7]), tonumber(s[8]) or 0
+if kept then
+  -- This client's listing keeps them: it tells the others, and may spend them itself.
+  redis.call('HSET', state, 'kept', kept, 'kept_until', f(kept_until))
+elseif now < (tonumber(s[10]) or 0) then
+  reserve = math.max(reserve, tonumber(s[9]) or 0)
+end
+local need = 1 + reserve
 
 local function grant(spacing, guessed)
   seq = seq + 1
@@ -315,6 +322,8 @@ class RedisBudget:
                 repr(CUBIC_RECOVERY),
                 repr(MIN_RATE),
                 str(rule.reserve),
+                "" if rule.keep is None else str(rule.keep.sends),
+                "" if rule.keep is None else repr(rule.keep.until),
             ],
         )
         seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))

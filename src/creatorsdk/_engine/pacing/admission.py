@@ -29,7 +29,7 @@ import attrs
 
 from creatorsdk._engine.pacing.learning import LimiterModel
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
-from creatorsdk.budgets._ledger import Reading, Rule, Taken
+from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
 from creatorsdk.errors import InvalidArgumentError
@@ -130,6 +130,9 @@ class Pacer:
         self._max_wait = None if max_wait is None else max(max_wait, floor)
         self._budget: Budget = budget if budget is not None else LocalBudget()
         self._local = self._budget if isinstance(self._budget, LocalBudget) else None
+        # Given a budget, other clients may share it (in this process or through a store):
+        # their answers change it without waking anyone here.
+        self._shared = budget is not None
         self._model = LimiterModel(interval=floor, shared=budget is not None)
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
@@ -245,7 +248,7 @@ class Pacer:
                 wake_at = taken.wake_at
                 if self._max_wait is not None:
                     wake_at = min(wake_at, started + self._max_wait)
-                if self._local is None:
+                if self._shared:
                     wake_at = min(wake_at, now + SHARED_POLL)
                 if rule.reserve and self._cycle is not None:
                     # The reserve shrinks as the budget's return nears: ask again then.
@@ -347,11 +350,12 @@ class Pacer:
         Fan-out that spends a window's last requests stalls the listing until the window
         reopens, and everything after its next page waits with it; so while a listing runs,
         fan-out leaves what its pages need until then (none for a steady refill: there the
-        next page waits one refill at most, ahead of every chunk).
+        next page waits one refill at most, ahead of every chunk). Every take says so to the
+        budget, so that other clients sharing it leave them too.
         """
         rule = self._model.rule
         cycle, last = self._cycle, self._critical_at
-        if critical or cycle is None or last is None:
+        if cycle is None or last is None:
             return rule
         if not (self._critical or self._critical_out or now - last < _CHAIN_CYCLES * cycle):
             return rule
@@ -366,7 +370,10 @@ class Pacer:
         reserve = math.ceil(horizon / max(cycle, _MOMENT))
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
-        return attrs.evolve(rule, reserve=reserve) if reserve > 0 else rule
+        if reserve <= 0:
+            return rule
+        keep = Keep(reserve, max(now, last) + _CHAIN_CYCLES * cycle)
+        return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
