@@ -130,9 +130,11 @@ def _slowapi_app(fake: Any, strategy: str, limit: int, window: int) -> Any:
         return Response(answer.content, status_code=answer.status_code, headers=kept)
 
     limiter = Limiter(
-        # One budget per API key, as the fake's own limiters keep.
+        # One budget per API key, as the fake's own limiters keep: an application limit,
+        # counted for every path at once. (slowapi's default limits are kept per URL: each
+        # listing page and the deltas endpoint would each have a budget of their own.)
         key_func=lambda request: request.headers.get("authorization", ""),
-        default_limits=[f"{limit} per {window} seconds"],
+        application_limits=[f"{limit} per {window} seconds"],
         strategy=strategy,
         headers_enabled=True,
         storage_uri="memory://",
