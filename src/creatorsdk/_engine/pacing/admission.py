@@ -52,8 +52,9 @@ _CHAIN_CYCLES = 2.0
 #: past it one gap may pull it (a gap that long is a pause, not the chain's pace).
 _CYCLE_WEIGHT = 0.3
 _CYCLE_STRETCH = 4.0
-#: The longest a sender waits before asking a shared budget again: another process's answer
-#: (a fresh reading, a probe's result) changes the budget without waking anyone here.
+#: The longest a sender waits before asking a shared budget again: another client's answer
+#: (a fresh reading, a probe's result), in another process or in this one, changes the
+#: budget without waking anyone here.
 SHARED_POLL = 0.05
 
 
