@@ -18,11 +18,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import anyio
+import attrs
 import pytest
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer
 from creatorsdk.budgets import Budget, Keep, LocalBudget, Rule, Taken
+from creatorsdk.budgets._ledger import Quota
 from creatorsdk.testing import FakeClock
 
 NOW = 1_800_000_000.0
@@ -262,6 +264,27 @@ async def test_what_a_listing_keeps_is_left_through_redis_too(redis_budget: Budg
     assert await _spent_beside_a_listing(redis_budget) == await _spent_beside_a_listing(
         LocalBudget()
     )
+
+
+def test_a_reserve_is_kept_out_of_this_client_s_part_of_a_shared_window() -> None:
+    """With others on the key, fan-out spends this client's part of the window but what its
+    listing needs (else the listing waited for the next window: 0.5 s a page)."""
+    budget = LocalBudget()
+    first = budget.take_now(NOW, Rule())
+    assert first.seq is not None
+    budget.record_now(first.seq, NOW, RateLimit(100, 90, NOW + 1.0), guessed=False, now=NOW)
+    part = Rule(reopen_at=NOW + 1.0, limit=100, guesses=1 << 30, quota=Quota(5, NOW))
+    fan_out = attrs.evolve(part, reserve=2)
+    assert [budget.take_now(NOW + 0.01, fan_out).seq is not None for _ in range(3)] == [
+        True,
+        True,
+        False,  # three of five used: the other two are the listing's
+    ]
+    assert [budget.take_now(NOW + 0.02, part).seq is not None for _ in range(3)] == [
+        True,
+        True,
+        False,
+    ]
 
 
 def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:

@@ -78,7 +78,8 @@ class LocalBudget:
             if quota is not None and rule.reopen_at is not None and now < rule.reopen_at:
                 # This client's part of the window, shared with other consumers of the key.
                 used = len(self._times) - bisect.bisect_left(self._times, quota.since)
-                if used >= quota.sends:
+                # What is kept for a listing is kept out of this client's part too.
+                if used + reserve >= quota.sends:
                     return Taken(None, rule.reopen_at)
             need = 1 + reserve
             if spare < need:
