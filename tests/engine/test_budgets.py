@@ -232,19 +232,24 @@ def test_a_take_with_a_reserve_leaves_that_many_spare() -> None:
 
 async def _spent_beside_a_listing(budget: Budget) -> list[tuple[str, bool]]:
     """Two clients on one budget with five left: the first lists and keeps three for its
-    pages; what each take of the other, then the lister, got."""
+    pages, then none; what each take of either got."""
     first = await budget.take(NOW, Rule())
     assert first.seq is not None
     await budget.record(first.seq, NOW, RateLimit(10, 5, NOW + 1.0), guessed=False, now=NOW)
     window = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30)
     lister = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, keep=Keep(3, NOW + 0.2))
+    none_kept = attrs.evolve(lister, keep=Keep(0, NOW + 0.2))
     got: list[tuple[str, bool]] = []
     for who, at, rule in [
         ("lister", NOW + 0.01, lister),  # tells the budget: 4 left, 3 kept
         ("other", NOW + 0.02, window),
         ("other", NOW + 0.03, window),  # 3 left: all kept
         ("lister", NOW + 0.04, lister),  # the lister's own takes may spend them
-        ("other", NOW + 0.25, window),  # the keep lapsed (the listing ended)
+        ("other", NOW + 0.05, window),  # 2 left: kept
+        ("lister", NOW + 0.06, none_kept),  # the listing needs none before the window is back
+        ("other", NOW + 0.07, window),
+        ("lister", NOW + 0.08, lister),
+        ("other", NOW + 0.25, window),  # nothing left, kept or not
     ]:
         got.append((who, (await budget.take(at, rule)).seq is not None))
     return got
@@ -256,7 +261,11 @@ async def test_what_one_client_s_listing_keeps_every_other_client_leaves() -> No
         ("other", True),
         ("other", False),
         ("lister", True),
+        ("other", False),
+        ("lister", True),
         ("other", True),
+        ("lister", False),  # nothing left: the window is spent
+        ("other", False),
     ]
 
 

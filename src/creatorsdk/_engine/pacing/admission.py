@@ -371,10 +371,11 @@ class Pacer:
         reserve = math.ceil(horizon / max(cycle, _MOMENT))
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
-        if reserve <= 0:
-            return rule
-        keep = Keep(reserve, max(now, last) + _CHAIN_CYCLES * cycle)
-        return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
+        if not self._shared:
+            return rule if critical or reserve <= 0 else attrs.evolve(rule, reserve=reserve)
+        # Told even when none is kept: what an earlier take kept is over.
+        keep = Keep(max(reserve, 0), max(now, last) + _CHAIN_CYCLES * cycle)
+        return attrs.evolve(rule, reserve=0 if critical else max(reserve, 0), keep=keep)
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
