@@ -785,6 +785,42 @@ def test_others_spending_less_is_believed_at_once() -> None:
     assert answered.model.share() == 1.0
 
 
+def test_a_send_that_waited_before_it_was_counted_does_not_shorten_a_moving_window() -> None:
+    """A send whose round trip took longer than the fastest may have left (or been counted)
+    that much later: a moving window measured from when it was granted came out short, and
+    requests went again before they had come back (a 429 and a second's hold each)."""
+    model = LimiterModel()
+    previous: Reading | None = None
+    seq = 0
+
+    def send(at: float, took: float, remaining: int) -> None:
+        nonlocal previous, seq
+        seq += 1
+        model.sent(seq, START + at)
+        fresh = Reading(seq, START + at, remaining, START + at + 1.25)  # slowapi's fractions
+        model.answered(
+            sent_at=START + at,
+            now=START + at + took,
+            fresh=fresh,
+            previous=previous,
+            rate_limit=RateLimit(limit=20, remaining=remaining, reset_at=fresh.reset_at),
+            guessed=False,
+        )
+        previous = fresh
+
+    first = [0.03 * i for i in range(20)]  # a moving window of 20 a second, spent at once
+    for i, at in enumerate(first):
+        send(at, 0.04, 19 - i)
+    again = [1.00, 1.03, 1.06]  # then a second round: the last one counted 60 ms late
+    for k, at in enumerate(again):
+        late = 0.06 if k == 2 else 0.0
+        alive = [s for s in first if s > at + late - 1.0] + again[: k + 1]
+        send(at, 0.04 + late, 20 - len(alive))
+    window = model.window()
+    assert window is not None
+    assert window >= 1.0  # before: 0.97
+
+
 def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
     """A job starting late in an epoch window spends only part of it; the next window's
     first reading gives back less than half the limit, but all of it: a window, not a

@@ -172,7 +172,9 @@ class LimiterModel:
         if not self._shared and not self.rolling:
             self._watch_others(fresh)
         if self.rolling:
-            self._measure_rolling(fresh)
+            # It may have been counted as late as its round trip was longer than the
+            # fastest: it waited here (a busy loop) or on the way before it was counted.
+            self._measure_rolling(fresh, late=max(elapsed - (self.base_latency or elapsed), 0.0))
         self._update()
 
     def refused(
@@ -361,12 +363,12 @@ class LimiterModel:
                 self._shortest = 0.0
         self._probe_at = None
 
-    def _measure_rolling(self, fresh: Reading) -> None:
+    def _measure_rolling(self, fresh: Reading, *, late: float = 0.0) -> None:
         oldest, older = self._counted_span(fresh)
         if oldest is not None:
             self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
         if older is not None:
-            self._counts_within = min(self._counts_within, fresh.sent_at - older)
+            self._counts_within = min(self._counts_within, fresh.sent_at + late - older)
         if self._counts_within < self._counts_for:  # answers out of order fooled one of them
             self._counts_within = self._counts_for + self._margin()
 
