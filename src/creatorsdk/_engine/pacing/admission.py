@@ -134,7 +134,7 @@ class Pacer:
         # Given a budget, other clients may share it (in this process or through a store):
         # their answers change it without waking anyone here.
         self._shared = budget is not None
-        self._model = LimiterModel(interval=floor, shared=budget is not None)
+        self._model = LimiterModel(interval=floor, shared=self._shared)
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
@@ -368,14 +368,14 @@ class Pacer:
             horizon = rule.window
         else:
             return rule
-        reserve = math.ceil(horizon / max(cycle, _MOMENT))
+        reserve = max(math.ceil(horizon / max(cycle, _MOMENT)), 0)
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
         if not self._shared:
-            return rule if critical or reserve <= 0 else attrs.evolve(rule, reserve=reserve)
+            return rule if critical or not reserve else attrs.evolve(rule, reserve=reserve)
         # Told even when none is kept: what an earlier take kept is over.
-        keep = Keep(max(reserve, 0), max(now, last) + _CHAIN_CYCLES * cycle)
-        return attrs.evolve(rule, reserve=0 if critical else max(reserve, 0), keep=keep)
+        keep = Keep(reserve, max(now, last) + _CHAIN_CYCLES * cycle)
+        return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
