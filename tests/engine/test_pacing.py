@@ -221,6 +221,48 @@ def test_a_critical_sender_overtakes_a_fan_out_head_waiting_for_the_budget() -> 
     assert order[0] == "page"
 
 
+def test_a_running_listing_finds_a_slot_free_for_its_next_page() -> None:
+    """Fan-out wide enough to fill the cap leaves one slot while a listing runs, so each
+    next page goes the moment it is asked for. (Before: all four slots were out with chunks
+    and each page waited up to a chunk's round trip, 40 ms, however first it was queued.)"""
+    waits: list[float] = []
+    most_fan_out = [0]
+
+    async def main() -> None:
+        client = pacer(max_concurrency=4)
+
+        async def chunk() -> None:
+            async with client.sending() as send:
+                most_fan_out[0] = max(most_fan_out[0], client.in_flight - pages_out[0])
+                await trio.sleep(0.04)
+                client.observe(send, reading(remaining=900, reset_in=1.0, limit=1000))
+
+        pages_out = [0]
+
+        async def listing() -> None:
+            for _ in range(10):
+                asked = trio.current_time()
+                async with client.sending(critical=True) as send:
+                    waits.append(trio.current_time() - asked)
+                    pages_out[0] += 1
+                    await trio.sleep(0.04)
+                    pages_out[0] -= 1
+                    client.observe(send, reading(remaining=900, reset_in=1.0, limit=1000))
+                await trio.sleep(0.003)  # the page decoded before the next is asked for
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(60):
+                nursery.start_soon(chunk)
+            await trio.testing.wait_all_tasks_blocked()
+            nursery.start_soon(listing)
+
+    run_virtual(main)
+    # Before any page, fan-out has every slot: the first page waits for one.
+    assert most_fan_out[0] == 4
+    assert waits[0] > 0
+    assert waits[1:] == [0.0] * 9
+
+
 def test_max_concurrency_caps_what_is_in_flight() -> None:
     run = job("fixed-epoch", requests=200, limit=1000, max_concurrency=3)
     assert run.ok == 200
