@@ -344,6 +344,11 @@ class Pacer:
                     else min(self._cap, _FIRST_SLOTS)
                 )
             rate = float(limit)  # a window is rarely shorter than a second
+        elif self._model.limit is not None:
+            # Nor is it measured shorter: a bucket's sends stop counting as soon as tokens
+            # come back, which reads as a window of tens of milliseconds before its refill
+            # is measured (1,800 a second, 31 in flight at a cap of 32).
+            rate = min(rate, float(self._model.limit))
         # The round trip without queues: a busy server's slower answers must not let more
         # in at a time, which would make it busier still (and the listing's page wait).
         return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
