@@ -310,17 +310,21 @@ class Pacer:
     def _full(self, critical: bool) -> bool:
         """Whether a send of this class must wait for a slot.
 
-        Fan-out keeps to what the rate and latency need and, while a listing runs with no
-        page out, leaves one slot of the cap free: its next page would otherwise wait for a
-        chunk's answer however first it is in the queue (25-40 ms a page at a 40 ms round
-        trip with all eight slots out).
+        Fan-out keeps to what the rate and latency need, except at a fixed window with no
+        listing running: there a whole window's budget is there at once, and the sooner it
+        is spent, the sooner the job ends (the budget, not the slots, keeps it in bounds).
+        While a listing runs the server is kept from a queue its pages would wait in, and
+        with no page out one slot of the cap is left free: the next page would otherwise
+        wait for a chunk's answer however first it is in the queue (25-40 ms a page at a 40
+        ms round trip with all eight slots out).
         """
         out = self._in_flight + self._taking
         if critical:
             return out >= self._cap
-        if out >= self._slots():
+        listing = self._listing(self._clock())
+        if out >= (self._slots() if listing or not self._model.windowed else self._cap):
             return True
-        kept = self._cap > 1 and not self._critical_out and self._listing(self._clock())
+        kept = self._cap > 1 and not self._critical_out and listing
         return kept and out + 1 >= self._cap
 
     def _slots(self) -> int:

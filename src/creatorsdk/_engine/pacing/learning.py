@@ -115,6 +115,11 @@ class LimiterModel:
         self._theirs_now = 0.0
 
     @property
+    def windowed(self) -> bool:
+        """Whether the key's budget comes back a whole window at a time (a fixed window)."""
+        return bool(self._windows) and not self.rolling
+
+    @property
     def rolling(self) -> bool:
         """Whether the key's budget comes back request by request rather than all at once."""
         if self._fractional:  # unless full refills have been seen more often
