@@ -27,7 +27,7 @@ import trio.testing
 from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
 from creatorsdk._engine.retry import parse_retry_after
 from creatorsdk.budgets import Budget
-from creatorsdk.testing._limiters import make_limiter
+from creatorsdk.testing._limiters import MovingWindowLimiter, make_limiter, slowapi_verdict
 from creatorsdk.testing._ratelimit import Limiter
 
 #: Virtual time starts here (an arbitrary instant a third of a second into a second).
@@ -95,15 +95,47 @@ class Server:
     """One limiter on the virtual clock, shared by every simulated client of the key."""
 
     def __init__(
-        self, kind: str, limit: int, window: float, *, latency: float = 0.04, seed: int = 0
+        self,
+        kind: str,
+        limit: int,
+        window: float,
+        *,
+        latency: float = 0.04,
+        seed: int = 0,
+        proxy: bool = False,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
         self.latency = latency
         self._random = random.Random(seed)
         self.in_flight = 0
+        #: slowapi in front of the API: a request is counted as it arrives, and the headers
+        #: are written as the answer leaves, after the handler's round trip.
+        self.proxy = proxy
+        if proxy and not isinstance(self.limiter, MovingWindowLimiter):
+            raise ValueError("proxy: the moving window's headers only")
 
     def _leg(self) -> float:
         return self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+
+    async def _count(self) -> tuple[bool, dict[str, str]]:
+        """The limiter's verdict and the headers the answer carries, after the round trip."""
+        if not self.proxy:
+            await trio.sleep(self._leg())
+            verdict = self.limiter.hit("key")
+            await trio.sleep(self._leg())
+            return verdict.allowed, verdict.headers()
+        await trio.sleep(0.0005)
+        verdict = self.limiter.hit("key")
+        await trio.sleep(self._leg() * 2)
+        limiter = self.limiter
+        assert isinstance(limiter, MovingWindowLimiter)
+        live = limiter.live("key")
+        start = live[0] if live else now()
+        late = slowapi_verdict(
+            verdict.allowed, limiter.limit, limiter.limit - len(live), start + limiter.window, now()
+        )
+        await trio.sleep(0.0005)
+        return verdict.allowed, late.headers()
 
     async def send(self, client: Pacer, run: Run, *, critical: bool = False) -> None:
         """One request through ``client``, retried at once on a 429 (the pacer waits)."""
@@ -114,16 +146,14 @@ class Server:
                 run.peak_in_flight = max(run.peak_in_flight, self.in_flight)
                 if trio.current_time() > 1.0:
                     run.peak_in_flight_later = max(run.peak_in_flight_later, self.in_flight)
-                await trio.sleep(self._leg())
-                verdict = self.limiter.hit("key")
-                await trio.sleep(self._leg())
+                allowed, raw = await self._count()
                 self.in_flight -= 1
-                headers = {name.lower(): value for name, value in verdict.headers().items()}
+                headers = {name.lower(): value for name, value in raw.items()}
                 reading = parse_rate_limit(headers, now=now())
-                if not verdict.allowed:
+                if not allowed:
                     client.rate_limited(send, parse_retry_after(headers.get("retry-after"), now()))
                 client.observe(send, reading)
-            if verdict.allowed:
+            if allowed:
                 run.ok += 1
                 return
             run.refused += 1
@@ -140,6 +170,7 @@ def job(
     budgets: Callable[[], Budget] | None = None,
     seed: int = 0,
     pages: int = 0,
+    proxy: bool = False,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key; with
     ``pages``, the first client also lists that many pages, each asked for once the one
@@ -147,7 +178,7 @@ def job(
     run = Run()
 
     async def main() -> None:
-        server = Server(kind, limit, window, seed=seed)
+        server = Server(kind, limit, window, seed=seed, proxy=proxy)
 
         async def listing(client: Pacer) -> None:
             for _ in range(pages):

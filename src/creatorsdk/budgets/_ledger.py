@@ -114,9 +114,20 @@ def cubic_rate(elapsed: float, peak: float) -> float:
 
 @attrs.frozen
 class Reading:
-    """A rate-limit reading tied to the send that carried it."""
+    """A rate-limit reading tied to the send that carried it.
+
+    ``answered_at``: when its answer came back. A server may count a request on arrival and
+    write the headers as the answer leaves (slowapi does, after the handler ran), so what
+    came back by then may be in the reading already; ``None``: taken at ``sent_at``.
+    """
 
     seq: int
     sent_at: float
     remaining: int
     reset_at: float | None
+    answered_at: float | None = None
+
+    @property
+    def as_of(self) -> float:
+        """The latest the reading can have been taken."""
+        return self.sent_at if self.answered_at is None else self.answered_at

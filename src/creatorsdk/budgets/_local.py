@@ -162,7 +162,7 @@ class LocalBudget:
         if previous is not None and reset_at is not None and reset_at == previous.reset_at:
             # The same window: what was counted later (answered sooner) may be the lower.
             remaining = min(remaining, previous.remaining)
-        self._reading = Reading(seq=seq, sent_at=sent_at, remaining=remaining, reset_at=reset_at)
+        self._reading = Reading(seq, sent_at, remaining, reset_at, answered_at=now)
         # Guesses sent before this reading's request are shown by it, right or wrong.
         del self._guesses[: bisect.bisect_right(self._guesses, seq)]
         return True, previous
@@ -252,21 +252,24 @@ class LocalBudget:
                 since = len(self._times) - bisect.bisect_left(self._times, reopen_at)
                 return math.floor(limit * rule.share) - since, NO_WAKE
             wake_at = reopen_at
+        # What came back by the time the reading may have been taken may be in it already:
+        # only what comes back after that is added (else it counts twice, and draws a 429).
+        as_of = reading.as_of
         refill = rule.refill
         if refill is not None and refill > 0:
-            # One more comes back every 1 / refill seconds after the reading's request.
+            # One more comes back every 1 / refill seconds after the reading.
             needed = need - spare
-            elapsed = max(now - reading.sent_at - rule.slack, 0.0)
+            elapsed = max(now - as_of - rule.slack, 0.0)
             spare += math.floor(elapsed * refill)
             if spare < need:
-                wake_at = min(wake_at, reading.sent_at + rule.slack + needed / refill + 1e-6)
+                wake_at = min(wake_at, as_of + rule.slack + needed / refill + 1e-6)
         window = rule.window
         if window is not None:
             # What the reading counted and comes back later: sends that left less than the
             # shortest window before it (give or take how round trips vary); each is back
             # the longest window after it left.
             shortest = rule.counted_for if rule.counted_for is not None else window
-            low = bisect.bisect_right(self._times, reading.sent_at - shortest + rule.slack)
+            low = bisect.bisect_right(self._times, as_of - shortest + rule.slack)
             if rule.limit is not None and rule.limit > reading.remaining:
                 # It counted limit - remaining sends at most, its own the latest: none sent
                 # before the first of those (a measured span can be long by a server's lag).

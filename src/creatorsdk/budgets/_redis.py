@@ -64,9 +64,11 @@ local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 
 local s = redis.call('HMGET', state, 'seq', 'r_seq', 'r_sent', 'r_rem',
-  'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until')
+  'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until', 'r_answered')
 local seq = tonumber(s[1]) or 0
 local r_seq, r_sent, r_rem = num(s[2]), num(s[3]), num(s[4])
+-- What came back by the time the reading may have been taken may be in it already.
+local as_of = num(s[11]) or r_sent
 local paused_until, next_at = tonumber(s[5]) or 0, tonumber(s[6]) or 0
 local cut_at, peak = num(s[7]), tonumber(s[8]) or 0
 if kept then
@@ -114,11 +116,11 @@ local function returned(spare)
   end
   if refill and refill > 0 then
     local needed = need - spare
-    spare = spare + math.floor(math.max(now - r_sent - slack, 0) * refill)
-    if spare < need then wake = math.min(wake, r_sent + slack + needed / refill + 1e-6) end
+    spare = spare + math.floor(math.max(now - as_of - slack, 0) * refill)
+    if spare < need then wake = math.min(wake, as_of + slack + needed / refill + 1e-6) end
   end
   if window then
-    local low = r_sent - (counted_for or window) + slack
+    local low = as_of - (counted_for or window) + slack
     local from, inclusive = '(' .. f(low), false
     if limit and limit > r_rem then
       -- It counted limit - remaining sends at most: none sent before the first of those.
@@ -178,13 +180,13 @@ local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 redis.call('ZREM', out, seq)
 if guessed then redis.call('ZREM', guessing, seq) end
 local s = redis.call('HMGET', state, 'paused_until', 'paused_by',
-  'r_seq', 'r_sent', 'r_rem', 'r_reset')
+  'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered')
 if refused then
   redis.call('ZREM', log, seq)
 elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
   redis.call('HSET', state, 'paused_until', '0')
 end
-local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or ''}
+local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or '', s[7] or ''}
 if not has_reading then return {0, previous} end
 local r_seq, r_rem = num(s[3]), num(s[5])
 local same_window = reset ~= '' and s[6] and s[6] ~= '' and tonumber(reset) == tonumber(s[6])
@@ -193,7 +195,8 @@ if r_seq and seq <= r_seq then
   return {0, previous}
 end
 if same_window and r_rem < remaining then remaining = r_rem end
-redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset)
+redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset,
+  'r_answered', ARGV[3])
 redis.call('ZREMRANGEBYSCORE', guessing, '-inf', seq)
 expire(ttl)
 return {1, previous}
@@ -224,11 +227,21 @@ if discover then
     local span = math.min(1.0, math.max(now - (tonumber(s[6]) or now), 0.05))
     -- Sends since then, the refused included: sequence numbers, not the log's entries.
     local seq = tonumber(redis.call('HGET', state, 'seq')) or 0
-    local before = redis.call('ZREVRANGEBYSCORE', log, f(now - span), '-inf', 'LIMIT', 0, 1)
-    local first = redis.call('ZRANGE', log, 0, 0)
+    local last = redis.call('ZREVRANGEBYSCORE', log, f(now - span), '-inf', 'WITHSCORES',
+      'LIMIT', 0, 1)
+    local first = redis.call('ZRANGE', log, 0, 0, 'WITHSCORES')
     local base = 0
-    if before[1] then base = tonumber(before[1])
-    elseif first[1] then base = tonumber(first[1]) - 1 end
+    -- Sends granted at the same instant tie on the score and sort as strings ('9' after
+    -- '10'): the latest (or earliest) of them by number.
+    local function tied(score, pick)
+      local found
+      for _, member in ipairs(redis.call('ZRANGEBYSCORE', log, score, score)) do
+        found = found and pick(found, tonumber(member)) or tonumber(member)
+      end
+      return found
+    end
+    if last[1] then base = tied(last[2], math.max)
+    elseif first[1] then base = tied(first[2], math.min) - 1 end
     peak = math.max((seq - base) / span, min_rate)
   else
     local scale = peak * (1 - beta) / recovery ^ 3
@@ -389,7 +402,7 @@ def _opt(value: float | None) -> str:
 
 
 def _reading(fields: Any) -> Reading | None:
-    seq, sent_at, remaining, reset = (_text(field) for field in fields)
+    seq, sent_at, remaining, reset, answered = (_text(field) for field in fields)
     if not seq:
         return None
     return Reading(
@@ -397,6 +410,7 @@ def _reading(fields: Any) -> Reading | None:
         sent_at=float(sent_at),
         remaining=int(float(remaining)),
         reset_at=float(reset) if reset else None,
+        answered_at=float(answered) if answered else None,
     )
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import collections
 import math
+from collections.abc import Sequence
 
 from creatorsdk.testing._clock import Clock
 from creatorsdk.testing._ratelimit import (
@@ -32,6 +33,7 @@ __all__ = [
     "SlidingWindowCounterLimiter",
     "TokenBucketLimiter",
     "make_limiter",
+    "slowapi_verdict",
 ]
 
 #: The names :func:`make_limiter`, ``FakeCreatorAudit(limiter=...)`` and ``--limiter`` accept.
@@ -59,7 +61,7 @@ def make_limiter(kind: str, limit: int, window: float, clock: Clock) -> Limiter:
     raise ValueError(f"limiter must be one of {', '.join(LIMITER_KINDS)}; got {kind!r}")
 
 
-def _slowapi_verdict(
+def slowapi_verdict(
     allowed: bool, limit: int, remaining: int, reset: float, now: float
 ) -> RateVerdict:
     """Headers as slowapi's ``_inject_headers`` writes them, on every response.
@@ -102,7 +104,7 @@ class MovingWindowLimiter:
         if allowed:
             hits.append(now)
         start = hits[0] if hits else now
-        return _slowapi_verdict(
+        return slowapi_verdict(
             allowed, self.limit, self.limit - len(hits), start + self.window, now
         )
 
@@ -113,6 +115,10 @@ class MovingWindowLimiter:
         if len(hits) < self.limit:
             return 0.0
         return hits[len(hits) - self.limit] + self.window - now
+
+    def live(self, key: str) -> Sequence[float]:
+        """The times of ``key``'s hits still in the window, oldest first."""
+        return tuple(self._live(key, self._clock()))
 
     def _live(self, key: str, now: float) -> collections.deque[float]:
         hits = self._hits.setdefault(key, collections.deque())
@@ -158,7 +164,7 @@ class SlidingWindowCounterLimiter:
         if current:
             candidates.append(left % self.window)
         reset = now if not (previous or current) else now + min(candidates)
-        return _slowapi_verdict(allowed, self.limit, remaining, reset, now)
+        return slowapi_verdict(allowed, self.limit, remaining, reset, now)
 
     def delay(self, key: str) -> float:
         """Seconds until the weighted count falls below the limit (0 when it already has)."""

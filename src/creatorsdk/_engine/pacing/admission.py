@@ -450,6 +450,7 @@ class Pacer:
                     sent_at=send.sent_at,
                     remaining=rate_limit.remaining,
                     reset_at=rate_limit.reset_at,
+                    answered_at=now,
                 )
             if not answered:
                 return

@@ -384,17 +384,20 @@ class LimiterModel:
         elapsed = fresh.sent_at - previous.sent_at
         if elapsed <= 0:
             return
+        # What either reading may or may not have counted yet: the sends that left while it
+        # was on its way back (a server may write its headers as the answer leaves).
+        unsure = 1 + self._sent_between(fresh) + self._sent_between(previous)
         rate = self._refill_rate()
         if rate is not None:
             self._overshot_by_rate = 0.98 * self._overshot_by_rate + max(
-                rate * elapsed - refill - 1, 0
+                rate * elapsed - refill - unsure, 0
             )
         if not math.isinf(self._counts_within):
             window = self._counts_within + self._margin()
             low = bisect.bisect_right(self._times, previous.sent_at - window + 2 * self._margin())
             high = bisect.bisect_right(self._times, fresh.sent_at - window)
             self._overshot_by_window = 0.98 * self._overshot_by_window + max(
-                high - low - refill - 1, 0
+                high - low - refill - unsure, 0
             )
         self._measure_refill(fresh)
 
@@ -414,8 +417,11 @@ class LimiterModel:
         )
         refilled = fresh.remaining - start.remaining + spent
         # A few back is answers that overtook one another (a moving window gives nothing
-        # back in its first second): no refill, rather than a trickle of one.
+        # back in its first second): no refill, rather than a trickle of one. So is what
+        # the sends out while either reading was taken can explain: a server that writes
+        # its headers as the answer leaves (slowapi) may have counted them already.
         noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
+        noise += self._sent_between(start) + self._sent_between(fresh)
         rate = refilled / elapsed if refilled > noise else 0.0
         seen = self._refill_rate_seen
         if seen is None:
@@ -424,6 +430,13 @@ class LimiterModel:
             self._overshot_by_window = self._overshot_by_rate = 0.0
         self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
         self._refill_from = fresh
+
+    def _sent_between(self, reading: Reading) -> int:
+        """This client's sends that left while ``reading`` was on its way back."""
+        times = self._times
+        return bisect.bisect_right(times, reading.as_of) - bisect.bisect_right(
+            times, reading.sent_at
+        )
 
     def _refill_rate(self) -> float | None:
         """The steady refill seen, requests per second (``None`` before it was measured)."""
