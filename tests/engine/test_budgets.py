@@ -391,3 +391,26 @@ async def test_redis_counts_what_comes_back_from_when_the_reading_can_have_been_
     taken = await _refill_after_a_late_reading(redis_budget)
     assert taken.seq is None
     assert taken.wake_at == pytest.approx(NOW + 0.04 + 0.01, abs=1e-5)
+
+
+async def _on_a_tested_reopening(budget: Budget) -> list[Taken]:
+    """Four left, all kept for a listing, and a reopening the pacer only tests for (one probe
+    at a time): a fan-out send goes on that belief alone."""
+    await budget.take(NOW, Rule())
+    await budget.record(1, NOW, RateLimit(20, 4, NOW + 1.0), guessed=False, now=NOW + 0.04)
+    tested = Rule(reopen_at=NOW + 0.5, limit=20, guesses=1, reserve=5)
+    return [await budget.take(NOW + 0.6, tested) for _ in range(3)]
+
+
+async def test_sends_that_only_a_tested_reopening_allows_are_probes() -> None:
+    """(Before: the reopening was taken as fact whenever the reading had anything left, and
+    fan-out spent what the listing kept: three sends went, not one probe.)"""
+    takes = await _on_a_tested_reopening(LocalBudget())
+    assert [(t.seq, t.guessed) for t in takes] == [(2, True), (None, False), (None, False)]
+
+
+async def test_redis_takes_what_only_a_tested_reopening_allows_as_probes(
+    redis_budget: Budget,
+) -> None:
+    takes = await _on_a_tested_reopening(redis_budget)
+    assert [(t.seq, t.guessed) for t in takes] == [(2, True), (None, False), (None, False)]

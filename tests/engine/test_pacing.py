@@ -583,12 +583,13 @@ def test_clients_sharing_an_in_process_budget_ask_it_again(kind: str) -> None:
     assert run.refused <= 3
 
 
-@pytest.mark.parametrize(("kind", "most"), [("fixed-epoch", 3.0), ("fixed-first", 2.6)])
+@pytest.mark.parametrize(("kind", "most"), [("fixed-epoch", 1.45), ("fixed-first", 1.45)])
 def test_a_listing_is_left_its_pages_by_other_clients_of_its_budget(kind: str, most: float) -> None:
     """Four clients sharing one budget (as four processes on Redis do), the first listing:
-    the others' fan-out leaves the pages it keeps. (Before: they spent each window whole
-    and 30 pages of 40 ms took 4.2 s and 4.8 s; a window learned wrong from other clients'
-    sends still costs some.)"""
+    the others' fan-out leaves the pages it keeps until the reset the server gave, and a
+    reopening only tested for is a probe, not a window to spend. (Before: they spent each
+    window whole and 30 pages of 40 ms took 4.2 s and 4.8 s; then, keeping only until the
+    tested reopening, 2.0 s on epoch windows.)"""
     shared = LocalBudget()
     run = job(kind, requests=400, pages=30, clients=4, budgets=lambda: shared)
     assert run.chain_wall <= most

@@ -82,12 +82,14 @@ class LocalBudget:
                 if used + reserve >= quota.sends:
                     return Taken(None, rule.reopen_at)
             need = 1 + reserve
-            if spare < need:
+            believed = spare < need
+            if believed:
                 back, wake_at = self._returned(now, rule, reading, spare, need)
                 if back < need:
                     return Taken(None, wake_at)
-            if spare < 1:
-                # Only believed back: a probe, unless one is out already.
+            if believed:
+                # Only believed back (what the reading shows is kept for a listing, or
+                # spent): a probe, unless one is out already.
                 if len(self._guesses) >= rule.guesses and not (
                     rule.sure_at is not None and now >= rule.sure_at
                 ):

@@ -153,11 +153,12 @@ if r_seq then
     remaining = remaining - math.ceil(others_rate * math.max(now - r_sent, 0))
   end
   local spare = math.floor(math.max(remaining, 0) * share) - unsure
-  if spare < need then
+  local believed = spare < need
+  if believed then
     local back, wake = returned(spare)
     if back < need then return {-1, f(wake), 0} end
   end
-  if spare < 1 then
+  if believed then
     if redis.call('ZCARD', guessing) >= guesses and not (sure_at and now >= sure_at) then
       return {-1, f(sure_at or inf), 0}
     end

@@ -381,10 +381,20 @@ class Pacer:
         cycle, last = self._cycle, self._critical_at
         if cycle is None or last is None or not self._listing(now):
             return rule
-        if rule.reopen_at is not None and rule.reopen_at > now:
-            # A page asked for within a round trip of the reopening is counted in the next
-            # window: what is kept for it would be lost.
-            horizon = rule.reopen_at - now - (self._model.base_latency or 0.0)
+        # Other clients of a shared budget keep to it until the reset the server gave
+        # (unless resets have been seen late): a reopening only tested for (a probe) may
+        # not come, and their fan-out would spend the window and stall the listing until
+        # the reset. A page asked for within a round trip of the reopening is counted in
+        # the next window: what is kept for it would be lost.
+        latest = self._latest
+        reset_at = (
+            latest.reset_at
+            if self._shared and latest is not None and not self._model.resets_late
+            else None
+        )
+        if rule.reopen_at is not None and max(rule.reopen_at, reset_at or 0.0) > now:
+            back_at = max(rule.reopen_at, rule.sure_at or 0.0, reset_at or 0.0)
+            horizon = back_at - now - (self._model.base_latency or 0.0)
         elif rule.window is not None:
             horizon = rule.window
         else:

@@ -115,6 +115,11 @@ class LimiterModel:
         self._theirs_now = 0.0
 
     @property
+    def resets_late(self) -> bool:
+        """Whether a window has been seen back before the reset the server gave."""
+        return self._late
+
+    @property
     def windowed(self) -> bool:
         """Whether the key's budget comes back a whole window at a time (a fixed window)."""
         return bool(self._windows) and not self.rolling
