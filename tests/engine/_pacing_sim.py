@@ -6,9 +6,10 @@ as the client's ``_attempt`` does with a real server. Time jumps from one sleep'
 next, so a minute of pacing runs in milliseconds and the same seed gives the same run.
 
 The seed also orders trio's scheduler. trio runs the tasks that are ready at one instant in
-a random order. Once Hypothesis is imported, as it is in any pytest run here, trio shuffles
-each batch with a ``random.Random`` that Hypothesis reseeds, so the order would otherwise
-depend on which tests ran before. One 429 bound passed alone and failed in CI that way.
+a random order: it reverses a batch at random, or, once Hypothesis is imported, shuffles it,
+with a ``random.Random`` that Hypothesis reseeds. Left alone, a run would depend on which
+tests ran before and whether one imported Hypothesis: one 429 bound passed alone and failed
+in CI that way.
 
 (The pacer takes any ``clock``/``sleep`` pair; trio's ``MockClock`` is used here because it
 wakes every sleeper at its own deadline on its own, which is what these rules need.)
@@ -42,10 +43,18 @@ def now() -> float:
 def run_virtual(main: Callable[[], Awaitable[None]], *, seed: int = 0) -> None:
     """Run ``main`` on trio with a clock that jumps to the next deadline when all wait, its
     ready tasks ordered by ``seed``."""
-    # trio keeps no public hook for its scheduler's order; ``_r`` is the Random that
-    # Hypothesis's register_random reseeds (trio/_core/_run.py).
-    trio._core._run._r.seed(seed)
-    trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
+    # trio keeps no public hook for its scheduler's order: ``_r`` is the Random that
+    # Hypothesis reseeds, and the flag its plugin sets to shuffle rather than reverse a
+    # batch (trio/_core/_run.py). Both are set here, so that a run is the same whether or
+    # not Hypothesis was imported before it (a test alone or in the whole suite).
+    scheduler = trio._core._run
+    shuffled = scheduler._ALLOW_DETERMINISTIC_SCHEDULING
+    setattr(scheduler, "_ALLOW_DETERMINISTIC_SCHEDULING", True)  # noqa: B010 - it is Final
+    scheduler._r.seed(seed)
+    try:
+        trio.run(main, clock=trio.testing.MockClock(autojump_threshold=0))
+    finally:
+        setattr(scheduler, "_ALLOW_DETERMINISTIC_SCHEDULING", shuffled)  # noqa: B010
 
 
 def pacer(
