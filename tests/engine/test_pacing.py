@@ -648,6 +648,16 @@ def test_others_spending_the_first_window_are_seen_before_it_closes(
     assert run.refused <= most_refused
 
 
+def test_a_share_of_the_window_stays_spent_past_a_reopening_only_believed_in() -> None:
+    """Four clients on one key, none knowing of the others, one listing: each keeps to its
+    part of the window until a reading shows the new one, not until the reopening it only
+    tests for. (Before: at that instant all four spent what the last reading showed left,
+    at once: 18 refused of 298.)"""
+    run = job("fixed-epoch", requests=268, pages=30, clients=4)
+    assert run.ok == 298
+    assert run.refused <= 2
+
+
 def test_other_consumers_of_the_key_are_left_their_share() -> None:
     """Four clients on one key, none knowing of the others."""
     run = job("fixed-epoch", requests=1600, clients=4)

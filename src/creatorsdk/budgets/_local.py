@@ -75,14 +75,19 @@ class LocalBudget:
                 remaining -= math.ceil(rule.others_rate * max(now - reading.sent_at, 0.0))
             spare = math.floor(max(remaining, 0) * rule.share) - unsure
             quota = rule.quota
-            if quota is not None and rule.reopen_at is not None and now < rule.reopen_at:
+            spent = False
+            if quota is not None and rule.reopen_at is not None:
                 # This client's part of the window, shared with other consumers of the key.
                 used = len(self._times) - bisect.bisect_left(self._times, quota.since)
-                # What is kept for a listing is kept out of this client's part too.
-                if used + reserve >= quota.sends:
+                # What is kept for a listing is kept out of this client's part too. Past a
+                # reopening only believed in, the part is still spent: what the reading
+                # shows left is the others' (all of them would spend it at once), and only
+                # a probe may go until a reading from the new window says otherwise.
+                spent = used + reserve >= quota.sends
+                if spent and now < rule.reopen_at:
                     return Taken(None, rule.reopen_at)
             need = 1 + reserve
-            believed = spare < need
+            believed = spent or spare < need
             if believed:
                 back, wake_at = self._returned(now, rule, reading, spare, need)
                 if back < need:
