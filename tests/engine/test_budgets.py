@@ -393,24 +393,33 @@ async def test_redis_counts_what_comes_back_from_when_the_reading_can_have_been_
     assert taken.wake_at == pytest.approx(NOW + 0.04 + 0.01, abs=1e-5)
 
 
-async def _on_a_tested_reopening(budget: Budget) -> list[Taken]:
-    """Four left, all kept for a listing, and a reopening the pacer only tests for (one probe
-    at a time): a fan-out send goes on that belief alone."""
+async def _on_a_tested_reopening(budget: Budget, remaining: int) -> list[tuple[int | None, bool]]:
+    """``remaining`` left, up to five of them kept for a listing, and a reopening the pacer
+    only tests for (one probe at a time): three fan-out takes after it."""
     await budget.take(NOW, Rule())
-    await budget.record(1, NOW, RateLimit(20, 4, NOW + 1.0), guessed=False, now=NOW + 0.04)
+    reading = RateLimit(20, remaining, NOW + 1.0)
+    await budget.record(1, NOW, reading, guessed=False, now=NOW + 0.04)
     tested = Rule(reopen_at=NOW + 0.5, limit=20, guesses=1, reserve=5)
-    return [await budget.take(NOW + 0.6, tested) for _ in range(3)]
+    return [((t := await budget.take(NOW + 0.6, tested)).seq, t.guessed) for _ in range(3)]
 
 
-async def test_sends_that_only_a_tested_reopening_allows_are_probes() -> None:
-    """(Before: the reopening was taken as fact whenever the reading had anything left, and
-    fan-out spent what the listing kept: three sends went, not one probe.)"""
-    takes = await _on_a_tested_reopening(LocalBudget())
-    assert [(t.seq, t.guessed) for t in takes] == [(2, True), (None, False), (None, False)]
-
-
-async def test_redis_takes_what_only_a_tested_reopening_allows_as_probes(
-    redis_budget: Budget,
+@pytest.mark.parametrize(
+    ("remaining", "takes"),
+    [(4, [(None, False)] * 3), (0, [(2, True), (None, False), (None, False)])],
+)
+async def test_a_tested_reopening_is_probed_once_nothing_kept_is_left(
+    remaining: int, takes: list[tuple[int | None, bool]]
 ) -> None:
-    takes = await _on_a_tested_reopening(redis_budget)
-    assert [(t.seq, t.guessed) for t in takes] == [(2, True), (None, False), (None, False)]
+    """While the reading shows what a listing keeps, a probe would spend it whether or not
+    the window is back; once nothing is left, one probe goes. (Before: the tested reopening
+    was taken as fact whenever the reading had anything left, and fan-out spent the kept
+    pages: three sends went.)"""
+    assert await _on_a_tested_reopening(LocalBudget(), remaining) == takes
+
+
+@pytest.mark.parametrize("remaining", [4, 0])
+async def test_redis_probes_a_tested_reopening_as_the_in_process_store_does(
+    redis_budget: Budget, remaining: int
+) -> None:
+    local = await _on_a_tested_reopening(LocalBudget(), remaining)
+    assert await _on_a_tested_reopening(redis_budget, remaining) == local

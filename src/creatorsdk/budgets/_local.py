@@ -94,9 +94,12 @@ class LocalBudget:
                     return Taken(None, wake_at)
             if believed:
                 # Only believed back (what the reading shows is kept for a listing, or
-                # spent): a probe, unless one is out already.
-                if len(self._guesses) >= rule.guesses and not (
-                    rule.sure_at is not None and now >= rule.sure_at
+                # spent): a probe, unless one is out already. While the reading still shows
+                # what a listing keeps, a probe would spend that whether or not the window
+                # is back, and tell nothing: the listing's own answers will.
+                if not (rule.sure_at is not None and now >= rule.sure_at) and (
+                    len(self._guesses) >= rule.guesses
+                    or (rule.guesses == 1 and spare >= 1 and not spent)
                 ):
                     # The probe's answer decides, or the time the reopening is sure.
                     return Taken(None, rule.sure_at if rule.sure_at is not None else NO_WAKE)

@@ -159,7 +159,9 @@ if r_seq then
     if back < need then return {-1, f(wake), 0} end
   end
   if believed then
-    if redis.call('ZCARD', guessing) >= guesses and not (sure_at and now >= sure_at) then
+    -- A probe, unless one is out, or the reading still shows what a listing keeps.
+    if not (sure_at and now >= sure_at) and (redis.call('ZCARD', guessing) >= guesses
+        or (guesses == 1 and spare >= 1)) then
       return {-1, f(sure_at or inf), 0}
     end
     guessed = true
