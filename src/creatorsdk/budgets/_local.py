@@ -92,7 +92,6 @@ class LocalBudget:
                 back, wake_at = self._returned(now, rule, reading, spare, need)
                 if back < need:
                     return Taken(None, wake_at)
-            if believed:
                 # Only believed back (what the reading shows is kept for a listing, or
                 # spent): a probe, unless one is out already. While the reading still shows
                 # what a listing keeps, a probe would spend that whether or not the window

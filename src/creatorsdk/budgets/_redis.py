@@ -157,8 +157,6 @@ if r_seq then
   if believed then
     local back, wake = returned(spare)
     if back < need then return {-1, f(wake), 0} end
-  end
-  if believed then
     -- A probe, unless one is out, or the reading still shows what a listing keeps.
     if not (sure_at and now >= sure_at) and (redis.call('ZCARD', guessing) >= guesses
         or (guesses == 1 and spare >= 1)) then

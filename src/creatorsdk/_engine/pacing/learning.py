@@ -334,7 +334,7 @@ class LimiterModel:
             bisect.bisect_left(self._times, first.sent_at - reorder),
         )
         theirs = first.remaining - fresh.remaining - mine
-        noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
+        noise = self._noise()
         span = max(fresh.sent_at - first.sent_at, self.base_latency or 0.0, _MOMENT)
         # Counted over less than a round trip, it is still at most that many per trip.
         self._theirs_now = theirs / span if theirs > noise else 0.0
@@ -425,7 +425,7 @@ class LimiterModel:
         # back in its first second): no refill, rather than a trickle of one. So is what
         # the sends out while either reading was taken can explain: a server that writes
         # its headers as the answer leaves (slowapi) may have counted them already.
-        noise = max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
+        noise = self._noise()
         noise += self._sent_between(start) + self._sent_between(fresh)
         rate = refilled / elapsed if refilled > noise else 0.0
         seen = self._refill_rate_seen
@@ -435,6 +435,10 @@ class LimiterModel:
             self._overshot_by_window = self._overshot_by_rate = 0.0
         self._refill_rate_seen = rate if seen is None else 0.7 * seen + 0.3 * rate
         self._refill_from = fresh
+
+    def _noise(self) -> int:
+        """How far ``remaining`` moves by answers overtaking one another, not by spending."""
+        return max(2, math.ceil(_REFILL_NOISE * (self.limit or 0)))
 
     def _sent_between(self, reading: Reading) -> int:
         """This client's sends that left while ``reading`` was on its way back."""
