@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 
 import trio
@@ -171,7 +171,7 @@ class Server:
 def job(
     kind: str,
     *,
-    requests: int,
+    requests: int | Sequence[int],
     limit: int = 100,
     window: float = 1.0,
     clients: int = 1,
@@ -181,9 +181,11 @@ def job(
     pages: int = 0,
     proxy: bool = False,
 ) -> Run:
-    """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key; with
-    ``pages``, the first client also lists that many pages, each asked for once the one
-    before is back (a cursor chain, sent as critical)."""
+    """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
+    as many as each client of a sequence sends); with ``pages``, the first client also lists
+    that many pages, each asked for once the one before is back (a cursor chain, sent as
+    critical)."""
+    shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run()
 
     async def main() -> None:
@@ -195,14 +197,14 @@ def job(
             run.chain_wall = trio.current_time()
 
         async with trio.open_nursery() as nursery:
-            for index in range(clients):
+            for index, share in enumerate(shares):
                 client = pacer(
                     max_concurrency=max_concurrency,
                     budget=budgets() if budgets is not None else None,
                 )
                 if index == 0 and pages:
                     nursery.start_soon(listing, client)
-                for _ in range(requests // clients):
+                for _ in range(share):
                     nursery.start_soon(server.send, client, run)
         run.wall = trio.current_time()
 

@@ -4,13 +4,15 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
 
 - **Windows** (fixed windows, epoch-aligned or opened by the first request) give the whole
   limit back at once. The reset header is trusted as the latest time that happens, but it
-  may be rounded up (to whole seconds), so once per window the pacer tests it: one probe a
-  little before the reset or, when the window would end in the second before the reset if
-  it were a whole number of seconds long from the send that opened it (most are), there. A
-  probe that is answered from a new window proves the reset late; from then on the window's
-  length, measured from the send that opened it, is narrowed down by probes (answered: the
-  window is no longer than that; refused: longer; whole numbers of seconds first) and the
-  budget is spent from there. Two refused tests and no answered one mean the reset is exact.
+  may be rounded up (to whole seconds): when the window would end in the second before the
+  reset if it were a whole number of seconds long from the send that opened it (most are),
+  the pacer tests it with one probe there. (A window that began before this client's sends,
+  as an epoch-aligned one does, ends no sooner than its reset says, and is not tested: a
+  test that is refused costs a 429 and says only that the reset was right.) A probe that is
+  answered from a new window proves the reset late; from then on the window's length,
+  measured from the send that opened it, is narrowed down by probes (answered: the window
+  is no longer than that; refused: longer; whole numbers of seconds first) and the budget
+  is spent from there. Two refused tests and no answered one mean the reset is exact.
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
@@ -21,6 +23,8 @@ Other consumers of the key show up as a fall of ``remaining`` that this client's
 do not explain. Within a window, what they spent since its first reading is held back at
 the rate they spend it (they go on spending before any answer tells); once a window has
 closed, their share of it is kept for them in the next, and a drop is believed at once.
+Once they have been quiet for a few round trips, what is left of the window is this
+client's to spend.
 """
 
 from __future__ import annotations
@@ -36,7 +40,8 @@ __all__ = ["LimiterModel"]
 
 #: How many sends a belief that has held before may spend before a reading shows it.
 UNLIMITED = 1 << 30
-#: How early, before a window's reported reset, the test probe goes.
+#: A test probe goes at least this long before a window's reported reset (else it tests
+#: nothing a send at the reset would not).
 _TEST_LEAD = 0.05
 #: This client's sends remembered to match readings against (the newest), and how many are
 #: dropped at a time once there are more.
@@ -56,6 +61,8 @@ _REFILL_NOISE = 0.03
 _FAIR = 0.97
 #: The shortest span a rate is measured over.
 _MOMENT = 0.001
+#: Round trips with no fall of ``remaining`` from others after which they are done.
+_QUIET_TRIPS = 3
 
 
 class LimiterModel:
@@ -113,6 +120,9 @@ class LimiterModel:
         # from, and what they have spent a second since.
         self._window_first: Reading | None = None
         self._theirs_now = 0.0
+        # ... and since when they have spent no more than the noise (from what level).
+        self._quiet_from = -math.inf
+        self._quiet_level = 0
 
     @property
     def resets_late(self) -> bool:
@@ -317,7 +327,9 @@ class LimiterModel:
         if first is None or first.reset_at != fresh.reset_at:
             if self._windows or not self.limit or self._first_at is None:
                 self._window_first, self._theirs_now = fresh, 0.0
+                self._quiet_from, self._quiet_level = fresh.sent_at, 0
                 return
+            self._quiet_from, self._quiet_level = self._first_at, 0
             # The job's first window was whole when this client began, as far as it knows:
             # what others spent of it before then is theirs all the same.
             first = self._window_first = Reading(
@@ -338,6 +350,21 @@ class LimiterModel:
         span = max(fresh.sent_at - first.sent_at, self.base_latency or 0.0, _MOMENT)
         # Counted over less than a round trip, it is still at most that many per trip.
         self._theirs_now = theirs / span if theirs > noise else 0.0
+        if theirs > self._quiet_level + noise:
+            self._quiet_level, self._quiet_from = theirs, fresh.sent_at
+
+    def _others_stopped(self, reading: Reading) -> bool:
+        """Whether the other consumers of the key have stopped spending the window ``reading``
+        is from.
+
+        Each of them spends at the speed of its own round trips, so a few round trips with no
+        fall of ``remaining`` that this client's sends do not explain say they have: done, or
+        waiting for the next window, their parts spent. Either way what is left of this one
+        is this client's to spend. (Two clients that both go on sending each see the other's
+        sends, so only one of them is ever told the rest is its own.)
+        """
+        quiet_for = reading.sent_at - self._quiet_from
+        return quiet_for >= _QUIET_TRIPS * (self.latency or 0.0) + self._margin()
 
     def _window_opened(self, fresh: Reading, previous: Reading) -> None:
         # Opened by one of the sends after the last reading from the old window; by one of
@@ -553,15 +580,20 @@ class LimiterModel:
             else:
                 reopen_at, guesses, sure_at = reading.sent_at + (self.window() or 1.0), 1, None
         quota = None
+        others_rate = self._theirs_now
         if share < 1 and self.limit is not None and self._opened_at is not None:
             # Other consumers spend the same windows: this client keeps to its part of each
-            # (a little under, so that the parts of all of them fit in the window).
+            # (a little under, so that the parts of all of them fit in the window) while
+            # they are still spending it.
             quota = Quota(math.floor(self.limit * share * _FAIR), self._opened_at)
+            others_rate = self._theirs_rate
+            if self._others_stopped(reading):
+                quota, others_rate, share = None, 0.0, 1.0
         self.rule = Rule(
             reopen_at=reopen_at,
             sure_at=sure_at,
             quota=quota,
-            others_rate=self._theirs_rate if share < 1 else self._theirs_now,
+            others_rate=others_rate,
             limit=self.limit,
             guesses=guesses,
             share=share,
@@ -599,8 +631,9 @@ class LimiterModel:
                 first_at, back_at = self._first_at, self._first_back_at
                 delay = None if first_at is None or back_at is None else back_at - first_at
                 whole_at = self._whole_seconds_after(first_at, delay, 0.0, reset_at)
-            if whole_at is not None and reading.sent_at < whole_at < probe_at:
-                probe_at = whole_at
+            if whole_at is None or not reading.sent_at < whole_at < probe_at:
+                return reset_at, whole, None
+            probe_at = whole_at
             self._probe_at, self._probe_until = probe_at, reset_at
             return self._probe_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
