@@ -180,21 +180,24 @@ def job(
     seed: int = 0,
     pages: int = 0,
     proxy: bool = False,
+    delay: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
-    critical)."""
+    critical). The job starts ``delay`` seconds into the virtual time (its walls count
+    from there)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run()
 
     async def main() -> None:
         server = Server(kind, limit, window, seed=seed, proxy=proxy)
+        await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:
             for _ in range(pages):
                 await server.send(client, run, critical=True)
-            run.chain_wall = trio.current_time()
+            run.chain_wall = trio.current_time() - delay
 
         async with trio.open_nursery() as nursery:
             for index, share in enumerate(shares):
@@ -206,7 +209,7 @@ def job(
                     nursery.start_soon(listing, client)
                 for _ in range(share):
                     nursery.start_soon(server.send, client, run)
-        run.wall = trio.current_time()
+        run.wall = trio.current_time() - delay
 
     run_virtual(main, seed=seed)
     return run

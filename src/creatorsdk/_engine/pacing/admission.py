@@ -321,13 +321,14 @@ class Pacer:
         out = self._in_flight + self._taking
         if critical:
             return out >= self._cap
-        listing = self._listing(self._clock())
-        if out >= (self._slots() if listing or not self._model.windowed else self._cap):
+        now = self._clock()
+        listing = self._listing(now)
+        if out >= (self._slots(now) if listing or not self._model.windowed else self._cap):
             return True
         kept = self._cap > 1 and not self._critical_out and listing
         return kept and out + 1 >= self._cap
 
-    def _slots(self) -> int:
+    def _slots(self, now: float) -> int:
         """Fan-out sends allowed in flight: what the rate and latency need, within the cap."""
         latency = self._model.base_latency
         if latency is None:
@@ -353,6 +354,8 @@ class Pacer:
             # come back, which reads as a window of tens of milliseconds before its refill
             # is measured (1,800 a second, 31 in flight at a cap of 32).
             rate = min(rate, float(self._model.limit))
+        # What is left of a window is spent before it is back, however short the time left.
+        rate = max(rate, self._window_rate(now))
         # The round trip without queues: a busy server's slower answers must not let more
         # in at a time, which would make it busier still (and the listing's page wait).
         return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
@@ -416,6 +419,14 @@ class Pacer:
         # After the first page the pace is not known yet: a round trip stands in for it.
         cycle = self._cycle if self._cycle is not None else self._model.latency
         return cycle is not None and last is not None and now - last < _CHAIN_CYCLES * cycle
+
+    def _window_rate(self, now: float) -> float:
+        """How fast what is left of a window must go to be spent by the time it is back (0
+        where the budget comes back request by request: there it is never left behind)."""
+        latest, reopen_at = self._latest, self._model.rule.reopen_at
+        if latest is None or reopen_at is None or reopen_at <= now or self._model.rolling:
+            return 0.0
+        return latest.remaining * self._model.rule.share / (reopen_at - now)
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
