@@ -417,7 +417,9 @@ async def _oracle(spec: ClientSpec, out: Outcome) -> None:
     pages_in_flight = 0
     changed = anyio.Event()
     # The listing has its own connection: a page never queues behind chunks in a pool.
-    async with _http(spec, counter, 2) as lister, _http(spec, counter, ORACLE_CONNECTIONS) as http:
+    # ``connections``: fewer chunks in flight (beside the page), as a capped client has.
+    connections = int(spec.options.get("connections", ORACLE_CONNECTIONS))
+    async with _http(spec, counter, 2) as lister, _http(spec, counter, connections) as http:
         out.late = await _until(spec.start_at)
         started = time.perf_counter()
 
@@ -476,7 +478,7 @@ async def _oracle(spec: ClientSpec, out: Outcome) -> None:
             async with anyio.create_task_group() as group:
                 while state["listing"] or chunks or chunks_in_flight or pages_in_flight:
                     page_next = state["listing"] and state["page_ready"]
-                    free = ORACLE_CONNECTIONS - chunks_in_flight
+                    free = connections - chunks_in_flight
                     if not page_next and not (chunks and free > 0):
                         await idle(math.inf)
                         continue

@@ -221,3 +221,31 @@ def test_rows_can_be_chosen_by_key_and_an_unknown_key_is_refused(
         bench_limiters.wanted_rows(quick=True)
     monkeypatch.delenv("BENCH_LIMITER_ROWS")
     assert len(bench_limiters.wanted_rows(quick=True)) == len(bench_limiters.rows(quick=True))
+
+
+def test_the_sdk_is_also_set_against_an_oracle_with_its_own_cap() -> None:
+    """On fixed-window rows the oracle also runs with 8 in flight: the SDK's ratio to it is
+    taken through the oracle each ran beside (context for the issue's target, not one)."""
+    row = next(r for r in bench_limiters.rows(quick=False) if r.key == "epoch")
+    assert bench_limiters.ORACLE8 in row.clients
+    oracle, sdk, capped = (
+        bench_limiters.ORACLE.label,
+        bench_limiters.SDK.label,
+        bench_limiters.ORACLE8.label,
+    )
+    results = {
+        oracle: [_outcome(1.0, 300), _outcome(2.0, 300)],
+        sdk: [_outcome(3.0, 300)],
+        capped: [_outcome(4.0, 300)],
+    }
+    # The SDK's partner took 1.0 s, the capped oracle's 2.0 s: 1/3 ÷ 2/4 = 0.67.
+    beside = {sdk: [results[oracle][0]], capped: [results[oracle][1]]}
+    ratio = bench_limiters._same_cap_ratio(bench_limiters.RowResults(results, beside))
+    assert ratio is not None
+    assert ratio.median == pytest.approx((1.0 / 3.0) / (2.0 / 4.0))
+    figs = {
+        label: bench_limiters.figures(row, outs, results[oracle][:1])
+        for label, outs in {sdk: results[sdk]}.items()
+    }
+    cells = bench_limiters.targets(row, figs, None, ratio)
+    assert [sdk, "(context) ÷ an oracle with the same 8 in flight", "0.67", "not a target"] in cells
