@@ -421,12 +421,16 @@ class Pacer:
         return cycle is not None and last is not None and now - last < _CHAIN_CYCLES * cycle
 
     def _window_rate(self, now: float) -> float:
-        """How fast what is left of a window must go to be spent by the time it is back (0
-        where the budget comes back request by request: there it is never left behind)."""
-        latest, reopen_at = self._latest, self._model.rule.reopen_at
+        """How fast what is left of a window for this client must go to be spent by the time
+        it is back (0 where the budget comes back request by request: there it is never left
+        behind). Other consumers of the key spend theirs meanwhile: what they are seen to
+        spend until then is not this client's to hurry for."""
+        rule, latest = self._model.rule, self._latest
+        reopen_at = rule.reopen_at
         if latest is None or reopen_at is None or reopen_at <= now or self._model.rolling:
             return 0.0
-        return latest.remaining * self._model.rule.share / (reopen_at - now)
+        left = latest.remaining * rule.share - rule.others_rate * (reopen_at - now)
+        return max(left, 0.0) / (reopen_at - now)
 
     def _rate(self) -> float | None:
         """The key's sustained rate as far as it is known (requests per second)."""
