@@ -361,7 +361,7 @@ class LimiterModel:
         fall of ``remaining`` that this client's sends do not explain say they have: done, or
         waiting for the next window, their parts spent. Either way what is left of this one
         is this client's to spend. (Two clients that both go on sending each see the other's
-        sends, so only one of them is ever told the rest is its own.)
+        sends: neither is told the rest is its own.)
         """
         quiet_for = reading.sent_at - self._quiet_from
         return quiet_for >= _QUIET_TRIPS * (self.latency or 0.0) + self._margin()
@@ -624,18 +624,16 @@ class LimiterModel:
         if not self._late:
             if reset_at is None or self._tests_refused >= _TESTS:
                 return reset_at, whole, None
-            probe_at = reset_at - _TEST_LEAD
             if self._opened_at is not None:
                 whole_at = self._whole_seconds_after(self._opened_at, self.latency, 0.0, reset_at)
             else:  # the first window, if this client's first send opened it
                 first_at, back_at = self._first_at, self._first_back_at
                 delay = None if first_at is None or back_at is None else back_at - first_at
                 whole_at = self._whole_seconds_after(first_at, delay, 0.0, reset_at)
-            if whole_at is None or not reading.sent_at < whole_at < probe_at:
+            if whole_at is None or not reading.sent_at < whole_at < reset_at - _TEST_LEAD:
                 return reset_at, whole, None
-            probe_at = whole_at
-            self._probe_at, self._probe_until = probe_at, reset_at
-            return self._probe_at, 1, reset_at if self._windows else None
+            self._probe_at, self._probe_until = whole_at, reset_at
+            return whole_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
         if known is None or self._opened_at is None:
             return reset_at, UNLIMITED, None
