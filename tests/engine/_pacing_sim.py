@@ -88,6 +88,8 @@ class Run:
     peak_in_flight_later: int = 0
     #: When the listing's last page was back (jobs with ``pages``).
     chain_wall: float = 0.0
+    #: When the job began (virtual seconds): walls and "the first second" count from here.
+    start: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -153,7 +155,7 @@ class Server:
                 run.sends.append(now() - START)
                 self.in_flight += 1
                 run.peak_in_flight = max(run.peak_in_flight, self.in_flight)
-                if trio.current_time() > 1.0:
+                if trio.current_time() - run.start > 1.0:
                     run.peak_in_flight_later = max(run.peak_in_flight_later, self.in_flight)
                 allowed, raw = await self._count()
                 self.in_flight -= 1
@@ -188,7 +190,7 @@ def job(
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
     from there)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
-    run = Run()
+    run = Run(start=delay)
 
     async def main() -> None:
         server = Server(kind, limit, window, seed=seed, proxy=proxy)
@@ -197,7 +199,7 @@ def job(
         async def listing(client: Pacer) -> None:
             for _ in range(pages):
                 await server.send(client, run, critical=True)
-            run.chain_wall = trio.current_time() - delay
+            run.chain_wall = trio.current_time() - run.start
 
         async with trio.open_nursery() as nursery:
             for index, share in enumerate(shares):
@@ -209,7 +211,7 @@ def job(
                     nursery.start_soon(listing, client)
                 for _ in range(share):
                     nursery.start_soon(server.send, client, run)
-        run.wall = trio.current_time() - delay
+        run.wall = trio.current_time() - run.start
 
     run_virtual(main, seed=seed)
     return run
