@@ -2,9 +2,12 @@
 
     CREATORAUDIT_API_KEY=... uvicorn fastapi_app:app --app-dir examples
     CREATORSDK_USE_FAKE=1 uvicorn fastapi_app:app --app-dir examples   # the embedded fake
+    REDIS_URL=redis://localhost:6379/0 uvicorn fastapi_app:app --app-dir examples --workers 4
 
 The client is built once in the lifespan (its connection pool, concurrency limit and rate
-pacer are shared by every request) and handed to routes by a dependency. SDK errors become
+pacer are shared by every request) and handed to routes by a dependency. With ``REDIS_URL``
+set, every worker's client spends one budget kept in Redis (the ``redis`` extra), so four
+workers on one key stay under its rate limit together. SDK errors become
 ``application/problem+json`` responses that carry the upstream request id.
 """
 
@@ -22,16 +25,34 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from creatorsdk import AsyncCreatorAudit, errors
+from creatorsdk.budgets import Budget
 
 
-def client_from_env() -> AsyncCreatorAudit:
-    """The shared client: the real API, or an in-process fake when ``CREATORSDK_USE_FAKE=1``.
+def budget_from_env() -> contextlib.AbstractAsyncContextManager[Budget | None]:
+    """The key's budget for every worker, kept in Redis, when ``REDIS_URL`` is set (one name
+    per API key: ``CREATORSDK_BUDGET_NAME``, default ``creatoraudit``); else ``None``: each
+    client keeps its own, which is right for one worker.
+
+    ``uvicorn --workers 4`` runs a client per process, and each would spend the key's budget
+    as if it were alone: four times the rate, then 429s.
+    """
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        return contextlib.nullcontext()
+    from creatorsdk.budgets import RedisBudget
+
+    return RedisBudget(url, name=os.environ.get("CREATORSDK_BUDGET_NAME", "creatoraudit"))
+
+
+def client_from_env(budget: Budget | None = None) -> AsyncCreatorAudit:
+    """The shared client: the real API, or an in-process fake when ``CREATORSDK_USE_FAKE=1``,
+    spending ``budget`` (see :func:`budget_from_env`).
 
     Without a key and without that switch, startup fails with a clear message instead of
     serving routes that would all fail.
     """
     if os.environ.get("CREATORAUDIT_API_KEY"):
-        return AsyncCreatorAudit()
+        return AsyncCreatorAudit(budget=budget)
     if os.environ.get("CREATORSDK_USE_FAKE") == "1":
         from _api import DemoClock
 
@@ -43,7 +64,7 @@ def client_from_env() -> AsyncCreatorAudit:
         fake = FakeCreatorAudit(seed=1, accounts=60, tracked_videos=40, clock=clock)
         clock.start()
         return AsyncCreatorAudit(
-            api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport()
+            api_key=fake.api_key, base_url=fake.base_url, transport=fake.transport(), budget=budget
         )
     raise RuntimeError(
         "CREATORAUDIT_API_KEY is not set: set it, or set CREATORSDK_USE_FAKE=1 to serve the "
@@ -129,13 +150,14 @@ class InvalidArgument(Exception):
 
 
 def create_app(
-    make_client: Callable[[], AsyncCreatorAudit] = client_from_env,
+    make_client: Callable[[Budget | None], AsyncCreatorAudit] = client_from_env,
 ) -> FastAPI:
-    """The app; ``make_client`` builds the shared client at startup (tests pass a fake's)."""
+    """The app; ``make_client`` builds the shared client at startup from the budget the
+    environment names (tests pass a fake's)."""
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with make_client() as client:
+        async with budget_from_env() as budget, make_client(budget) as client:
             app.state.creatoraudit = client
             app.state.creatoraudit_per_request = client.with_options(deadline=REQUEST_DEADLINE)
             yield

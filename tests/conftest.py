@@ -11,15 +11,21 @@
 - ``loopback_url``: the test's ``fake`` served over real HTTP on 127.0.0.1.
 - ``on_each_event_loop``: runs an async scenario on asyncio and on trio (pytest-asyncio runs
   every other async test, on asyncio).
+- ``redis_url``: a real ``redis-server`` of the session's own on 127.0.0.1 (skipped, saying
+  why, where it is not installed; CI installs it).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import signal
 import socket
 import ssl
+import subprocess
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 from typing import Any, overload
 
 import anyio
@@ -227,3 +233,40 @@ def closed_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
     return port
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the session's own on 127.0.0.1 (each test names its own budget)."""
+    server = shutil.which("redis-server")
+    if server is None:
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server; CI has it)")
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    directory: Path = tmp_path_factory.mktemp("redis")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            *(server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
+            *("--appendonly", "no", "--dir", str(directory)),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
+                    connection.sendall(b"PING\r\n")
+                    if connection.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("redis-server did not start") from None
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,21 +1,15 @@
 """Budget stores: the in-process ledger and the Redis one agree step for step, and clients
 sharing a Redis budget never spend more than the key has.
 
-The Redis tests run a real ``redis-server`` on a free loopback port in a temporary directory,
-started and stopped here; without ``redis-server`` installed they are skipped, saying so
-(CI installs it: ``.ci/run``).
+The Redis tests run a real ``redis-server`` (the ``redis_url`` fixture of ``tests/conftest.py``);
+without ``redis-server`` installed they are skipped, saying so (CI installs it: ``.ci/run``).
 """
 
 from __future__ import annotations
 
 import random
-import shutil
-import socket
-import subprocess
-import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import anyio
 import attrs
@@ -28,43 +22,6 @@ from creatorsdk.budgets._ledger import Quota
 from creatorsdk.testing import FakeClock
 
 NOW = 1_800_000_000.0
-
-
-@pytest.fixture(scope="module")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A redis-server of its own on 127.0.0.1, for this module's tests."""
-    server = shutil.which("redis-server")
-    if server is None:
-        pytest.skip("redis-server is not installed (apt-get install -y redis-server; CI has it)")
-    pytest.importorskip("redis", reason="the redis extra is not installed")
-    directory: Path = tmp_path_factory.mktemp("redis")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    process = subprocess.Popen(
-        [
-            *(server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
-            *("--appendonly", "no", "--dir", str(directory)),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2) as connection:
-                    connection.sendall(b"PING\r\n")
-                    if connection.recv(16).startswith(b"+PONG"):
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("redis-server did not start") from None
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
+import uuid
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -13,6 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from creatorsdk import AsyncCreatorAudit
+from creatorsdk.budgets import Budget, Rule
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 
 from .conftest import EXAMPLES, Tap, client_for, expected_ranking
@@ -53,7 +56,8 @@ def app_on(
     tap = Tap(fake.transport(), before)
     made: list[AsyncCreatorAudit] = []
 
-    def make_client() -> AsyncCreatorAudit:
+    def make_client(budget: Budget | None) -> AsyncCreatorAudit:
+        assert budget is None  # no REDIS_URL here: the client keeps its own
         made.append(client_for(fake, tap, attempts=1))
         return made[-1]
 
@@ -185,7 +189,7 @@ async def test_a_sustained_upstream_429_is_a_503_within_the_request_budget(
     monkeypatch.setattr(fastapi_app, "REQUEST_DEADLINE", 5.0)
     fake.faults = FaultPlan(error_429=1.0, retry_after=retry_after, paths={"/overview"})
     tap = Tap(fake.transport())
-    app = fastapi_app.create_app(lambda: client_for(fake, tap, attempts=5))
+    app = fastapi_app.create_app(lambda _budget: client_for(fake, tap, attempts=5))
     clock = fake.clock
     assert isinstance(clock, FakeClock)
     async with serve(app, tap) as running:
@@ -259,3 +263,23 @@ async def test_the_readmes_sample_output_reproduces(monkeypatch: pytest.MonkeyPa
 
     assert response.status_code == 200
     assert response.json() == json.loads(readme[command + 1])
+
+
+async def test_workers_given_redis_spend_one_budget(
+    monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    """``REDIS_URL`` set: every worker's client takes from one budget in Redis, so the
+    README's ``--workers 4`` deployment stays under the key's limit. Two workers (two apps,
+    as two processes would build them) serve a request each; the budget counted both."""
+    from creatorsdk.budgets import RedisBudget
+
+    name = f"workers-{uuid.uuid4().hex}"
+    monkeypatch.setenv("CREATORSDK_USE_FAKE", "1")
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    monkeypatch.setenv("CREATORSDK_BUDGET_NAME", name)
+    for _ in range(2):
+        async with serve(fastapi_app.create_app()) as worker:
+            assert (await worker.http.get("/accounts", params={"limit": 1})).status_code == 200
+    async with RedisBudget(redis_url, name=name) as budget:
+        taken = await budget.take(time.time(), Rule())
+    assert taken.seq == 3  # the two workers' sends, then this one
