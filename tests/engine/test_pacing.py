@@ -675,7 +675,7 @@ def test_what_others_left_of_a_window_is_spent_once_they_have_stopped() -> None:
     """Four clients on one key, none knowing of the others; three have 50 requests each, the
     fourth 30 pages and 120 more. Once the others have been quiet for a few round trips, the
     rest of the window is the fourth's; it no longer keeps to its part of it. (Before: it
-    kept to its part until each window closed, and took 3.0-6.8 s over 12 seeds.)"""
+    kept to its part until each window closed, and took 3.0-6.8 s over 4 seeds.)"""
     run = job("fixed-epoch", requests=[120, 50, 50, 50], pages=30)
     assert run.ok == 300
     assert run.refused == 0
