@@ -188,15 +188,15 @@ class Pacer:
         # One yield per send, as any lock would: a cancelled caller (Ctrl-C) stops here even
         # when every send is admitted at once and the transport never blocks.
         await anyio.lowlevel.checkpoint()
+        now = self._clock()
         if critical:
-            self._paced(self._clock())
+            self._paced(now)
         if (
             not self._critical
             and not self._fanout
             and not self._taking
-            and not self._full(critical)
+            and not self._full(critical, now)
         ):
-            now = self._clock()
             rule = self._rule(now, critical)
             if self._local is not None:
                 taken = self._local.take_now(now, rule)
@@ -204,7 +204,7 @@ class Pacer:
                 taken = await self._take_remote(now, rule, force=False)
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
-        return await self._queue(critical)
+        return await self._queue(critical, now)
 
     async def _take_remote(self, now: float, rule: Rule, *, force: bool) -> Taken:
         """A take from a shared store, its slot held while it is asked.
@@ -220,12 +220,11 @@ class Pacer:
             if self._critical or self._fanout:
                 self._wake_head()
 
-    async def _queue(self, critical: bool) -> Send:
+    async def _queue(self, critical: bool, started: float) -> Send:
         waiter = _Waiter(critical)
         (self._critical if critical else self._fanout).append(waiter)
         if critical and self._nap is not None:
             self._nap.cancel()  # a fan-out head napping on the budget yields its turn
-        started = self._clock()
         try:
             while True:
                 if self._head() is not waiter:
@@ -233,10 +232,10 @@ class Pacer:
                         waiter.event = anyio.Event()
                     await waiter.event.wait()
                     continue
-                if self._full(critical):
+                now = self._clock()
+                if self._full(critical, now):
                     await self._doze(None)
                     continue
-                now = self._clock()
                 # Held max_wait already: let it through; the server's answer decides.
                 force = self._max_wait is not None and now - started >= self._max_wait
                 rule = self._rule(now, critical)
@@ -307,7 +306,7 @@ class Pacer:
                 if self._nap is scope:  # a newer head may already be dozing
                     self._nap = None
 
-    def _full(self, critical: bool) -> bool:
+    def _full(self, critical: bool, now: float) -> bool:
         """Whether a send of this class must wait for a slot.
 
         Fan-out keeps to what the rate and latency need, except at a fixed window with no
@@ -321,7 +320,6 @@ class Pacer:
         out = self._in_flight + self._taking
         if critical:
             return out >= self._cap
-        now = self._clock()
         listing = self._listing(now)
         if out >= (self._slots(now) if listing or not self._model.windowed else self._cap):
             return True
