@@ -103,6 +103,8 @@ class LimiterModel:
         # Rolling limiters: how long a send counts.
         self._counts_for = 0.0  # a send counts at least this long ...
         self._counts_within = math.inf  # ... and no longer than this
+        self._tightest = math.inf  # the shortest that was ever measured (before widening)
+        self._expiry_refuted = False  # a send counted far longer: no per-send expiry
         # ... or the budget refills at a steady rate (token buckets, counters), whatever was
         # sent: requests refilled over seconds watched, and how far each belief overshot.
         self._refill_from: Reading | None = None  # where the refill now measured started
@@ -214,8 +216,7 @@ class LimiterModel:
                 oldest, _ = self._counted_span(fresh)
                 if oldest is not None:
                     self._counts_for = max(self._counts_for, sent_at - oldest)
-                if self._counts_within <= self._counts_for:
-                    self._counts_within = self._counts_for + self._margin()
+                self._check_expiry()
             elif self._is_probe(sent_at):
                 self._probe_refused(sent_at)
             elif self._late and self._opened_at is not None and self._shortest < self._longest:
@@ -404,9 +405,30 @@ class LimiterModel:
         oldest, older = self._counted_span(fresh)
         if oldest is not None:
             self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
-        if older is not None:
-            self._counts_within = min(self._counts_within, fresh.sent_at + late - older)
-        if self._counts_within < self._counts_for:  # answers out of order fooled one of them
+        if older is not None and not self._expiry_refuted:
+            within = fresh.sent_at + late - older
+            self._tightest = min(self._tightest, within)
+            self._counts_within = min(self._counts_within, within)
+        self._check_expiry()
+
+    def _check_expiry(self) -> None:
+        """Refute per-send expiry when a reading counts a send far older than the window
+        was ever measured; else take a send counted a little too long as answers out of
+        order (or headers written late) and widen the window to it.
+
+        A sliding-window counter (or a bucket) counts part of an older window's sends for as
+        long as that window lasts, so the oldest send a reading counts keeps getting older:
+        a moving window measured from it would be believed a little longer each time and
+        would let out as expired what the counter still counts (a 429, and Retry-After's
+        second). A moving window's readings disagree by round trips, not by half of it.
+        """
+        if self._expiry_refuted:
+            return
+        gap = self._counts_for - self._tightest
+        if gap > max(0.5 * self._tightest, 2 * (self.latency or 0.0)) + self._margin():
+            self._expiry_refuted = True
+            self._counts_within = math.inf
+        elif self._counts_within < self._counts_for:
             self._counts_within = self._counts_for + self._margin()
 
     def _judge_rolling(self, fresh: Reading, previous: Reading, refill: int) -> None:
@@ -610,7 +632,7 @@ class LimiterModel:
             # reading counts can be gone. (slowapi's reset is a second after that.)
             oldest, _ = self._counted_span(reading)
             probe_at = None if reset_at is None else reset_at - 1.0
-            if oldest is not None and self._counts_for > 0:
+            if oldest is not None and self._counts_for > 0 and not self._expiry_refuted:
                 earliest = oldest + self._counts_for
                 probe_at = earliest if probe_at is None else max(probe_at, earliest)
             return probe_at, 1, None
