@@ -77,7 +77,8 @@ RAW = Client("raw httpx + gather", "raw")
 #: window's budget is all there at once, how fast it goes is the cap's, not the pacing's:
 #: beside the (uncapped) oracle's figures, this one's show what the cap alone costs.
 ORACLE8 = Client("oracle, 8 in flight (the SDK's default cap)", "oracle", {"connections": 7})
-#: The rows where a whole window's budget is there at once.
+#: The rows where a window's (or a bucket's) budget is there at once, at the start or at a
+#: counter's turn.
 CAPPED = (ORACLE, SDK, SDK32, RAW, ORACLE8)
 
 
@@ -142,15 +143,15 @@ def rows(quick: bool) -> list[Row]:
         Row("moving", "moving window (fake, slowapi's headers), 100 / 1 s", "fake",
             _fake("moving", 100, 1.0), 300, "headers"),
         Row("sliding", "sliding-window counter (fake, slowapi's headers), 100 / 1 s", "fake",
-            _fake("sliding", 100, 1.0), 300, "headers"),
+            _fake("sliding", 100, 1.0), 300, "headers", CAPPED),
         Row("token", "token bucket (fake, Envoy-style headers), 100 / 1 s", "fake",
-            _fake("token-bucket", 100, 1.0), 300, "headers"),
+            _fake("token-bucket", 100, 1.0), 300, "headers", CAPPED),
         Row("headerless", "header-less leaky bucket (fake), 100 / 1 s", "fake",
             _fake("headerless", 100, 1.0), 300, "headerless"),
         Row("slowapi-moving", "slowapi + `limits` moving window, 100 / 1 s", "slowapi",
             _proxy("moving", 100, 1.0), 300, "headers"),
         Row("slowapi-sliding", "slowapi + `limits` sliding-window counter, 100 / 1 s", "slowapi",
-            _proxy("sliding", 100, 1.0), 300, "headers"),
+            _proxy("sliding", 100, 1.0), 300, "headers", CAPPED),
         Row("nginx", "nginx `limit_req` 100 r/s burst 10 nodelay (no headers)", "nginx",
             _proxy("headerless", 100, 1.0, burst=10), 300, "headerless"),
         Row("shared", "four processes sharing one key, 100 / 1 s (epoch-aligned)", "fake",
@@ -580,8 +581,9 @@ def render(
         "that knows the limiter exactly and sends each request at the earliest instant it is "
         "sure to be admitted, the next page first (it gives up ~20 ms per window or slot "
         f"to scheduling jitter), with up to {ORACLE_CONNECTIONS} chunks in flight; on the "
-        "fixed-window rows also the same oracle with the SDK's default cap, 8 in flight "
-        "(there a window's whole budget is there at once, and the cap sets how fast it goes). "
+        "fixed-window, counter and bucket rows also the same oracle with the SDK's default "
+        "cap, 8 in flight (there a window's or a bucket's budget is there at once, and the cap "
+        "sets how fast it goes). "
         "Each client runs beside an oracle of its own: the two at once, each on its own API "
         "key of one server, starting together (the same phase of an epoch-aligned window; "
         "the phase moves through the window from repeat to repeat), so "
