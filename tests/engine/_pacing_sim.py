@@ -114,13 +114,9 @@ class Server:
         latency: float = 0.04,
         seed: int = 0,
         proxy: bool = False,
-        load: float = 0.0,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
         self.latency = latency
-        #: Seconds each request in flight adds to every round trip: a server whose CPU is
-        #: the bottleneck (a machine shared by several client processes and the server).
-        self.load = load
         self._random = random.Random(seed)
         self.in_flight = 0
         #: slowapi in front of the API: a request is counted as it arrives, and the headers
@@ -130,8 +126,7 @@ class Server:
             raise ValueError("proxy: the moving window's headers only")
 
     def _leg(self) -> float:
-        latency = self.latency + self.load * self.in_flight
-        return latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+        return self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
 
     async def _count(self) -> tuple[bool, dict[str, str]]:
         """The limiter's verdict and the headers the answer carries, after the round trip."""
@@ -188,18 +183,17 @@ def job(
     pages: int = 0,
     proxy: bool = False,
     delay: float = 0.0,
-    load: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
-    from there). ``load``: seconds each request in flight adds to every round trip."""
+    from there)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
-        server = Server(kind, limit, window, seed=seed, proxy=proxy, load=load)
+        server = Server(kind, limit, window, seed=seed, proxy=proxy)
         await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:

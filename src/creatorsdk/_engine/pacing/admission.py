@@ -144,7 +144,6 @@ class Pacer:
         self._critical_out = 0  # critical sends in flight
         self._critical_at: float | None = None  # when the last critical send was granted
         self._cycle: float | None = None  # a critical grant to the next critical request
-        self._fastest_cycle = math.inf  # ... the shortest seen (a server with no queue)
         self._latest: RateLimit | None = None
         self._latest_seq = -1
 
@@ -364,7 +363,6 @@ class Pacer:
         if self._critical_at is None:
             return
         gap = max(now - self._critical_at, 0.0)
-        self._fastest_cycle = min(self._fastest_cycle, gap)
         cycle = self._cycle
         if cycle is None:
             self._cycle = gap
@@ -402,11 +400,7 @@ class Pacer:
             horizon = rule.window
         else:
             return rule
-        # At the pace of the chain's fastest page: once fan-out stops for what is kept, the
-        # server's queue drains and the pages go that fast (kept at the pace seen under
-        # fan-out's load, four processes' pages outran what was kept in half the time).
-        pace = min(cycle, self._fastest_cycle)
-        reserve = max(math.ceil(horizon / max(pace, _MOMENT)), 0)
+        reserve = max(math.ceil(horizon / max(cycle, _MOMENT)), 0)
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
         if not self._shared:
