@@ -17,7 +17,10 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
   window, so it is at least as long as the time since the ``c``-th latest one. Each send then
-  comes back that long after it left, which spends a moving window as it regenerates.
+  comes back that long after it left, which spends a moving window as it regenerates. A
+  reading that counts a send far older than the window was ever measured refutes this (a
+  sliding-window counter counts part of the last window's sends for as long as the next one
+  lasts); then only a steady refill is believed.
 
 Other consumers of the key show up as a fall of ``remaining`` that this client's own sends
 do not explain. Within a window, what they spent since its first reading is held back at
