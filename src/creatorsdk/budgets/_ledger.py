@@ -30,10 +30,12 @@ __all__ = [
 
 #: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
 NO_WAKE = math.inf
-#: CUBIC's cut on a 429 (the rate drops to this share of where it was) and how long it takes
-#: to climb back to that rate, the same at any scale (the AWS SDKs' adaptive mode uses
-#: 0.7 and a fixed constant; this API's rates are ten to a thousand times theirs).
-CUBIC_BETA = 0.8
+#: CUBIC's cut on a 429 (the rate drops to this share of where it was: the AWS SDKs' adaptive
+#: mode's 0.7; at 0.8 the first cut, from a burst at twice the rate, still sent above it,
+#: and each 429 that followed cut again) and how long it takes to climb back to that rate,
+#: the same at any scale (theirs is a fixed constant; this API's rates are ten to a
+#: thousand times theirs).
+CUBIC_BETA = 0.7
 CUBIC_RECOVERY = 2.0
 #: The slowest a discovered rate falls to (requests per second).
 MIN_RATE = 0.5
