@@ -223,6 +223,16 @@ def test_rows_can_be_chosen_by_key_and_an_unknown_key_is_refused(
     assert len(bench_limiters.wanted_rows(quick=True)) == len(bench_limiters.rows(quick=True))
 
 
+@pytest.mark.parametrize(
+    "key", ["epoch", "epoch-10s", "epoch-6s", "first", "sliding", "token", "slowapi-sliding"]
+)
+def test_rows_whose_budget_is_there_at_once_also_run_the_capped_oracle(key: str) -> None:
+    """Fixed windows, counters and buckets hold a window's (or a bucket's) budget at once:
+    there the cap sets how fast it goes, and the oracle with 8 in flight says how much."""
+    row = next(r for r in bench_limiters.rows(quick=False) if r.key == key)
+    assert bench_limiters.ORACLE8 in row.clients
+
+
 def test_the_sdk_is_also_set_against_an_oracle_with_its_own_cap() -> None:
     """On fixed-window rows the oracle also runs with 8 in flight: the SDK's ratio to it is
     taken through the oracle each ran beside (context for the issue's target, not one)."""
