@@ -243,9 +243,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.skip("redis-server is not installed (apt-get install -y redis-server; CI has it)")
     pytest.importorskip("redis", reason="the redis extra is not installed")
     directory: Path = tmp_path_factory.mktemp("redis")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = closed_port()  # free now; redis-server binds it next
     process = subprocess.Popen(
         [
             *(server, "--port", str(port), "--bind", "127.0.0.1", "--save", ""),
