@@ -28,6 +28,9 @@ class LocalBudget:
     def __init__(self) -> None:
         self._seq = 0
         self._reading: Reading | None = None
+        # The same, with the remaining of the latest answer rather than the lowest under its
+        # reset, as of that answer: a bucket's count rises between answers (see take_now).
+        self._latest_count: Reading | None = None
         self._guesses: list[int] = []  # sends granted on belief alone, not yet shown by a reading
         self._outstanding: list[int] = []  # sends granted and not yet answered, by seq
         # When each send left, oldest first, less the refused (they count on no limiter's
@@ -64,7 +67,10 @@ class LocalBudget:
         if interval and now < self._next_at:
             return Taken(None, self._next_at)
         guessed = False
-        reading = self._reading
+        # Under a steady refill the count goes up as well as down: the lowest reading of a
+        # reset is stale by what came back since it, and the refill is only added from the
+        # latest answer on (at 100 a second, the bucket filled while a few were in flight).
+        reading = self._latest_count if rule.refill is not None else self._reading
         if reading is not None:
             # Sent after the reading's request, or before it and still unanswered (it may
             # have overtaken them): the reading cannot be sure to have counted those.
@@ -165,6 +171,9 @@ class LocalBudget:
                 # Sent earlier but counted later (it overtook nothing; others overtook it):
                 # within one window, the lowest remaining is the latest count.
                 self._reading = attrs.evolve(previous, remaining=rate_limit.remaining)
+            self._latest_count = attrs.evolve(
+                self._reading or previous, remaining=rate_limit.remaining, answered_at=now
+            )
             return False, previous
         reset_at = usable_reset(rate_limit.reset_at, now)
         remaining = rate_limit.remaining
@@ -172,6 +181,11 @@ class LocalBudget:
             # The same window: what was counted later (answered sooner) may be the lower.
             remaining = min(remaining, previous.remaining)
         self._reading = Reading(seq, sent_at, remaining, reset_at, answered_at=now)
+        self._latest_count = (
+            self._reading
+            if remaining == rate_limit.remaining
+            else attrs.evolve(self._reading, remaining=rate_limit.remaining)
+        )
         # Guesses sent before this reading's request are shown by it, right or wrong.
         del self._guesses[: bisect.bisect_right(self._guesses, seq)]
         return True, previous

@@ -64,11 +64,16 @@ local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 
 local s = redis.call('HMGET', state, 'seq', 'r_seq', 'r_sent', 'r_rem',
-  'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until', 'r_answered')
+  'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until', 'r_answered',
+  'l_rem', 'l_answered')
 local seq = tonumber(s[1]) or 0
 local r_seq, r_sent, r_rem = num(s[2]), num(s[3]), num(s[4])
 -- What came back by the time the reading may have been taken may be in it already.
 local as_of = num(s[11]) or r_sent
+if refill and num(s[12]) then
+  -- A steady refill: the latest answer's count, not the lowest under its reset.
+  r_rem, as_of = num(s[12]), num(s[13])
+end
 local paused_until, next_at = tonumber(s[5]) or 0, tonumber(s[6]) or 0
 local cut_at, peak = num(s[7]), tonumber(s[8]) or 0
 if kept then
@@ -189,6 +194,7 @@ elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
 end
 local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or '', s[7] or ''}
 if not has_reading then return {0, previous} end
+redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
 local r_seq, r_rem = num(s[3]), num(s[5])
 local same_window = reset ~= '' and s[6] and s[6] ~= '' and tonumber(reset) == tonumber(s[6])
 if r_seq and seq <= r_seq then
