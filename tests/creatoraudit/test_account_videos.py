@@ -40,6 +40,24 @@ async def test_list_keeps_unknown_fields(ca: AsyncCreatorAudit, api: respx.MockR
     assert video.platform == "youtube_shorts"
 
 
+async def test_the_pacer_is_told_when_a_listing_s_last_page_is_back(
+    ca: AsyncCreatorAudit, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From then on it keeps no budget for a next page (it would until two of the listing's
+    cycles passed without one)."""
+    ended: list[int] = []
+    monkeypatch.setattr(ca._pacer, "listing_ended", lambda: ended.append(1))
+    api.get("/account-videos").mock(
+        side_effect=[ok(page([video_json(id=uid(1))], next_cursor="a1")), ok(page([]))]
+    )
+    pages = ca.account_videos.list().pages()
+    await anext(pages)
+    assert ended == []
+    await anext(pages)
+    assert ended == [1]
+    await pages.aclose()
+
+
 async def test_a_503_mid_listing_loses_and_repeats_nothing(
     ca: AsyncCreatorAudit, api: respx.MockRouter
 ) -> None:

@@ -114,9 +114,12 @@ class Server:
         latency: float = 0.04,
         seed: int = 0,
         proxy: bool = False,
+        load: float = 0.0,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
         self.latency = latency
+        #: A busy server: each request in flight adds this much to a round trip.
+        self.load = load
         self._random = random.Random(seed)
         self.in_flight = 0
         #: slowapi in front of the API: a request is counted as it arrives, and the headers
@@ -126,7 +129,8 @@ class Server:
             raise ValueError("proxy: the moving window's headers only")
 
     def _leg(self) -> float:
-        return self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+        base = self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+        return base + self.load * self.in_flight / 2
 
     async def _count(self) -> tuple[bool, dict[str, str]]:
         """The limiter's verdict and the headers the answer carries, after the round trip."""
@@ -183,22 +187,24 @@ def job(
     pages: int = 0,
     proxy: bool = False,
     delay: float = 0.0,
+    load: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
-    from there)."""
+    from there); ``load``: each request in flight adds that much to every round trip."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
-        server = Server(kind, limit, window, seed=seed, proxy=proxy)
+        server = Server(kind, limit, window, seed=seed, proxy=proxy, load=load)
         await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:
             for _ in range(pages):
                 await server.send(client, run, critical=True)
+            client.listing_ended()
             run.chain_wall = trio.current_time() - run.start
 
         async with trio.open_nursery() as nursery:

@@ -73,6 +73,11 @@ class Envelope(abc.ABC):
             # A page unlocks the next: it goes before fan-out chunks waiting for the budget.
             query = {**fixed, "cursor": page_cursor}
             reply = await client.request("GET", path, params=query, critical=True, parse=parse)
-            return self.page(reply, model)
+            page = self.page(reply, model)
+            if not page.has_next:
+                # Known here, not in the pacer: it would keep budget for a next page until
+                # two of the listing's cycles went by without one.
+                client._listing_ended()
+            return page
 
         return AsyncPager(fetch, cursor=start)

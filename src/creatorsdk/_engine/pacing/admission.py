@@ -52,6 +52,10 @@ _CHAIN_CYCLES = 2.0
 #: past it one gap may pull it (a gap that long is a pause, not the chain's pace).
 _CYCLE_WEIGHT = 0.3
 _CYCLE_STRETCH = 4.0
+#: The listing's brisk pace follows a faster gap at once and a slower one by this much of
+#: the difference: pages that crawl behind a burst of fan-out at the server go at their
+#: brisk pace once it is spent, and what is kept for them is counted at that pace.
+_BRISK_RISE = 0.05
 #: The longest a sender waits before asking a shared budget again: another client's answer
 #: (a fresh reading, a probe's result), in another process or in this one, changes the
 #: budget without waking anyone here.
@@ -144,6 +148,9 @@ class Pacer:
         self._critical_out = 0  # critical sends in flight
         self._critical_at: float | None = None  # when the last critical send was granted
         self._cycle: float | None = None  # a critical grant to the next critical request
+        self._brisk: float | None = None  # ... as fast as it goes (down at once, up slowly)
+        self._ended_at: float | None = None  # the grant of a listing's last page
+        self._told_end: float | None = None  # ... once other clients were told it ended
         self._latest: RateLimit | None = None
         self._latest_seq = -1
 
@@ -165,6 +172,13 @@ class Pacer:
     def sending(self, *, critical: bool = False) -> _Sending:
         """Wait for this sender's turn; ``async with`` it around the send."""
         return _Sending(self, critical)
+
+    def listing_ended(self) -> None:
+        """Report that a listing's last page is back (``has_next`` false): nothing is kept
+        for its next page any more, rather than until it is overdue."""
+        self._ended_at = self._critical_at
+        if self._critical or self._fanout:
+            self._wake_head()
 
     def observe(self, send: Send, rate_limit: RateLimit | None) -> None:
         """Report the answer to ``send`` and its rate-limit reading (``None`` without headers)."""
@@ -368,6 +382,8 @@ class Pacer:
             self._cycle = gap
         else:
             self._cycle = cycle + _CYCLE_WEIGHT * (min(gap, _CYCLE_STRETCH * cycle) - cycle)
+        brisk = self._brisk
+        self._brisk = gap if brisk is None or gap < brisk else brisk + _BRISK_RISE * (gap - brisk)
 
     def _rule(self, now: float, critical: bool) -> Rule:
         """The model's rule, for fan-out with the sends a listing needs until the budget is back.
@@ -381,6 +397,10 @@ class Pacer:
         rule = self._model.rule
         cycle, last = self._cycle, self._critical_at
         if cycle is None or last is None or not self._listing(now):
+            if self._shared and last is not None and last == self._ended_at != self._told_end:
+                # Told once: what the listing kept is over for every client of the budget.
+                self._told_end = last
+                return attrs.evolve(rule, keep=Keep(0, now))
             return rule
         # Other clients of a shared budget keep to it until the reset the server gave
         # (unless resets have been seen late): a reopening only tested for (a probe) may
@@ -395,12 +415,19 @@ class Pacer:
         )
         if rule.reopen_at is not None and max(rule.reopen_at, reset_at or 0.0) > now:
             back_at = max(rule.reopen_at, rule.sure_at or 0.0, reset_at or 0.0)
-            horizon = back_at - now - (self._model.base_latency or 0.0)
+            # The pages asked for from the next one's request on (none waits now: the next
+            # is asked for a cycle after the last one's grant) that reach the server before
+            # it is back, sure of it by how much round trips vary: one kept for a page that
+            # comes too late is lost to the window, and a job a whole window longer.
+            asked_at = now if self._critical else max(now, last + cycle)
+            reach = (self._model.base_latency or 0.0) + self._model.margin()
+            horizon = back_at - asked_at - reach
         elif rule.window is not None:
             horizon = rule.window
         else:
             return rule
-        reserve = max(math.ceil(horizon / max(cycle, _MOMENT)), 0)
+        pace = min(cycle, self._brisk or cycle)
+        reserve = max(math.ceil(horizon / max(pace, _MOMENT)), 0)
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
         if not self._shared:
@@ -410,10 +437,13 @@ class Pacer:
         return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
 
     def _listing(self, now: float) -> bool:
-        """Whether a listing runs: a page waits or is out, or the next is due within cycles."""
+        """Whether a listing runs: a page waits or is out, or the next is due within cycles
+        (unless the last page granted was its listing's last)."""
         if self._critical or self._critical_out:
             return True
         last = self._critical_at
+        if last is not None and last == self._ended_at:
+            return False  # the last page granted was its listing's last
         # After the first page the pace is not known yet: a round trip stands in for it.
         cycle = self._cycle if self._cycle is not None else self._model.latency
         return cycle is not None and last is not None and now - last < _CHAIN_CYCLES * cycle

@@ -225,7 +225,7 @@ class LimiterModel:
             elif self._late and self._opened_at is not None and self._shortest < self._longest:
                 # Sent at what was known to be open: the window is longer than believed.
                 self._shortest = max(self._shortest, sent_at - self._opened_at)
-                self._longest = max(self._longest, self._shortest + self._margin())
+                self._longest = max(self._longest, self._shortest + self.margin())
         self._update()
         reading = self._reading
         back = None if reading is None else self._known_reopen(reading)
@@ -341,7 +341,7 @@ class LimiterModel:
             )
         # This client's sends between the two, and those that can have reached the server
         # in another order (sent less than half a round trip from either).
-        reorder = (self.base_latency or 0.0) / 2 + self._margin()
+        reorder = (self.base_latency or 0.0) / 2 + self.margin()
         mine = max(
             bisect.bisect_right(self._seqs, fresh.seq),
             bisect.bisect_right(self._times, fresh.sent_at + reorder),
@@ -368,7 +368,7 @@ class LimiterModel:
         sends: neither is told the rest is its own.)
         """
         quiet_for = reading.sent_at - self._quiet_from
-        return quiet_for >= _QUIET_TRIPS * (self.latency or 0.0) + self._margin()
+        return quiet_for >= _QUIET_TRIPS * (self.latency or 0.0) + self.margin()
 
     def _window_opened(self, fresh: Reading, previous: Reading) -> None:
         # Opened by one of the sends after the last reading from the old window; by one of
@@ -428,11 +428,11 @@ class LimiterModel:
         if self._expiry_refuted:
             return
         gap = self._counts_for - self._tightest
-        if gap > max(0.5 * self._tightest, 2 * (self.latency or 0.0)) + self._margin():
+        if gap > max(0.5 * self._tightest, 2 * (self.latency or 0.0)) + self.margin():
             self._expiry_refuted = True
             self._counts_within = math.inf
         elif self._counts_within < self._counts_for:
-            self._counts_within = self._counts_for + self._margin()
+            self._counts_within = self._counts_for + self.margin()
 
     def _judge_rolling(self, fresh: Reading, previous: Reading, refill: int) -> None:
         """Weigh the two beliefs about a rolling limiter by how far each overshot what came
@@ -450,8 +450,8 @@ class LimiterModel:
                 rate * elapsed - refill - unsure, 0
             )
         if not math.isinf(self._counts_within):
-            window = self._counts_within + self._margin()
-            low = bisect.bisect_right(self._times, previous.sent_at - window + 2 * self._margin())
+            window = self._counts_within + self.margin()
+            low = bisect.bisect_right(self._times, previous.sent_at - window + 2 * self.margin())
             high = bisect.bisect_right(self._times, fresh.sent_at - window)
             self._overshot_by_window = 0.98 * self._overshot_by_window + max(
                 high - low - refill - unsure, 0
@@ -511,7 +511,7 @@ class LimiterModel:
         counted = self.limit - reading.remaining
         if counted < 1:
             return None, None
-        margin = self._margin()
+        margin = self.margin()
         # Sends reach the server in a slightly different order than they left: counting
         # back from a little later (or earlier) only ever makes each answer less sharp.
         late = bisect.bisect_right(self._times, reading.sent_at + margin) - counted
@@ -575,7 +575,7 @@ class LimiterModel:
                 self._probe_at = None
                 self.rule = Rule(
                     refill=rate * (1 - _TOLERANCE),
-                    slack=self._margin(),
+                    slack=self.margin(),
                     limit=self.limit,
                     guesses=UNLIMITED,
                     share=share,
@@ -585,9 +585,9 @@ class LimiterModel:
             if by_window:
                 self._probe_at = None
                 self.rule = Rule(
-                    window=self._counts_within * (1 + _TOLERANCE / 2) + self._margin(),
+                    window=self._counts_within * (1 + _TOLERANCE / 2) + self.margin(),
                     counted_for=min(self._counts_for, self._counts_within),
-                    slack=self._margin(),
+                    slack=self.margin(),
                     limit=self.limit,
                     guesses=UNLIMITED,
                     share=share,
@@ -669,7 +669,7 @@ class LimiterModel:
         probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
         whole_at = self._whole_seconds_after(self._opened_at, self.latency, self._shortest, known)
         if whole_at is not None:
-            if whole_at >= self._opened_at + self._longest - self._margin():
+            if whole_at >= self._opened_at + self._longest - self.margin():
                 return known, UNLIMITED, None  # answered at a whole number of seconds: that long
             probe_at = whole_at
         if probe_at >= known:
@@ -692,10 +692,10 @@ class LimiterModel:
             return None
         opened_by = opened_at + delay
         seconds = max(math.floor(shortest - delay) + 1, math.ceil(latest - 1.0 - opened_by), 1)
-        end = opened_by + seconds + self._margin()
+        end = opened_by + seconds + self.margin()
         return end if end < latest else None
 
-    def _margin(self) -> float:
+    def margin(self) -> float:
         """Slack for when a send reaches the server: round trips vary by about this much
         (each way, and the two sends compared may vary in opposite directions)."""
         return 4 * self.jitter + 0.001
@@ -706,7 +706,7 @@ class LimiterModel:
         reset_at = reading.reset_at
         if not self._late or self._opened_at is None or math.isinf(self._longest):
             return reset_at
-        known = self._opened_at + self._longest + self._margin()
+        known = self._opened_at + self._longest + self.margin()
         if known <= reading.sent_at:
             return reset_at  # the window moved on: what the server says
         return known if reset_at is None else min(known, reset_at)
