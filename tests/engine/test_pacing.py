@@ -549,6 +549,35 @@ def test_a_bucket_is_spent_at_its_refill_whatever_the_second_it_starts_in(delay:
     assert run.wall < 2.12
 
 
+@pytest.mark.parametrize(
+    ("fractional", "refuted", "by"),
+    [(True, False, "window"), (True, True, "refill"), (False, False, "refill")],
+)
+def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
+    fractional: bool, refuted: bool, by: str
+) -> None:
+    """A reset in fractions of a second that moves with every answer is slowapi's: a log of
+    sends or a counter. Its sends expire one by one until a reading refutes that (a counter
+    counts sends far older than the window), however the two beliefs' overshoot compares:
+    a moving window's refill measured over a job's thinning tail (63 a second) let out two
+    sends that were not back, a 429 and a second's Retry-After (1 of 5 bench repeats at one
+    phase). A whole-second reset (Envoy's bucket) is judged by the overshoot as before."""
+    model = LimiterModel()
+    model.limit = 100
+    model._fractional = fractional
+    model._rollings = 3
+    model._counts_for, model._counts_within = 0.99, 1.0
+    model._expiry_refuted = refuted
+    if refuted:
+        model._counts_within = math.inf
+    model._refill_rate_seen = 63.0
+    model._overshot_by_rate, model._overshot_by_window = 1.0, 4.0
+    model._reading = Reading(seq=10, sent_at=START, remaining=1, reset_at=START + 1.0)
+    model._update()
+    assert (model.rule.refill is not None) == (by == "refill")
+    assert (model.rule.window is not None) == (by == "window")
+
+
 def test_a_sliding_window_counter_is_kept_to() -> None:
     """Neither a log of sends nor a steady refill: kept under, not yet spent to the full."""
     run = job("sliding", requests=1500)

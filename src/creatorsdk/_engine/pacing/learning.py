@@ -566,10 +566,13 @@ class LimiterModel:
             # time): a steady refill unless per-send expiry has overshot less.
             rate = self._refill_rate() or 0.0
             by_window = not math.isinf(self._counts_within)
-            # Ties: a reset in fractions of a second is a log of sends (slowapi's moving
-            # window), a whole-second one a bucket (Envoy's).
-            by_rate = self._overshot_by_rate < self._overshot_by_window or (
-                self._overshot_by_rate == self._overshot_by_window and not self._fractional
+            # A reset in fractions of a second is slowapi's, a log of sends or a counter:
+            # its sends expire one by one until a reading refutes it (a refill measured
+            # over a job's thinning tail is what was sent a window before, not a rate).
+            # A whole-second one (Envoy's bucket) is weighed by the overshoot.
+            by_rate = (not self._fractional or self._expiry_refuted) and (
+                self._overshot_by_rate < self._overshot_by_window
+                or (self._overshot_by_rate == self._overshot_by_window and not self._fractional)
             )
             if rate > 0 and (not by_window or by_rate):
                 self._probe_at = None
