@@ -801,6 +801,44 @@ def test_what_others_left_of_a_window_is_spent_once_they_have_stopped() -> None:
     assert run.wall <= 2.8
 
 
+@pytest.mark.parametrize("delay", [0.3, 0.4, 0.5, 0.6])
+def test_four_unseen_clients_at_a_cap_of_32_are_refused_no_more_than_at_8(delay: float) -> None:
+    """Four clients on one key, none knowing of the others, with a cap of 32: until a window
+    has closed and said who spent it, fan-out in flight grows with the answers (twice what
+    came back), so each reading can tell of the others before the next step. (Before: each
+    had its whole cap out on its first answer, 128 for what was left of 100: 13-64 refused
+    at these phases, none at a cap of 8.)"""
+    eight = job("fixed-epoch", requests=270, pages=30, clients=4, delay=delay)
+    many = job("fixed-epoch", requests=270, pages=30, clients=4, max_concurrency=32, delay=delay)
+    assert many.ok == eight.ok == 298  # 67 chunks a client and 30 pages
+    assert many.refused <= eight.refused + 1
+
+
+def test_a_client_whose_sends_are_gone_is_not_held_by_what_another_sent() -> None:
+    """A moving window another consumer spent whole: the reading counts none of this
+    client's sends, which all left more than a window ago, so none coming back frees it, and
+    no answer is on its way to change that. It sends at the reading's reset, and the answer
+    decides. (Before: it waited ``max_wait``, 60 s.)"""
+    waited: list[float] = []
+
+    async def main() -> None:
+        server, run = Server("moving", 100, 1.0), Run()
+        mine, theirs = pacer(max_wait=60.0), pacer()
+        for _ in range(30):  # enough answers to measure how long a send counts
+            await server.send(mine, run)
+            await trio.sleep(0.02)
+        await trio.sleep(1.5)
+        async with trio.open_nursery() as nursery:
+            for _ in range(100):
+                nursery.start_soon(server.send, theirs, run)
+        start = trio.current_time()
+        await server.send(mine, run)
+        waited.append(trio.current_time() - start)
+
+    run_virtual(main)
+    assert waited[0] < 2.5
+
+
 def test_other_consumers_of_the_key_are_left_their_share() -> None:
     """Four clients on one key, none knowing of the others."""
     run = job("fixed-epoch", requests=1600, clients=4)
@@ -1063,6 +1101,22 @@ def test_a_window_opened_after_one_little_spent_is_still_a_window() -> None:
     assert model.rule.refill is None
     assert model.rule.reopen_at is not None
     assert model.rule.reopen_at <= edge + 1.0
+
+
+def test_a_window_others_spent_much_of_before_its_first_reading_is_still_a_window() -> None:
+    """A job's first flight straddles two epoch windows on a key other processes share: of
+    five sends that left together, four were counted in the old window and one in the new,
+    which others had spent of already. Eight back between two sends that left at once is
+    more than any refill of 100 a second brings in a round trip: a window opened, not a
+    rolling limiter (which it was taken for, and its fan-out paced as one)."""
+    answered = _Answered()
+    edge = math.ceil(START)
+    for remaining in (99, 97, 94, 91):  # the old window, others' sends among these
+        answered.send(edge - 0.03, limit=100, remaining=remaining, reset_at=edge)
+    answered.send(edge - 0.03, limit=100, remaining=98, reset_at=edge + 1.0)
+    model = answered.model
+    assert not model.rolling
+    assert model.windowed
 
 
 def test_a_few_answers_out_of_order_are_no_steady_refill() -> None:

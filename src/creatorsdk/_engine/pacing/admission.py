@@ -236,6 +236,7 @@ class Pacer:
 
     async def _queue(self, critical: bool, started: float) -> Send:
         waiter = _Waiter(critical)
+        unstick_at: float | None = None
         (self._critical if critical else self._fanout).append(waiter)
         if critical and self._nap is not None:
             self._nap.cancel()  # a fan-out head napping on the budget yields its turn
@@ -250,8 +251,11 @@ class Pacer:
                 if self._full(critical, now):
                     await self._doze(None)
                     continue
-                # Held max_wait already: let it through; the server's answer decides.
-                force = self._max_wait is not None and now - started >= self._max_wait
+                # Held max_wait already, or stuck past the reset with nothing out: let it
+                # through; the server's answer decides.
+                force = (self._max_wait is not None and now - started >= self._max_wait) or (
+                    unstick_at is not None and now >= unstick_at and not self._in_flight
+                )
                 rule = self._rule(now, critical)
                 if self._local is not None:
                     taken = self._local.take_now(now, rule, force=force)
@@ -260,6 +264,10 @@ class Pacer:
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
+                if math.isinf(wake_at) and not self._in_flight and not self._shared:
+                    if unstick_at is None:
+                        unstick_at = self._unstick_at(now)
+                    wake_at = unstick_at
                 if self._max_wait is not None:
                     wake_at = min(wake_at, started + self._max_wait)
                 if self._shared:
@@ -274,6 +282,21 @@ class Pacer:
             raise
         self._leave(waiter)
         return self._granted(taken, now, critical)
+
+    def _unstick_at(self, now: float) -> float:
+        """When a sender the budget holds with no wake time, and nothing of this client's
+        out, sends all the same.
+
+        Nothing would wake it: only an answer changes what the budget says, and none is
+        coming. A belief can hold it so for good: one that counts on this client's own
+        sends coming back, when other consumers spent what the reading counted. By the
+        freshest reading's reset, whatever it counted is back on any limiter. (A shared
+        budget is asked again every :data:`SHARED_POLL`: other clients' answers change it.)
+        """
+        latest = self._latest
+        if latest is not None and latest.reset_at > now:
+            return latest.reset_at
+        return now + (self._model.window() or 1.0)
 
     def _granted(self, taken: Taken, now: float, critical: bool) -> Send:
         assert taken.seq is not None
@@ -329,16 +352,33 @@ class Pacer:
         While a listing runs the server is kept from a queue its pages would wait in, and
         with no page out one slot of the cap is left free: the next page would otherwise
         wait for a chunk's answer however first it is in the queue (25-40 ms a page at a 40
-        ms round trip with all eight slots out).
+        ms round trip with all eight slots out). Until it is known who else spends the key,
+        fan-out grows only as answers come back (:meth:`_ramp`).
         """
         out = self._in_flight + self._taking
         if critical:
             return out >= self._cap
         listing = self._listing(now)
-        if out >= (self._slots(now) if listing or not self._model.windowed else self._cap):
+        allowed = self._slots(now) if listing or not self._model.windowed else self._cap
+        if out >= min(allowed, self._ramp()):
             return True
         kept = self._cap > 1 and not self._critical_out and listing
         return kept and out + 1 >= self._cap
+
+    def _ramp(self) -> int:
+        """Fan-out in flight while other consumers of the key could be unseen.
+
+        Until a window has closed and said who spent it, other processes on the key may be
+        spending it too, each as fast as its own answers let it: twice what has been
+        answered, so that every answer can tell of them before the next doubling, and no
+        more than a default client's once they are seen (each reading shows them a round
+        trip late).
+        """
+        if self._shared or self._model.tallied:
+            return self._cap
+        if self._model.others_now:
+            return min(self._cap, _FIRST_SLOTS)
+        return max(_FIRST_SLOTS, 2 * self._answered)
 
     def _slots(self, now: float) -> int:
         """Fan-out sends allowed in flight: what the rate and latency need, within the cap."""

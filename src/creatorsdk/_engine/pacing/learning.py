@@ -140,6 +140,16 @@ class LimiterModel:
         return bool(self._windows) and not self.rolling
 
     @property
+    def tallied(self) -> bool:
+        """Whether a window has closed and said who spent it."""
+        return self._tallied
+
+    @property
+    def others_now(self) -> bool:
+        """Whether other consumers are seen spending the window now open."""
+        return self._theirs_now > 0 and not self.rolling
+
+    @property
     def rolling(self) -> bool:
         """Whether the key's budget comes back request by request rather than all at once."""
         if self._fractional:  # unless full refills have been seen more often
@@ -272,11 +282,19 @@ class LimiterModel:
         # The whole limit back but what was sent since (a window opened after one that was
         # never half spent, as the first one of a job often is) is a window too, where resets
         # are whole seconds (fractional ones are logs and counters: theirs come back so).
+        # So is more back than any steady refill could have brought between the two sends,
+        # give or take a round trip (one that brought the limit back each second at most):
+        # on a key other consumers share, the first reading of a window may show much of it
+        # spent already, and the first flight of a job can straddle two windows.
+        span = abs(fresh.sent_at - previous.sent_at) + (self.base_latency or 0.0)
         whole = (
             moved
             and not self._fractional
             and self.limit is not None
-            and fresh.remaining >= self.limit - (fresh.seq - previous.seq)
+            and (
+                fresh.remaining >= self.limit - (fresh.seq - previous.seq)
+                or refill > self.limit * span
+            )
         )
         if refill >= self._half() or whole:
             # Half the limit or more back at once: a window started over (or, on a rolling
