@@ -264,10 +264,10 @@ class Pacer:
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
-                if math.isinf(wake_at) and not self._in_flight and not self._shared:
-                    if unstick_at is None:
+                if math.isinf(wake_at) and not self._in_flight:
+                    if unstick_at is None or math.isinf(unstick_at):
                         unstick_at = self._unstick_at(now)
-                    wake_at = unstick_at
+                    wake_at = min(wake_at, unstick_at)
                 if self._max_wait is not None:
                     wake_at = min(wake_at, started + self._max_wait)
                 if self._shared:
@@ -288,15 +288,19 @@ class Pacer:
         out, sends all the same.
 
         Nothing would wake it: only an answer changes what the budget says, and none is
-        coming. A belief can hold it so for good: one that counts on this client's own
-        sends coming back, when other consumers spent what the reading counted. By the
-        freshest reading's reset, whatever it counted is back on any limiter. (A shared
-        budget is asked again every :data:`SHARED_POLL`: other clients' answers change it.)
+        coming. A belief can hold it so for good: one that counts on the budget's own
+        sends coming back, when a consumer outside it spent what the reading counted. By
+        the freshest reading's reset, whatever it counted is back on any limiter. A shared
+        budget's other clients bring answers of their own (it is asked again every
+        :data:`SHARED_POLL`): they are given a window past the reset, and without such a
+        reading it waits for them.
         """
-        latest = self._latest
+        latest, window = self._latest, self._model.window() or 1.0
         if latest is not None and latest.reset_at > now:
-            return latest.reset_at
-        return now + (self._model.window() or 1.0)
+            return latest.reset_at + (window if self._shared else 0.0)
+        if self._shared:
+            return math.inf
+        return now + window
 
     def _granted(self, taken: Taken, now: float, critical: bool) -> Send:
         assert taken.seq is not None
