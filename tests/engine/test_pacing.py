@@ -672,6 +672,11 @@ def test_a_listing_is_left_its_pages_by_other_clients_of_its_budget(kind: str, m
     assert run.refused <= 6
 
 
+def _same(budget: LocalBudget) -> LocalBudget:
+    """``budget`` itself: every client of a job given the one budget."""
+    return budget
+
+
 @functools.cache
 def _on_a_busy_server_shared_by_four() -> tuple[Run, ...]:
     """Four clients sharing one budget on a server slowed 1.5 ms a round trip by each request
@@ -687,7 +692,7 @@ def _on_a_busy_server_shared_by_four() -> tuple[Run, ...]:
                     requests=[68, 67, 67, 68],
                     pages=30,
                     clients=4,
-                    budgets=lambda shared=shared: shared,
+                    budgets=functools.partial(_same, shared),
                     delay=delay,
                     seed=seed,
                     load=0.0015,
@@ -1065,13 +1070,14 @@ def test_a_send_that_waited_before_it_was_counted_does_not_shorten_a_moving_wind
         nonlocal previous, seq
         seq += 1
         model.sent(seq, START + at)
-        fresh = Reading(seq, START + at, remaining, START + at + 1.25)  # slowapi's fractions
+        reset_at = START + at + 1.25  # slowapi's fractions
+        fresh = Reading(seq, START + at, remaining, reset_at)
         model.answered(
             sent_at=START + at,
             now=START + at + took,
             fresh=fresh,
             previous=previous,
-            rate_limit=RateLimit(limit=20, remaining=remaining, reset_at=fresh.reset_at),
+            rate_limit=RateLimit(limit=20, remaining=remaining, reset_at=reset_at),
             guessed=False,
         )
         previous = fresh
