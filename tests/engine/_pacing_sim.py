@@ -182,7 +182,7 @@ def job(
     window: float = 1.0,
     clients: int = 1,
     max_concurrency: int = 8,
-    budgets: Callable[[], Budget] | None = None,
+    budget: Budget | None = None,
     seed: int = 0,
     pages: int = 0,
     proxy: bool = False,
@@ -193,7 +193,8 @@ def job(
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
-    from there); ``load``: each request in flight adds that much to every round trip."""
+    from there); ``load``: each request in flight adds that much to every round trip;
+    ``budget``: one every client shares (else each has its own)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -211,7 +212,7 @@ def job(
             for index, share in enumerate(shares):
                 client = pacer(
                     max_concurrency=max_concurrency,
-                    budget=budgets() if budgets is not None else None,
+                    budget=budget,
                 )
                 if index == 0 and pages:
                     nursery.start_soon(listing, client)

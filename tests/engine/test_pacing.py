@@ -652,8 +652,7 @@ def test_clients_sharing_an_in_process_budget_ask_it_again(kind: str) -> None:
     answer can free asks again rather than wait for a wake-up that never comes. (Before:
     each such wait ran to max_wait, 120 s for 400 requests, and the forced sends drew 125
     429s.)"""
-    shared = LocalBudget()
-    run = job(kind, requests=400, clients=4, budgets=lambda: shared)
+    run = job(kind, requests=400, clients=4, budget=LocalBudget())
     assert run.ok == 400
     assert run.wall < 5.0
     assert run.refused <= 3
@@ -666,15 +665,9 @@ def test_a_listing_is_left_its_pages_by_other_clients_of_its_budget(kind: str, m
     reopening only tested for is a probe, not a window to spend. (Before: they spent each
     window whole and 30 pages of 40 ms took 4.2 s and 4.8 s; then, keeping only until the
     tested reopening, 2.0 s on epoch windows.)"""
-    shared = LocalBudget()
-    run = job(kind, requests=400, pages=30, clients=4, budgets=lambda: shared)
+    run = job(kind, requests=400, pages=30, clients=4, budget=LocalBudget())
     assert run.chain_wall <= most
     assert run.refused <= 6
-
-
-def _same(budget: LocalBudget) -> LocalBudget:
-    """``budget`` itself: every client of a job given the one budget."""
-    return budget
 
 
 @functools.cache
@@ -685,14 +678,13 @@ def _on_a_busy_server_shared_by_four() -> tuple[Run, ...]:
     runs = []
     for delay in (0.0, 0.3, 0.6):
         for seed in (1, 2):
-            shared = LocalBudget()
             runs.append(
                 job(
                     "fixed-epoch",
                     requests=[68, 67, 67, 68],
                     pages=30,
                     clients=4,
-                    budgets=functools.partial(_same, shared),
+                    budget=LocalBudget(),
                     delay=delay,
                     seed=seed,
                     load=0.0015,
