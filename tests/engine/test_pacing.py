@@ -1033,6 +1033,26 @@ def test_what_others_spent_of_the_first_windows_is_kept_for_them_whole() -> None
     assert model.rule.others_rate == pytest.approx(75, rel=0.05)
 
 
+def test_others_speeding_up_are_counted_at_their_pace_now_not_their_average() -> None:
+    """Other processes start a window slowly and speed up as their answers come back: what
+    they spend while this client's sends are on their way is their pace of the last round
+    trip, not their average since the window opened (taken at that average, four processes
+    spent the end of the first window twice over, a 429 a run for each)."""
+    answered = _Answered()
+    edge = math.ceil(START)
+
+    def theirs(after: float) -> float:  # 50 a second for 0.1 s, then 400 a second
+        return 50 * min(after, 0.1) + 400 * max(after - 0.1, 0.0)
+
+    for i in range(25):
+        after = 0.01 * i
+        remaining = 100 - (i + 1) - math.floor(theirs(after))
+        answered.send(edge + after, limit=100, remaining=remaining, reset_at=edge + 1.0)
+    average = theirs(0.24) / 0.24
+    assert average < 260
+    assert answered.model.rule.others_rate > 340
+
+
 def test_others_spending_less_is_believed_at_once() -> None:
     """Once the other processes of a job are done, the one left spends the whole window
     from the next on (it finished at their share, a window at a time)."""

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import array
 import bisect
+import collections
 import math
 
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit
@@ -125,6 +126,8 @@ class LimiterModel:
         # from, and what they have spent a second since.
         self._window_first: Reading | None = None
         self._theirs_now = 0.0
+        # ... and what they had spent by each reading since, back to a round trip ago.
+        self._theirs_seen: collections.deque[tuple[float, int]] = collections.deque()
         # ... and since when they have spent no more than the noise (from what level).
         self._quiet_from = -math.inf
         self._quiet_level = 0
@@ -347,6 +350,7 @@ class LimiterModel:
         """
         first = self._window_first
         if first is None or first.reset_at != fresh.reset_at:
+            self._theirs_seen.clear()
             if self._windows or not self.limit or self._first_at is None:
                 self._window_first, self._theirs_now = fresh, 0.0
                 self._quiet_from, self._quiet_level = fresh.sent_at, 0
@@ -372,8 +376,24 @@ class LimiterModel:
         span = max(fresh.sent_at - first.sent_at, self.base_latency or 0.0, _MOMENT)
         # Counted over less than a round trip, it is still at most that many per trip.
         self._theirs_now = theirs / span if theirs > noise else 0.0
+        recent = self._theirs_lately(fresh.sent_at, theirs)
+        if theirs > noise and recent > self._theirs_now:
+            # They speed up as their answers come back: a window's first burst, from each
+            # of them at once, spends the end of it faster than the average so far.
+            self._theirs_now = recent
         if theirs > self._quiet_level + noise:
             self._quiet_level, self._quiet_from = theirs, fresh.sent_at
+
+    def _theirs_lately(self, sent_at: float, theirs: int) -> float:
+        """What others spent a second over the last round trip or so (0 until one is seen)."""
+        seen, trip = self._theirs_seen, self.latency or 0.0
+        seen.append((sent_at, theirs))
+        while len(seen) > 2 and sent_at - seen[1][0] >= trip:
+            seen.popleft()
+        then, before = seen[0]
+        if sent_at - then < max(trip, _MOMENT):
+            return 0.0
+        return (theirs - before) / (sent_at - then)
 
     def _others_stopped(self, reading: Reading) -> bool:
         """Whether the other consumers of the key have stopped spending the window ``reading``
