@@ -440,6 +440,10 @@ class Pacer:
         """
         rule = self._model.rule
         cycle, last = self._cycle, self._critical_at
+        if cycle is None and (self._critical or self._critical_out):
+            # Its first page is out: until the next is asked for, a round trip stands in for
+            # the listing's pace (fan-out at the job's start spends a window in a few of them).
+            cycle = self._model.latency
         if cycle is None or last is None or not self._listing(now):
             if self._shared and last is not None and last == self._ended_at != self._told_end:
                 # Told once: what the listing kept is over for every client of the budget.
