@@ -703,13 +703,24 @@ def test_a_listing_is_kept_for_at_the_pace_its_pages_go_once_fan_out_stops() -> 
     assert sum(run.chain_wall for run in runs) / len(runs) < 2.17
 
 
+def test_a_listing_is_kept_for_up_to_a_round_trip_before_the_reset_the_server_gave() -> None:
+    """Where the window's end is the reset the server gave (a shared budget), pages are kept
+    for up to a round trip before it, without the margin a believed end needs; and the next
+    page is counted from a brisk step after the last one's grant, not an average one slowed
+    by the first burst. A page not kept for waits for the reset. (Before: the chain took
+    2.14 s on average here; 2.12 s with only the brisk step, 2.00 s with only the reset.)"""
+    runs = _on_a_busy_server_shared_by_four()
+    assert sum(run.chain_wall for run in runs) / len(runs) < 1.98
+
+
 def test_what_a_listing_kept_is_spent_as_soon_as_its_last_page_is_back() -> None:
     """The pager says when a listing's last page is back; the pacer no longer keeps budget
     for a next page until two of its cycles pass without one, and tells the other clients
     of the budget so. (Without that, and with the rest as it is: the fan-out that was left
-    finished 0.18 s after the listing on average here; now 0.10 s.)"""
+    finished 0.28 s after the listing on average here; now 0.21 s. The listing ends sooner
+    than it did when this was written, 0.10 s against 0.18, and the windows do not.)"""
     runs = _on_a_busy_server_shared_by_four()
-    assert sum(run.wall - run.chain_wall for run in runs) / len(runs) < 0.14
+    assert sum(run.wall - run.chain_wall for run in runs) / len(runs) < 0.24
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.4, 0.7])

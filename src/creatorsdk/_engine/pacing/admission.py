@@ -461,20 +461,24 @@ class Pacer:
             if self._shared and latest is not None and not self._model.resets_late
             else None
         )
+        pace = min(cycle, self._brisk or cycle)
         if rule.reopen_at is not None and max(rule.reopen_at, reset_at or 0.0) > now:
             back_at = max(rule.reopen_at, rule.sure_at or 0.0, reset_at or 0.0)
             # The pages asked for from the next one's request on (none waits now: the next
-            # is asked for a cycle after the last one's grant) that reach the server before
-            # it is back, sure of it by how much round trips vary: one kept for a page that
-            # comes too late is lost to the window, and a job a whole window longer.
-            asked_at = now if self._critical else max(now, last + cycle)
-            reach = (self._model.base_latency or 0.0) + self._model.margin()
+            # is asked for a step after the last one's grant) that reach the server before
+            # it is back: one kept for a page that comes too late is lost to the window, and
+            # a job a whole window longer. Where the end is a belief, sure of it by how much
+            # round trips vary; where it is the reset the server gave, a round trip before
+            # it (keeping one too few stalls the listing until the reset).
+            asked_at = now if self._critical else max(now, last + pace)
+            reach = self._model.base_latency or 0.0
+            if back_at != reset_at:
+                reach += self._model.margin()
             horizon = back_at - asked_at - reach
         elif rule.window is not None:
             horizon = rule.window
         else:
             return rule
-        pace = min(cycle, self._brisk or cycle)
         reserve = max(math.ceil(horizon / max(pace, _MOMENT)), 0)
         if rule.limit is not None:
             reserve = min(reserve, rule.limit // 2)
