@@ -67,7 +67,8 @@ async def _script(budget: Budget, seed: int) -> list[object]:
         step = rng.random()
         if step < 0.5 or not unanswered:
             taken = await budget.take(now, rng.choice(RULES), force=rng.random() < 0.05)
-            said.append(("take", taken.seq, round(taken.wake_at, 6), taken.guessed))
+            wake_at = round(taken.wake_at, 6)
+            said.append(("take", taken.seq, wake_at, taken.guessed, taken.listing, taken.out))
             if taken.seq is not None:
                 unanswered.append((taken.seq, now, taken.guessed))
         else:
@@ -230,6 +231,46 @@ async def test_what_a_listing_keeps_is_left_through_redis_too(redis_budget: Budg
     assert await _spent_beside_a_listing(redis_budget) == await _spent_beside_a_listing(
         LocalBudget()
     )
+
+
+async def _told_beside_a_listing(budget: Budget) -> list[tuple[str, bool, int]]:
+    """Two clients on one budget, the first listing: what each take says of the other's
+    listing and of every send out."""
+    window = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30)
+    lister = attrs.evolve(window, keep=Keep(2, NOW + 0.2))
+    told: list[tuple[str, bool, int]] = []
+    for who, at, rule in [
+        ("other", NOW, window),  # no listing yet
+        ("lister", NOW + 0.01, lister),  # its own listing is not another's
+        ("other", NOW + 0.02, window),  # kept for: a listing runs
+        ("lister", NOW + 0.03, attrs.evolve(lister, keep=Keep(0, NOW + 0.2))),
+        ("other", NOW + 0.04, window),  # none kept now, but the listing runs on
+        ("other", NOW + 0.3, window),  # its keep ran out untold: over
+        ("lister", NOW + 0.31, attrs.evolve(lister, keep=Keep(0, NOW + 0.31))),  # it ended
+        ("other", NOW + 0.32, window),
+    ]:
+        taken = await budget.take(at, rule)
+        told.append((who, taken.listing, taken.out))
+    return told
+
+
+async def test_a_take_tells_of_another_client_s_listing_and_of_every_send_out() -> None:
+    assert await _told_beside_a_listing(LocalBudget()) == [
+        ("other", False, 0),
+        ("lister", False, 1),
+        ("other", True, 2),
+        ("lister", False, 3),
+        ("other", True, 4),
+        ("other", False, 5),
+        ("lister", False, 6),
+        ("other", False, 7),
+    ]
+
+
+async def test_redis_tells_of_another_client_s_listing_as_the_in_process_store_does(
+    redis_budget: Budget,
+) -> None:
+    assert await _told_beside_a_listing(redis_budget) == await _told_beside_a_listing(LocalBudget())
 
 
 def test_a_reserve_is_kept_out_of_this_client_s_part_of_a_shared_window() -> None:

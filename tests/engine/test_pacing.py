@@ -671,10 +671,10 @@ def test_a_listing_is_left_its_pages_by_other_clients_of_its_budget(kind: str, m
 
 
 @functools.cache
-def _on_a_busy_server_shared_by_four() -> tuple[Run, ...]:
+def _on_a_busy_server_shared_by_four(max_concurrency: int = 8) -> tuple[Run, ...]:
     """Four clients sharing one budget on a server slowed 1.5 ms a round trip by each request
-    it holds, the first listing 30 pages beside the fan-out: six phases and seeds (run once
-    for the tests that read them: the virtual clock makes every run the same)."""
+    it holds, the first listing 30 pages beside the fan-out: six phases and seeds (the
+    virtual clock makes every run the same)."""
     runs = []
     for delay in (0.0, 0.3, 0.6):
         for seed in (1, 2):
@@ -688,6 +688,7 @@ def _on_a_busy_server_shared_by_four() -> tuple[Run, ...]:
                     delay=delay,
                     seed=seed,
                     load=0.0015,
+                    max_concurrency=max_concurrency,
                 )
             )
     return tuple(runs)
@@ -703,6 +704,18 @@ def test_a_listing_is_kept_for_at_the_pace_its_pages_go_once_fan_out_stops() -> 
     assert sum(run.chain_wall for run in runs) / len(runs) < 2.17
 
 
+def test_clients_of_a_shared_budget_keep_what_a_listing_needs_out_between_them() -> None:
+    """Four clients sharing a budget on a busy server, one listing: while it runs, what the
+    rate and latency need in flight is the key's, counted over every client of the budget,
+    whatever each one's cap. At max_concurrency=32 each filled its own 32 at every window's
+    opening (the server held 37-57), the pages crawled behind them, and the job took 19 %
+    longer than at 8; now 5 %."""
+    eight = _on_a_busy_server_shared_by_four()
+    wide = _on_a_busy_server_shared_by_four(max_concurrency=32)
+    assert sum(run.wall for run in wide) < 1.06 * sum(run.wall for run in eight)
+    assert sum(run.chain_wall for run in wide) / len(wide) < 2.2
+
+
 def test_a_listing_is_kept_for_up_to_a_round_trip_before_the_reset_the_server_gave() -> None:
     """Where the window's end is the reset the server gave (a shared budget), pages are kept
     for up to a round trip before it, without the margin a believed end needs; and the next
@@ -716,11 +729,11 @@ def test_a_listing_is_kept_for_up_to_a_round_trip_before_the_reset_the_server_ga
 def test_what_a_listing_kept_is_spent_as_soon_as_its_last_page_is_back() -> None:
     """The pager says when a listing's last page is back; the pacer no longer keeps budget
     for a next page until two of its cycles pass without one, and tells the other clients
-    of the budget so. (Without that, and with the rest as it is: the fan-out that was left
-    finished 0.28 s after the listing on average here; now 0.21 s. The listing ends sooner
-    than it did when this was written, 0.10 s against 0.18, and the windows do not.)"""
+    of the budget so. (Without that, and with the rest as it is: the jobs took 2.25 s on
+    average here; now 2.18 s. Measured on the job, not on how long the fan-out goes on after
+    the listing: the listing ends sooner than it did, and the windows do not.)"""
     runs = _on_a_busy_server_shared_by_four()
-    assert sum(run.wall - run.chain_wall for run in runs) / len(runs) < 0.24
+    assert sum(run.wall for run in runs) / len(runs) < 2.22
 
 
 @pytest.mark.parametrize("delay", [0.1, 0.4, 0.7])

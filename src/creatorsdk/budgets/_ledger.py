@@ -97,11 +97,15 @@ class Keep:
 
 @attrs.frozen
 class Taken:
-    """A take's answer: the send's sequence number, or when to ask again."""
+    """A take's answer: the send's sequence number, or when to ask again; ``listing``: another
+    client of the budget runs a listing (what it keeps for its pages is kept now); ``out``:
+    the sends of every client of the budget granted and not yet answered, before this one."""
 
     seq: int | None
     wake_at: float = 0.0
     guessed: bool = False
+    listing: bool = False
+    out: int = 0
 
 
 def cubic_rate(elapsed: float, peak: float) -> float:

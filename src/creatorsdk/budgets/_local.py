@@ -58,6 +58,12 @@ class LocalBudget:
 
         ``force`` grants it whatever the budget says (a sender held as long as allowed).
         """
+        out = len(self._outstanding)
+        taken = self._take(now, rule, force=force)
+        listing = rule.keep is None and now < self._kept_until
+        return attrs.evolve(taken, listing=listing, out=out)
+
+    def _take(self, now: float, rule: Rule, *, force: bool) -> Taken:
         reserve = self._reserve(now, rule)
         if force:
             return self._grant(now, 0.0, guessed=False)

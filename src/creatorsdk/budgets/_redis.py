@@ -76,11 +76,15 @@ if refill and num(s[12]) then
 end
 local paused_until, next_at = tonumber(s[5]) or 0, tonumber(s[6]) or 0
 local cut_at, peak = num(s[7]), tonumber(s[8]) or 0
+-- Whether another client's listing keeps some of the budget now, and how many sends of all
+-- the clients are out (told on every answer).
+local elsewhere, busy = 0, redis.call('ZCARD', out)
 if kept then
   -- This client's listing keeps them: it tells the others, and may spend them itself.
   redis.call('HSET', state, 'kept', kept, 'kept_until', f(kept_until))
 elseif now < (tonumber(s[10]) or 0) then
   reserve = math.max(reserve, tonumber(s[9]) or 0)
+  elsewhere = 1
 end
 local need = 1 + reserve
 
@@ -96,18 +100,18 @@ local function grant(spacing, guessed)
   end
   redis.call('ZREMRANGEBYSCORE', log, '-inf', '(' .. f(now - keep))
   expire(ttl)
-  return {seq, '0', guessed and 1 or 0}
+  return {seq, '0', guessed and 1 or 0, elsewhere, busy}
 end
 
 if force then return grant(0, false) end
-if now < paused_until then return {-1, f(paused_until), 0} end
+if now < paused_until then return {-1, f(paused_until), 0, elsewhere, busy} end
 local spacing = interval
 if cut_at then
   local scale = peak * (1 - beta) / recovery ^ 3
   local rate = math.max(min_rate, scale * (math.max(now - cut_at, 0) - recovery) ^ 3 + peak)
   spacing = math.max(interval, 1 / rate)
 end
-if spacing > 0 and now < next_at then return {-1, f(next_at), 0} end
+if spacing > 0 and now < next_at then return {-1, f(next_at), 0, elsewhere, busy} end
 
 local function returned(spare)
   local wake = inf
@@ -161,11 +165,11 @@ if r_seq then
   local believed = spare < need
   if believed then
     local back, wake = returned(spare)
-    if back < need then return {-1, f(wake), 0} end
+    if back < need then return {-1, f(wake), 0, elsewhere, busy} end
     -- A probe, unless one is out, or the reading still shows what a listing keeps.
     if not (sure_at and now >= sure_at) and (redis.call('ZCARD', guessing) >= guesses
         or (guesses == 1 and spare >= 1)) then
-      return {-1, f(sure_at or inf), 0}
+      return {-1, f(sure_at or inf), 0, elsewhere, busy}
     end
     guessed = true
   end
@@ -347,9 +351,10 @@ class RedisBudget:
             ],
         )
         seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))
+        listing, out = bool(int(answer[3])), int(answer[4])
         if seq < 0:
-            return Taken(None, wake_at)
-        return Taken(seq, guessed=guessed)
+            return Taken(None, wake_at, listing=listing, out=out)
+        return Taken(seq, guessed=guessed, listing=listing, out=out)
 
     async def record(
         self,

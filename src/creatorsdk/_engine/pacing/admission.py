@@ -150,6 +150,8 @@ class Pacer:
         self._cycle: float | None = None  # a critical grant to the next critical request
         self._brisk: float | None = None  # ... as fast as it goes (down at once, up slowly)
         self._ended_at: float | None = None  # the grant of a listing's last page
+        self._listed_elsewhere = False  # another client of the budget runs a listing
+        self._budget_out = 0  # every client's sends out, as of the last take (and since)
         self._told_end: float | None = None  # ... once other clients were told it ended
         self._latest: RateLimit | None = None
         self._latest_seq = -1
@@ -216,6 +218,7 @@ class Pacer:
                 taken = self._local.take_now(now, rule)
             else:
                 taken = await self._take_remote(now, rule, force=False)
+            self._told(taken)
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
         return await self._queue(critical, now)
@@ -261,6 +264,7 @@ class Pacer:
                     taken = self._local.take_now(now, rule, force=force)
                 else:
                     taken = await self._take_remote(now, rule, force=force)
+                self._told(taken)
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
@@ -282,6 +286,11 @@ class Pacer:
             raise
         self._leave(waiter)
         return self._granted(taken, now, critical)
+
+    def _told(self, taken: Taken) -> None:
+        """What a take says of the budget's other clients."""
+        self._listed_elsewhere = taken.listing
+        self._budget_out = taken.out + (taken.seq is not None)
 
     def _unstick_at(self, now: float) -> float:
         """When a sender the budget holds with no wake time, and nothing of this client's
@@ -353,7 +362,8 @@ class Pacer:
         Fan-out keeps to what the rate and latency need, except at a fixed window with no
         listing running: there a whole window's budget is there at once, and the sooner it
         is spent, the sooner the job ends (the budget, not the slots, keeps it in bounds).
-        While a listing runs the server is kept from a queue its pages would wait in, and
+        While a listing runs (this client's, or another's on a shared budget) the server is
+        kept from a queue its pages would wait in, and
         with no page out one slot of the cap is left free: the next page would otherwise
         wait for a chunk's answer however first it is in the queue (25-40 ms a page at a 40
         ms round trip with all eight slots out). Until it is known who else spends the key,
@@ -363,9 +373,17 @@ class Pacer:
         if critical:
             return out >= self._cap
         listing = self._listing(now)
-        allowed = self._slots(now) if listing or not self._model.windowed else self._cap
+        paced = listing or self._listed_elsewhere or not self._model.windowed
+        allowed = self._slots(now) if paced else self._cap
         if out >= min(allowed, self._ramp()):
             return True
+        if (listing or self._listed_elsewhere) and self._shared and self._in_flight:
+            # Kept from a queue for a listing's pages, what the rate and latency need is the
+            # key's: out from every client of the budget together, whatever each one's cap
+            # (one with nothing out may always send: its take counts them again).
+            needed = self._needed(now)
+            if needed is not None and self._budget_out + self._taking >= needed:
+                return True
         kept = self._cap > 1 and not self._critical_out and listing
         return kept and out + 1 >= self._cap
 
@@ -410,11 +428,25 @@ class Pacer:
             # come back, which reads as a window of tens of milliseconds before its refill
             # is measured (1,800 a second, 31 in flight at a cap of 32).
             rate = min(rate, float(self._model.limit))
-        # What is left of a window is spent before it is back, however short the time left.
+        return min(self._cap, self._little(now, rate, latency))
+
+    def _little(self, now: float, rate: float, latency: float) -> int:
+        """Little's law: sends in flight for ``rate`` at the round trip without queues (a
+        busy server's slower answers must not let more in at a time, which would make it
+        busier still, and the listing's pages wait), and what is left of a window spent
+        before it is back, however short the time left."""
         rate = max(rate, self._window_rate(now))
-        # The round trip without queues: a busy server's slower answers must not let more
-        # in at a time, which would make it busier still (and the listing's page wait).
-        return min(self._cap, max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1))
+        return max(2, math.ceil(rate * latency * _LITTLE_HEADROOM) + 1)
+
+    def _needed(self, now: float) -> int | None:
+        """What the key's known rate and latency need in flight, whatever the cap (``None``
+        while either is unknown)."""
+        latency, limit = self._model.base_latency, self._model.limit
+        if latency is None or limit is None:
+            return None
+        rate = self._rate()
+        rate = float(limit) if rate is None else min(rate, float(limit))
+        return self._little(now, rate, latency)
 
     def _paced(self, now: float) -> None:
         """A critical send is asked for: the gap since the last one's grant is the chain's pace."""
@@ -573,6 +605,7 @@ class Pacer:
                 )
         finally:
             self._in_flight -= 1
+            self._budget_out = max(self._budget_out - 1, 0)
             if send.critical:
                 self._critical_out -= 1
             if self._critical or self._fanout:
