@@ -707,12 +707,14 @@ def test_a_listing_is_kept_for_at_the_pace_its_pages_go_once_fan_out_stops() -> 
 def test_clients_of_a_shared_budget_keep_what_a_listing_needs_out_between_them() -> None:
     """Four clients sharing a budget on a busy server, one listing: while it runs, what the
     rate and latency need in flight is the key's, counted over every client of the budget,
-    whatever each one's cap. At max_concurrency=32 each filled its own 32 at every window's
-    opening (the server held 37-57), the pages crawled behind them, and the job took 19 %
-    longer than at 8; now 5 %."""
+    whatever each one's cap, from what the budget told each of them within the last round
+    trip (their sends are back by then). At max_concurrency=32 each filled its own 32 at
+    every window's opening (the server held 37-57), the pages crawled behind them, and the
+    job took 19 % longer than at 8. Counted together, 5 % longer; with counts no older than
+    a round trip, no longer."""
     eight = _on_a_busy_server_shared_by_four()
     wide = _on_a_busy_server_shared_by_four(max_concurrency=32)
-    assert sum(run.wall for run in wide) < 1.06 * sum(run.wall for run in eight)
+    assert sum(run.wall for run in wide) < 1.02 * sum(run.wall for run in eight)
     assert sum(run.chain_wall for run in wide) / len(wide) < 2.2
 
 

@@ -152,6 +152,7 @@ class Pacer:
         self._ended_at: float | None = None  # the grant of a listing's last page
         self._listed_elsewhere = False  # another client of the budget runs a listing
         self._budget_out = 0  # every client's sends out, as of the last take (and since)
+        self._told_at = -math.inf  # ... which was then
         self._told_end: float | None = None  # ... once other clients were told it ended
         self._latest: RateLimit | None = None
         self._latest_seq = -1
@@ -218,7 +219,7 @@ class Pacer:
                 taken = self._local.take_now(now, rule)
             else:
                 taken = await self._take_remote(now, rule, force=False)
-            self._told(taken)
+            self._told(taken, now)
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
         return await self._queue(critical, now)
@@ -264,7 +265,7 @@ class Pacer:
                     taken = self._local.take_now(now, rule, force=force)
                 else:
                     taken = await self._take_remote(now, rule, force=force)
-                self._told(taken)
+                self._told(taken, now)
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
@@ -287,10 +288,11 @@ class Pacer:
         self._leave(waiter)
         return self._granted(taken, now, critical)
 
-    def _told(self, taken: Taken) -> None:
+    def _told(self, taken: Taken, now: float) -> None:
         """What a take says of the budget's other clients."""
         self._listed_elsewhere = taken.listing
         self._budget_out = taken.out + (taken.seq is not None)
+        self._told_at = now
 
     def _unstick_at(self, now: float) -> float:
         """When a sender the budget holds with no wake time, and nothing of this client's
@@ -381,8 +383,10 @@ class Pacer:
             # Kept from a queue for a listing's pages, what the rate and latency need is the
             # key's: out from every client of the budget together, whatever each one's cap
             # (one with nothing out may always send: its take counts them again).
+            # Their sends come back a round trip after it was told: no older count holds.
             needed = self._needed(now)
-            if needed is not None and self._budget_out + self._taking >= needed:
+            told = now - self._told_at < (self._model.latency or 0.0)
+            if told and needed is not None and self._budget_out + self._taking >= needed:
                 return True
         kept = self._cap > 1 and not self._critical_out and listing
         return kept and out + 1 >= self._cap
