@@ -365,11 +365,12 @@ class Pacer:
         listing running: there a whole window's budget is there at once, and the sooner it
         is spent, the sooner the job ends (the budget, not the slots, keeps it in bounds).
         While a listing runs (this client's, or another's on a shared budget) the server is
-        kept from a queue its pages would wait in, and
-        with no page out one slot of the cap is left free: the next page would otherwise
-        wait for a chunk's answer however first it is in the queue (25-40 ms a page at a 40
-        ms round trip with all eight slots out). Until it is known who else spends the key,
-        fan-out grows only as answers come back (:meth:`_ramp`).
+        kept from a queue its pages would wait in: on a shared budget, by what every client
+        has out together. With no page of this client's out, one slot of the cap is left
+        free: the next page would otherwise wait for a chunk's answer however first it is in
+        the queue (25-40 ms a page at a 40 ms round trip with all eight slots out). Until it
+        is known who else spends the key, fan-out grows only as answers come back
+        (:meth:`_ramp`).
         """
         out = self._in_flight + self._taking
         if critical:
@@ -380,10 +381,10 @@ class Pacer:
         if out >= min(allowed, self._ramp()):
             return True
         if (listing or self._listed_elsewhere) and self._shared and self._in_flight:
-            # Kept from a queue for a listing's pages, what the rate and latency need is the
-            # key's: out from every client of the budget together, whatever each one's cap
-            # (one with nothing out may always send: its take counts them again).
-            # Their sends come back a round trip after it was told: no older count holds.
+            # What the rate and latency need is the key's, out from every client of the
+            # budget together, whatever each one's cap. The count is the last take's: it
+            # holds for a round trip (their sends are back by then), and a client with
+            # nothing out may always send, its take counting them again.
             needed = self._needed(now)
             told = now - self._told_at < (self._model.latency or 0.0)
             if told and needed is not None and self._budget_out + self._taking >= needed:
