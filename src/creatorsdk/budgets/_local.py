@@ -61,7 +61,8 @@ class LocalBudget:
         out = len(self._outstanding)
         taken = self._take(now, rule, force=force)
         listing = rule.keep is None and now < self._kept_until
-        return attrs.evolve(taken, listing=listing, out=out)
+        # (On every send: the constructor, not attrs.evolve, which looks up every field.)
+        return Taken(taken.seq, taken.wake_at, taken.guessed, listing, out)
 
     def _take(self, now: float, rule: Rule, *, force: bool) -> Taken:
         reserve = self._reserve(now, rule)

@@ -415,25 +415,26 @@ class Pacer:
             # stays in the pool, and httpcore's pool walks every connection (twice over for
             # idle ones) on each request: 32 idle ones cost more CPU than the sends.
             return min(self._cap, _FIRST_SLOTS)
-        rate = self._rate()
+        rate = self._key_rate()
         if rate is None:
-            limit = self._model.limit
-            if limit is None:
-                # No headers and no 429 yet: the key may be limited all the same, and a wide
-                # first burst at a header-less limiter is refused whole. The cap once enough
-                # answers say it is not.
-                return (
-                    self._cap
-                    if self._answered >= _UNLIMITED_AFTER
-                    else min(self._cap, _FIRST_SLOTS)
-                )
-            rate = float(limit)  # a window is rarely shorter than a second
-        elif self._model.limit is not None:
-            # Nor is it measured shorter: a bucket's sends stop counting as soon as tokens
-            # come back, which reads as a window of tens of milliseconds before its refill
-            # is measured (1,800 a second, 31 in flight at a cap of 32).
-            rate = min(rate, float(self._model.limit))
+            # No headers and no 429 yet: the key may be limited all the same, and a wide
+            # first burst at a header-less limiter is refused whole. The cap once enough
+            # answers say it is not.
+            return self._cap if self._answered >= _UNLIMITED_AFTER else min(self._cap, _FIRST_SLOTS)
         return min(self._cap, self._little(now, rate, latency))
+
+    def _key_rate(self) -> float | None:
+        """The key's rate for Little's law: as far as known, and never faster than its limit
+        a second (``None`` with neither a rate nor a limit)."""
+        rate, limit = self._rate(), self._model.limit
+        if limit is None:
+            return rate
+        if rate is None:
+            return float(limit)  # a window is rarely shorter than a second
+        # Nor is it measured shorter: a bucket's sends stop counting as soon as tokens come
+        # back, which reads as a window of tens of milliseconds before its refill is
+        # measured (1,800 a second, 31 in flight at a cap of 32).
+        return min(rate, float(limit))
 
     def _little(self, now: float, rate: float, latency: float) -> int:
         """Little's law: sends in flight for ``rate`` at the round trip without queues (a
@@ -446,11 +447,9 @@ class Pacer:
     def _needed(self, now: float) -> int | None:
         """What the key's known rate and latency need in flight, whatever the cap (``None``
         while either is unknown)."""
-        latency, limit = self._model.base_latency, self._model.limit
-        if latency is None or limit is None:
+        latency, rate = self._model.base_latency, self._key_rate()
+        if latency is None or rate is None or self._model.limit is None:
             return None
-        rate = self._rate()
-        rate = float(limit) if rate is None else min(rate, float(limit))
         return self._little(now, rate, latency)
 
     def _paced(self, now: float) -> None:
