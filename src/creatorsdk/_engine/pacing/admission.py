@@ -46,7 +46,8 @@ _UNLIMITED_AFTER = 100
 #: The shortest wait, when the budget's next return is computed as already past.
 _MOMENT = 0.001
 #: A listing whose next page is not asked for within this many of its cycles (the time from
-#: one page's grant to the next page's request) has ended: nothing is kept back for it.
+#: one page's grant to the next page's request), each with a round trip to spare, has ended:
+#: nothing is kept back for it.
 _CHAIN_CYCLES = 2.0
 #: How fast the cycle follows a changing chain (the weight of the newest gap), and how far
 #: past it one gap may pull it (a gap that long is a pause, not the chain's pace).
@@ -498,8 +499,14 @@ class Pacer:
             else None
         )
         pace = min(cycle, self._brisk or cycle)
-        if rule.reopen_at is not None and max(rule.reopen_at, reset_at or 0.0) > now:
-            back_at = max(rule.reopen_at, rule.sure_at or 0.0, reset_at or 0.0)
+        reopen_at = rule.reopen_at
+        if reopen_at is None and rule.window is None and rule.refill is None:
+            # The model has no reading: none of this client's answers was the budget's
+            # freshest (a client that started late, beside busy ones, is always overtaken).
+            # The reset its answers gave says when the window is back all the same.
+            reopen_at = reset_at
+        if reopen_at is not None and max(reopen_at, reset_at or 0.0) > now:
+            back_at = max(reopen_at, rule.sure_at or 0.0, reset_at or 0.0)
             # The pages asked for from the next one's request on (none waits now: the next
             # is asked for a step after the last one's grant) that reach the server before
             # it is back: one kept for a page that comes too late is lost to the window, and
@@ -521,7 +528,7 @@ class Pacer:
         if not self._shared:
             return rule if critical or not reserve else attrs.evolve(rule, reserve=reserve)
         # Told even when none is kept: what an earlier take kept is over.
-        keep = Keep(reserve, max(now, last) + _CHAIN_CYCLES * cycle)
+        keep = Keep(reserve, max(now, last) + self._lapse(cycle))
         return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
 
     def _listing(self, now: float) -> bool:
@@ -534,7 +541,13 @@ class Pacer:
             return False  # the last page granted was its listing's last
         # After the first page the pace is not known yet: a round trip stands in for it.
         cycle = self._cycle if self._cycle is not None else self._model.latency
-        return cycle is not None and last is not None and now - last < _CHAIN_CYCLES * cycle
+        return cycle is not None and last is not None and now - last < self._lapse(cycle)
+
+    def _lapse(self, cycle: float) -> float:
+        """How long after a page's grant its listing is over if no next page is asked for:
+        cycles of it, each with a round trip to spare (a page a busy server slows past two
+        cycles is still out, and what is kept for the next must not lapse meanwhile)."""
+        return _CHAIN_CYCLES * (cycle + (self._model.latency or 0.0))
 
     def _window_rate(self, now: float) -> float:
         """How fast what is left of a window for this client must go to be spent by the time
