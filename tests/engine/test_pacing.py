@@ -1171,6 +1171,24 @@ def test_others_speeding_up_are_counted_at_their_pace_now_not_their_average() ->
     assert answered.model.rule.others_rate > 340
 
 
+def test_others_are_watched_for_after_a_first_flight_counted_across_a_window_s_end() -> None:
+    """A job's first flight leaves just before a window's end: one answer is counted in the
+    old window, the next in the new one with a little more left, under a reset a window
+    later, as a rolling limiter's request come back reads. Until a window has closed, that
+    is no reason to stop watching for others spending the key: four uncoordinated clients
+    at a cap of 32 each went on doubling their sends and spent a window twice over (51
+    429s in one simulated job; 52 in 30 jobs, 17 now; at a cap of 8, 17 and 1)."""
+    answered = _Answered()
+    edge = math.ceil(START)
+    answered.send(edge - 0.01, limit=100, remaining=97, reset_at=edge)
+    answered.send(edge - 0.01, limit=100, remaining=97, reset_at=edge + 1.0)
+    assert answered.model.rolling  # as far as two readings tell
+    for i in range(10):  # others spend 4 for each of this client's sends
+        at = edge + 0.05 + 0.01 * i
+        answered.send(at, limit=100, remaining=96 - 5 * (i + 1), reset_at=edge + 1.0)
+    assert answered.model.others_now
+
+
 def test_others_spending_less_is_believed_at_once() -> None:
     """Once the other processes of a job are done, the one left spends the whole window
     from the next on (it finished at their share, a window at a time)."""

@@ -150,7 +150,7 @@ class LimiterModel:
     @property
     def others_now(self) -> bool:
         """Whether other consumers are seen spending the window now open."""
-        return self._theirs_now > 0 and not self.rolling
+        return self._theirs_now > 0 and not self._surely_rolling()
 
     @property
     def rolling(self) -> bool:
@@ -158,6 +158,12 @@ class LimiterModel:
         if self._fractional:  # unless full refills have been seen more often
             return self._rollings >= self._windows
         return self._rollings > self._windows
+
+    def _surely_rolling(self) -> bool:
+        """Rolling, and not only on a job's first readings: a first flight counted across two
+        windows' end reads as a request come back (a little more left, the reset moved).
+        Others spending the window are watched for until a window has closed."""
+        return self.rolling and self._windows > 0
 
     # -- what happened -------------------------------------------------------------------------
 
@@ -207,7 +213,7 @@ class LimiterModel:
         if previous is not None:
             self._compare(fresh, previous)
         self._reading = fresh
-        if not self._shared and not self.rolling:
+        if not self._shared and not self._surely_rolling():
             self._watch_others(fresh)
         if self.rolling:
             # It may have been counted as late as its round trip was longer than the
