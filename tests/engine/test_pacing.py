@@ -820,6 +820,20 @@ def test_no_page_is_kept_for_that_would_reach_the_server_after_the_window(delay:
     assert run.wall < 2.9
 
 
+def test_a_page_is_kept_for_past_the_window_s_end_when_all_that_waits_fits_the_next() -> None:
+    """150 requests, a first-request window of 100: what is still waiting near the first
+    window's end fits in the next with room to spare, so a send the first one loses to a
+    page kept for past its end costs nothing, and the page goes at once rather than wait for
+    the reopening. (Before: 1.535, 1.571 and 1.577 s; the cursor chain on the benchmark took
+    3 % longer.) With more waiting than the next window holds, the page that may come too
+    late is not kept for (the test above)."""
+    runs = [
+        job("fixed-first", requests=120, pages=30, seed=seed, load=0.0015) for seed in (1, 2, 3)
+    ]
+    assert all(run.refused == 0 for run in runs)
+    assert sum(run.wall for run in runs) / len(runs) < 1.54
+
+
 def test_what_a_listing_was_left_is_spent_once_it_ends() -> None:
     """The reserve lapses with the listing: the windows after it are spent whole."""
     run = job("fixed-epoch", requests=995, pages=5)

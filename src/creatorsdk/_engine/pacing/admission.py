@@ -517,6 +517,8 @@ class Pacer:
             reach = self._model.base_latency or 0.0
             if back_at != reset_at:
                 reach += self._model.margin()
+            if self._fits_next_window(rule):
+                reach = 0.0
             horizon = back_at - asked_at - reach
         elif rule.window is not None:
             horizon = rule.window
@@ -530,6 +532,17 @@ class Pacer:
         # Told even when none is kept: what an earlier take kept is over.
         keep = Keep(reserve, max(now, last) + self._lapse(cycle))
         return attrs.evolve(rule, reserve=0 if critical else reserve, keep=keep)
+
+    def _fits_next_window(self, rule: Rule) -> bool:
+        """Whether everything this client has waiting or out fits in the next window, with
+        no one else seen on the key: a send the window now open loses to a page kept for
+        past its end then costs the job nothing (the next window has room to spare)."""
+        if self._shared or rule.limit is None or rule.quota is not None:
+            return False
+        if self._model.others_now or self._model.share() < 1.0:
+            return False
+        waiting = len(self._fanout) + len(self._critical) + self._in_flight
+        return waiting + 2 < rule.limit
 
     def _listing(self, now: float) -> bool:
         """Whether a listing runs: a page waits or is out, or the next is due within cycles
