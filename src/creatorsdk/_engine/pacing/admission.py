@@ -537,9 +537,9 @@ class Pacer:
         """Whether everything this client has waiting or out fits in the next window, with
         no one else seen on the key: a send the window now open loses to a page kept for
         past its end then costs the job nothing (the next window has room to spare)."""
-        if self._shared or rule.limit is None or rule.quota is not None:
+        if self._shared or rule.limit is None:
             return False
-        if self._model.others_now or self._model.share() < 1.0:
+        if self._model.others_now or self._model.share() < 1.0:  # (a quota implies the share)
             return False
         waiting = len(self._fanout) + len(self._critical) + self._in_flight
         return waiting + 2 < rule.limit
