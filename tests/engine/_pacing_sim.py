@@ -115,11 +115,17 @@ class Server:
         seed: int = 0,
         proxy: bool = False,
         load: float = 0.0,
+        cold: float = 0.0,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
         self.latency = latency
         #: A busy server: each request in flight adds this much to a round trip.
         self.load = load
+        #: A cold start: the round trips of the first flight (every request sent before the
+        #: first answer) are this much longer, after the limiter counted them (new
+        #: connections, a server's first answers).
+        self.cold = cold
+        self._answered = False
         self._random = random.Random(seed)
         self.in_flight = 0
         #: slowapi in front of the API: a request is counted as it arrives, and the headers
@@ -135,9 +141,11 @@ class Server:
     async def _count(self) -> tuple[bool, dict[str, str]]:
         """The limiter's verdict and the headers the answer carries, after the round trip."""
         if not self.proxy:
+            cold = 0.0 if self._answered else self.cold
             await trio.sleep(self._leg())
             verdict = self.limiter.hit("key")
-            await trio.sleep(self._leg())
+            await trio.sleep(self._leg() + cold)
+            self._answered = True
             return verdict.allowed, verdict.headers()
         await trio.sleep(0.0005)
         verdict = self.limiter.hit("key")
@@ -188,18 +196,20 @@ def job(
     proxy: bool = False,
     delay: float = 0.0,
     load: float = 0.0,
+    cold: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
     from there); ``load``: each request in flight adds that much to every round trip;
-    ``budget``: one every client shares (else each has its own)."""
+    ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
+    shares (else each has its own)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
-        server = Server(kind, limit, window, seed=seed, proxy=proxy, load=load)
+        server = Server(kind, limit, window, seed=seed, proxy=proxy, load=load, cold=cold)
         await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:

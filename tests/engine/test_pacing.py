@@ -820,6 +820,21 @@ def test_no_page_is_kept_for_that_would_reach_the_server_after_the_window(delay:
     assert run.wall < 2.9
 
 
+@pytest.mark.parametrize("seed", [2, 3])
+def test_no_page_is_kept_for_past_the_first_window_s_end_when_the_first_flight_was_slow(
+    seed: int,
+) -> None:
+    """The first flight's round trips 100 ms longer than the rest (new connections), the
+    extra time spent after the limiter counted them: the first window is believed to end
+    that much later than it can. Pages are kept for only if they reach the server before
+    the soonest it can end, or one is lost to the window and the job takes one more.
+    (Before: 3.17 and 3.18 s; the benchmark's first-request row lost a window in half its
+    runs, whose first answers took 112 ms against 52-87 ms.)"""
+    run = job("fixed-first", requests=270, pages=30, seed=seed, load=0.0015, cold=0.1)
+    assert run.refused == 0
+    assert run.wall < 3.0
+
+
 def test_a_page_is_kept_for_past_the_window_s_end_when_all_that_waits_fits_the_next() -> None:
     """150 requests, a first-request window of 100: what is still waiting near the first
     window's end fits in the next with room to spare, so a send the first one loses to a

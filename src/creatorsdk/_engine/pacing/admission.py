@@ -516,7 +516,7 @@ class Pacer:
             asked_at = now if self._critical else max(now, last + pace)
             reach = self._model.base_latency or 0.0
             if back_at != reset_at:
-                reach += self._model.margin()
+                reach += self._model.margin() + self._model.opening_spread()
             if self._fits_next_window(rule):
                 reach = 0.0
             horizon = back_at - asked_at - reach

@@ -747,6 +747,21 @@ class LimiterModel:
         (each way, and the two sends compared may vary in opposite directions)."""
         return 4 * self.jitter + 0.001
 
+    def opening_spread(self) -> float:
+        """How much sooner than believed the first window can be over, when this client's
+        first send opened it.
+
+        The server counted that send somewhere in its round trip, and the window is believed
+        to end as late as that allows. A bare round trip of it is matched by the pages
+        weighed against that end, which take one too; the rest (the first flight opens new
+        connections, and a server's first answers are slow) may have come after the count.
+        Later windows are opened by sends on warm connections.
+        """
+        base, first_at, back_at = self.base_latency, self._first_at, self._first_back_at
+        if base is None or self._opened_at is not None or first_at is None or back_at is None:
+            return 0.0
+        return max(back_at - first_at - base, 0.0)
+
     def _known_reopen(self, reading: Reading) -> float | None:
         """The latest time the freshest reading's window can be over: its reset, or sooner
         when the window's length has been measured (resets rounded up to whole seconds)."""
