@@ -46,7 +46,11 @@ async def test_the_pacer_is_told_when_a_listing_s_last_page_is_back(
     """From then on it keeps no budget for a next page (it would until two of the listing's
     cycles passed without one)."""
     ended: list[int] = []
-    monkeypatch.setattr(ca._pacer, "listing_ended", lambda: ended.append(1))
+
+    async def listing_ended() -> None:
+        ended.append(1)
+
+    monkeypatch.setattr(ca._pacer, "listing_ended", listing_ended)
     api.get("/account-videos").mock(
         side_effect=[ok(page([video_json(id=uid(1))], next_cursor="a1")), ok(page([]))]
     )

@@ -215,7 +215,7 @@ def job(
         async def listing(client: Pacer) -> None:
             for _ in range(pages):
                 await server.send(client, run, critical=True)
-            client.listing_ended()
+            await client.listing_ended()
             run.chain_wall = trio.current_time() - run.start
 
         async with trio.open_nursery() as nursery:

@@ -273,6 +273,35 @@ async def test_redis_tells_of_another_client_s_listing_as_the_in_process_store_d
     assert await _told_beside_a_listing(redis_budget) == await _told_beside_a_listing(LocalBudget())
 
 
+async def _freed_when_a_listing_ends(budget: Budget) -> list[tuple[bool, bool]]:
+    """A client lists and keeps all three left; it tells the budget its listing ended, with
+    no take. What another client's takes got, and whether they were told of a listing."""
+    first = await budget.take(NOW, Rule())
+    assert first.seq is not None
+    await budget.record(first.seq, NOW, RateLimit(10, 4, NOW + 1.0), guessed=False, now=NOW)
+    window = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30)
+    await budget.take(NOW + 0.01, attrs.evolve(window, keep=Keep(3, NOW + 0.5)))
+    got: list[tuple[bool, bool]] = []
+    taken = await budget.take(NOW + 0.02, window)
+    got.append((taken.seq is not None, taken.listing))
+    await budget.keep(NOW + 0.03, Keep(0, NOW + 0.03))
+    taken = await budget.take(NOW + 0.04, window)
+    got.append((taken.seq is not None, taken.listing))
+    return got
+
+
+async def test_a_listing_s_end_frees_what_it_kept_without_a_take() -> None:
+    assert await _freed_when_a_listing_ends(LocalBudget()) == [(False, True), (True, False)]
+
+
+async def test_redis_frees_what_a_listing_kept_as_the_in_process_store_does(
+    redis_budget: Budget,
+) -> None:
+    assert await _freed_when_a_listing_ends(redis_budget) == await _freed_when_a_listing_ends(
+        LocalBudget()
+    )
+
+
 def test_a_reserve_is_kept_out_of_this_client_s_part_of_a_shared_window() -> None:
     """With others on the key, fan-out spends this client's part of the window but what its
     listing needs (else the listing waited for the next window: 0.5 s a page)."""

@@ -740,6 +740,28 @@ def test_what_a_listing_keeps_lasts_while_a_page_a_busy_server_slowed_is_out() -
     assert not _kept_while_a_slow_page_is_out(0.2)  # two cycles and round trips: over
 
 
+def test_a_listing_s_end_is_told_to_the_budget_s_other_clients_at_once() -> None:
+    """Its last page back, a listing keeps nothing: the budget's other clients are told then,
+    not on the lister's next take, which may never come (its fan-out done, the lister's
+    keep held the others about 0.2 s, each window's end of the four-process benchmark)."""
+    budget = LocalBudget()
+    told: list[bool] = []
+
+    async def main() -> None:
+        lister = pacer(budget=budget)
+        for remaining in (99, 98, 97):
+            async with lister.sending(critical=True) as page:
+                await trio.sleep(0.04)
+                lister.observe(page, reading(remaining, 0.9))
+            await trio.sleep(0.005)
+        told.append(budget.take_now(now(), Rule()).listing)
+        await lister.listing_ended()
+        told.append(budget.take_now(now(), Rule()).listing)
+
+    run_virtual(main)
+    assert told == [True, False]
+
+
 @functools.cache
 def _on_a_busy_server_shared_by_four(max_concurrency: int = 8) -> tuple[Run, ...]:
     """Four clients sharing one budget on a server slowed 1.5 ms a round trip by each request
@@ -1059,6 +1081,9 @@ class _HeldElsewhere:
     async def throttle(self, *args: object, **kwargs: object) -> None:
         return None
 
+    async def keep(self, *args: object, **kwargs: object) -> None:
+        return None
+
 
 def test_a_sender_on_a_shared_budget_asks_again_rather_than_wait_for_a_wake_up() -> None:
     # Before: a waiter nobody in its own process could wake waited max_wait (60 s) and then
@@ -1092,6 +1117,9 @@ class _AnsweredAfterARoundTrip:
 
     async def throttle(self, *args: Any, **kwargs: Any) -> None:
         self.ledger.throttle_now(*args, **kwargs)
+
+    async def keep(self, *args: Any, **kwargs: Any) -> None:
+        self.ledger.keep_now(*args, **kwargs)
 
 
 def test_senders_arriving_while_a_shared_store_answers_wait_for_a_slot() -> None:

@@ -237,9 +237,9 @@ class BaseClient:
         """The latest rate-limit state the server reported, or ``None`` before any."""
         return self._pacer.latest
 
-    def _listing_ended(self) -> None:
+    async def _listing_ended(self) -> None:
         """A listing's last page is back: the pacer keeps no budget for its next page."""
-        self._pacer.listing_ended()
+        await self._pacer.listing_ended()
 
     async def __aenter__(self) -> Self:
         return self

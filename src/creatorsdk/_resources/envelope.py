@@ -77,7 +77,7 @@ class Envelope(abc.ABC):
             if not page.has_next:
                 # Known here, not in the pacer: it would keep budget for a next page until
                 # two of the listing's cycles went by without one.
-                client._listing_ended()
+                await client._listing_ended()
             return page
 
         return AsyncPager(fetch, cursor=start)

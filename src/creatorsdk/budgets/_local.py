@@ -9,7 +9,15 @@ import math
 import attrs
 
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
-from creatorsdk.budgets._ledger import MIN_RATE, NO_WAKE, Reading, Rule, Taken, cubic_rate
+from creatorsdk.budgets._ledger import (
+    MIN_RATE,
+    NO_WAKE,
+    Keep,
+    Reading,
+    Rule,
+    Taken,
+    cubic_rate,
+)
 
 __all__ = ["LocalBudget"]
 
@@ -237,6 +245,10 @@ class LocalBudget:
         """Sends granted so far."""
         return self._seq
 
+    def keep_now(self, now: float, keep: Keep) -> None:
+        """Tell every client of the budget what a listing keeps, without a send."""
+        self._kept, self._kept_until = keep.sends, keep.until
+
     # -- async twins: the Budget protocol ----------------------------------------------------
 
     async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
@@ -261,6 +273,10 @@ class LocalBudget:
     ) -> None:
         """:meth:`throttle_now`, awaitable."""
         self.throttle_now(now, seq, sent_at, until, discover=discover)
+
+    async def keep(self, now: float, keep: Keep) -> None:
+        """:meth:`keep_now`, awaitable."""
+        self.keep_now(now, keep)
 
     # -- helpers ----------------------------------------------------------------------------
 

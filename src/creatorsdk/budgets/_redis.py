@@ -17,6 +17,7 @@ from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,
     MIN_RATE,
+    Keep,
     Reading,
     Rule,
     Taken,
@@ -268,6 +269,15 @@ return 1
 """
 )
 
+_KEEP = (
+    _COMMON
+    + """
+redis.call('HSET', KEYS[1], 'kept', tonumber(ARGV[1]), 'kept_until', f(tonumber(ARGV[2])))
+expire(tonumber(ARGV[3]))
+return 1
+"""
+)
+
 
 class RedisBudget:
     """A key's budget kept in Redis, shared by every client given a store of the same name.
@@ -300,6 +310,7 @@ class RedisBudget:
         self._take = self._redis.register_script(_TAKE)
         self._record = self._redis.register_script(_RECORD)
         self._throttle = self._redis.register_script(_THROTTLE)
+        self._keep = self._redis.register_script(_KEEP)
 
     def __repr__(self) -> str:
         return f"RedisBudget(name={self.name!r})"
@@ -404,6 +415,11 @@ class RedisBudget:
                 repr(MIN_RATE),
             ],
         )
+
+    async def keep(self, now: float, keep: Keep) -> None:
+        """Tell every client of the budget, without a send, that a listing keeps
+        ``keep.sends`` spare until ``keep.until``."""
+        await self._keep(keys=self._keys, args=[str(keep.sends), repr(keep.until), self._ttl_ms])
 
 
 def _opt(value: float | None) -> str:

@@ -1,11 +1,11 @@
-"""What a budget store does: the three steps every sender on a key takes through it."""
+"""What a budget store does: the steps every sender on a key takes through it."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
 from creatorsdk._engine.pacing.readings import RateLimit
-from creatorsdk.budgets._ledger import Reading, Rule, Taken
+from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 
 __all__ = ["Budget"]
 
@@ -39,4 +39,9 @@ class Budget(Protocol):
     ) -> None:
         """Send ``seq`` drew a 429: hold every sender until ``until``; ``discover``: cut the
         discovered rate."""
+        ...
+
+    async def keep(self, now: float, keep: Keep) -> None:
+        """Tell every client of the budget, without a send, that a listing keeps
+        ``keep.sends`` spare until ``keep.until`` (``Keep(0, now)``: its last page is back)."""
         ...

@@ -154,7 +154,6 @@ class Pacer:
         self._listed_elsewhere = False  # another client of the budget runs a listing
         self._budget_out = 0  # every client's sends out, as of the last take (and since)
         self._told_at = -math.inf  # ... which was then
-        self._told_end: float | None = None  # ... once other clients were told it ended
         self._latest: RateLimit | None = None
         self._latest_seq = -1
 
@@ -177,10 +176,18 @@ class Pacer:
         """Wait for this sender's turn; ``async with`` it around the send."""
         return _Sending(self, critical)
 
-    def listing_ended(self) -> None:
+    async def listing_ended(self) -> None:
         """Report that a listing's last page is back (``has_next`` false): nothing is kept
-        for its next page any more, rather than until it is overdue."""
+        for its next page any more, rather than until it is overdue.
+
+        A shared budget's other clients are told at once: told on this client's next take,
+        they waited for what it kept to lapse whenever it had nothing more to send.
+        """
         self._ended_at = self._critical_at
+        if self._shared:
+            now = self._clock()
+            with anyio.CancelScope(shield=True):
+                await self._budget.keep(now, Keep(0, now))
         if self._critical or self._fanout:
             self._wake_head()
 
@@ -482,10 +489,6 @@ class Pacer:
             # the listing's pace (fan-out at the job's start spends a window in a few of them).
             cycle = self._model.latency
         if cycle is None or last is None or not self._listing(now):
-            if self._shared and last is not None and last == self._ended_at != self._told_end:
-                # Told once: what the listing kept is over for every client of the budget.
-                self._told_end = last
-                return attrs.evolve(rule, keep=Keep(0, now))
             return rule
         # Other clients of a shared budget keep to it until the reset the server gave
         # (unless resets have been seen late): a reopening only tested for (a probe) may
