@@ -483,6 +483,12 @@ class Pacer:
         budget, so that other clients sharing it leave them too.
         """
         rule = self._model.rule
+        if critical and rule.quota is not None:
+            # A page goes on whatever the window has left, one at a time: its client's part
+            # of a window others share is a part of what the reading shows (a quarter of the
+            # last three is none), and the listing would wait for the next window while
+            # parts the others left go unspent.
+            rule = attrs.evolve(rule, quota=None, share=1.0)
         cycle, last = self._cycle, self._critical_at
         if cycle is None and (self._critical or self._critical_out):
             # Its first page is out: until the next is asked for, a round trip stands in for
