@@ -59,7 +59,7 @@ class LocalBudget:
     def __repr__(self) -> str:
         return f"LocalBudget(sent={self._seq})"
 
-    # -- the three operations (async twins below, for the Budget protocol) -----------------
+    # -- the operations (async twins below, for the Budget protocol) -----------------------
 
     def take_now(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
         """Grant one send now (its sequence number) or say when to ask again.
@@ -231,6 +231,10 @@ class LocalBudget:
         # the pause's, which a later answer can end).
         self._next_at = max(self._next_at, now + 1.0 / cubic_rate(0.0, self._peak))
 
+    def keep_now(self, now: float, keep: Keep) -> None:
+        """Tell every client of the budget what a listing keeps, without a send."""
+        self._kept, self._kept_until = keep.sends, keep.until
+
     def discovered_rate(self, now: float) -> float | None:
         """The rate found for a key without headers, or ``None`` before its first 429."""
         if self._cut_at is None:
@@ -244,10 +248,6 @@ class LocalBudget:
     def sent(self) -> int:
         """Sends granted so far."""
         return self._seq
-
-    def keep_now(self, now: float, keep: Keep) -> None:
-        """Tell every client of the budget what a listing keeps, without a send."""
-        self._kept, self._kept_until = keep.sends, keep.until
 
     # -- async twins: the Budget protocol ----------------------------------------------------
 
