@@ -96,6 +96,7 @@ class LimiterModel:
         self._opened_at: float | None = None
         self._first_at: float | None = None  # this client's first send (it may open a window)
         self._first_back_at: float | None = None  # ... and its first answer (it was open by then)
+        self._first_reset: float | None = None  # ... and the reset it gave (that window's)
         self._span = math.inf  # the shortest time seen from one window's opening to the next
         self._shortest = 0.0  # the window is longer than this (send time to send time)
         self._longest = math.inf  # ... and no longer than this
@@ -276,6 +277,8 @@ class LimiterModel:
             self.limit = max(self.limit or 0, rate_limit.remaining + 1)
         if not self._fractional and rate_limit.reset_at != int(rate_limit.reset_at):
             self._fractional = True
+        if self._first_reset is None:
+            self._first_reset = rate_limit.reset_at
         tally = self._tallies.get(rate_limit.reset_at)
         if tally is None:
             if len(self._tallies) >= 4:
@@ -698,10 +701,15 @@ class LimiterModel:
                 return reset_at, whole, None
             if self._opened_at is not None:
                 whole_at = self._whole_seconds_after(self._opened_at, self.latency, 0.0, reset_at)
-            else:  # the first window, if this client's first send opened it
+            elif reset_at == self._first_reset:
+                # The first window, if this client's first send opened it.
                 first_at, back_at = self._first_at, self._first_back_at
                 delay = None if first_at is None or back_at is None else back_at - first_at
                 whole_at = self._whole_seconds_after(first_at, delay, 0.0, reset_at)
+            else:
+                # A later window, whose opening this client did not see (on a shared budget
+                # another client's answer told of it): its first send did not open this one.
+                whole_at = None
             if whole_at is None or not reading.sent_at < whole_at < reset_at - _TEST_LEAD:
                 return reset_at, whole, None
             self._probe_at, self._probe_until = whole_at, reset_at
