@@ -133,7 +133,7 @@ class LocalBudget:
         keeps (unless the take is that listing's client's, which may spend it)."""
         keep = rule.keep
         if keep is not None:
-            self._kept, self._kept_until = keep.sends, keep.until
+            self.keep_now(now, keep)
             return rule.reserve
         return max(rule.reserve, self._kept if now < self._kept_until else 0)
 
