@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -169,6 +170,7 @@ def test_block_runs(
     monkeypatch.chdir(tmp_path)
     monkeypatch.syspath_prepend(str(EXAMPLES))
     _restore_logging_afterwards(request)
+    _close_sync_clients_afterwards(request, monkeypatch)
     namespace = _namespace_for(block)
     if block.setup:
         exec(compile(block.setup, f"{block.name} (setup)", "exec"), namespace)
@@ -188,6 +190,32 @@ def _restore_logging_afterwards(request: pytest.FixtureRequest) -> None:
         sdk.setLevel(sdk_level)
 
     request.addfinalizer(restore)
+
+
+def _close_sync_clients_afterwards(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Close every ``httpx.Client`` the block opens, once it has run.
+
+    A page's snippet leaves closing to its reader (and a chain's earlier blocks run again
+    for each later one), so a client it opened would otherwise hold its connection until the
+    garbage collector finds it, in whichever later test that happens to be, whose warnings
+    filter may turn the socket's ``ResourceWarning`` into a failure.
+    """
+    opened: list[httpx.Client] = []
+    original = httpx.Client.__init__
+
+    def recording_init(client: httpx.Client, *args: Any, **kwargs: Any) -> None:
+        original(client, *args, **kwargs)
+        opened.append(client)
+
+    monkeypatch.setattr(httpx.Client, "__init__", recording_init)
+
+    def close_them() -> None:
+        for client in opened:
+            client.close()
+
+    request.addfinalizer(close_them)
 
 
 def _namespace_for(block: Block) -> dict[str, Any]:

@@ -178,7 +178,8 @@ async def test_ssl_cert_file_cannot_change_tls_trust(
     port = listener.extra(SocketAttribute.local_port)
     tls = TLSListener(listener, context, standard_compatible=False)
     policy = RetryPolicy(max_attempts=1)
-    async with anyio.create_task_group() as group:
+    # Closing the listener matters: cancelling serve() leaves its socket to the GC.
+    async with tls, anyio.create_task_group() as group:
         group.start_soon(tls.serve, serve)
         base_url = f"https://127.0.0.1:{port}/v2"
         async with AsyncCreatorAudit(api_key=KEY, base_url=base_url, retry=policy) as ca:

@@ -326,7 +326,8 @@ async def test_an_untrusted_certificate_is_refused_before_any_request_byte(
     # TLSListener logs each failed handshake at ERROR; that is the refusal we want.
     logging.getLogger("anyio.streams.tls").disabled = True
     try:
-        async with anyio.create_task_group() as group:
+        # Closing the listener matters: cancelling serve() leaves its socket to the GC.
+        async with listener, anyio.create_task_group() as group:
             group.start_soon(listener.serve, answer)
             async with AsyncCreatorAudit(api_key=key, base_url=base_url, retry=policy) as ca:
                 with pytest.raises(errors.APIConnectionError) as refused:
