@@ -27,7 +27,7 @@ from types import TracebackType
 import anyio
 import attrs
 
-from creatorsdk._engine.pacing.learning import LimiterModel
+from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
@@ -489,6 +489,12 @@ class Pacer:
             # last three is none), and the listing would wait for the next window while
             # parts the others left go unspent.
             rule = attrs.evolve(rule, quota=None, share=1.0)
+        if critical and self._shared and rule.guesses < UNLIMITED:
+            # A page may join the probes other clients of the budget have out: its client's
+            # model may still doubt a reopening theirs believe in, and their fan-out reaches
+            # the reset first; waiting for their answers cost the listing a round trip each
+            # window. It is one send, and it tests the reopening as theirs do.
+            rule = attrs.evolve(rule, guesses=UNLIMITED)
         cycle, last = self._cycle, self._critical_at
         if cycle is None and (self._critical or self._critical_out):
             # Its first page is out: until the next is asked for, a round trip stands in for
