@@ -150,6 +150,8 @@ class Pacer:
         self._critical_at: float | None = None  # when the last critical send was granted
         self._cycle: float | None = None  # a critical grant to the next critical request
         self._brisk: float | None = None  # ... as fast as it goes (down at once, up slowly)
+        self._page_back_at: float | None = None  # when the last critical send was answered
+        self._turn: float | None = None  # ... to the next critical request (as brisk)
         self._ended_at: float | None = None  # the grant of a listing's last page
         self._listed_elsewhere = False  # another client of the budget runs a listing
         self._budget_out = 0  # every client's sends out, as of the last take (and since)
@@ -472,6 +474,11 @@ class Pacer:
             self._cycle = cycle + _CYCLE_WEIGHT * (min(gap, _CYCLE_STRETCH * cycle) - cycle)
         brisk = self._brisk
         self._brisk = gap if brisk is None or gap < brisk else brisk + _BRISK_RISE * (gap - brisk)
+        back_at = self._page_back_at
+        if back_at is not None and back_at >= self._critical_at:
+            turn, self._page_back_at = now - back_at, None
+            last = self._turn
+            self._turn = turn if last is None or turn < last else last + _BRISK_RISE * (turn - last)
 
     def _rule(self, now: float, critical: bool) -> Rule:
         """The model's rule, for fan-out with the sends a listing needs until the budget is back.
@@ -514,6 +521,14 @@ class Pacer:
             else None
         )
         pace = min(cycle, self._brisk or cycle)
+        base = self._model.base_latency
+        if self._shared and base is not None and self._turn is not None:
+            # Pages a busy server slows go faster once every client's fan-out is held for
+            # them, and what is kept is what holds it: kept for at the crawl, it ran out
+            # before the reset (three pages short at the first window's end on the Redis
+            # row, before the listing's first unhurried page set the brisk pace). Beside
+            # uncoordinated clients, whose fan-out goes on, they do not.
+            pace = min(pace, base + self._turn)
         reopen_at = rule.reopen_at
         if reopen_at is None and rule.window is None and rule.refill is None:
             # The model has no reading: none of this client's answers was the budget's
@@ -601,8 +616,8 @@ class Pacer:
     # -- answers ---------------------------------------------------------------------------------
 
     async def _finish(self, send: Send, answered: bool) -> None:
+        now = self._clock()
         try:
-            now = self._clock()
             rate_limit = send.rate_limit if answered else None
             if rate_limit is not None and send.seq > self._latest_seq:
                 self._latest, self._latest_seq = rate_limit, send.seq
@@ -653,6 +668,8 @@ class Pacer:
             self._budget_out = max(self._budget_out - 1, 0)
             if send.critical:
                 self._critical_out -= 1
+                if answered and not send.refused:
+                    self._page_back_at = now
             if self._critical or self._fanout:
                 self._wake_head()
 
