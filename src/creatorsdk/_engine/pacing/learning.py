@@ -746,7 +746,9 @@ class LimiterModel:
         if opened_at is None or delay is None or self._fractional:
             return None
         opened_by = opened_at + delay
-        seconds = max(math.floor(shortest - delay) + 1, math.ceil(latest - 1.0 - opened_by), 1)
+        # More than ``latest - 1 - opened_by`` seconds, or the reset would be a second sooner
+        # (a window opened on a whole second and reset 60 s on is 60 s long, not 59).
+        seconds = max(math.floor(shortest - delay) + 1, math.floor(latest - 1.0 - opened_by) + 1, 1)
         end = opened_by + seconds + self.margin()
         return end if end < latest else None
 
