@@ -13,7 +13,7 @@ import trio
 
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
-from creatorsdk._engine.pacing.admission import SHARED_POLL
+from creatorsdk._engine.pacing.admission import SHARED_POLL, PastDeadline
 from creatorsdk._engine.pacing.learning import LimiterModel
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, usable_reset
 from creatorsdk.budgets import LocalBudget
@@ -335,6 +335,34 @@ def test_a_cancelled_probe_lets_the_next_probe_go() -> None:
 
 
 # -- 429s ---------------------------------------------------------------------------------------
+
+
+def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -> None:
+    """A sender whose deadline comes before the budget is back is told so at once (with
+    when it is back), not held until the deadline; one whose deadline comes after waits for
+    the budget and goes."""
+    seen: list[float] = []
+
+    async def main() -> None:
+        sender = pacer()
+        async with sender.sending() as first:
+            await trio.sleep(0.04)
+            spent = reading(0, 0.5)
+            sender.observe(first, spent)
+        assert spent.reset_at is not None
+        asked = now()
+        with pytest.raises(PastDeadline) as held:
+            async with sender.sending(until=asked + 0.1):
+                pass
+        seen.extend([now() - asked, held.value.back_at - spent.reset_at])
+        async with sender.sending(until=now() + 2.0):
+            seen.append(now() - spent.reset_at)
+
+    run_virtual(main)
+    refused_after, back_at_off, granted_after_reset = seen
+    assert refused_after == 0
+    assert back_at_off == 0
+    assert 0 <= granted_after_reset < 0.01
 
 
 def _held_until(retry_after: float | None, reset_in: float | None, max_wait: float = 60.0) -> float:

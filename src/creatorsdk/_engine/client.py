@@ -15,6 +15,7 @@ import inspect
 import ipaddress
 import json
 import logging
+import math
 import os
 import ssl
 import textwrap
@@ -45,7 +46,7 @@ from creatorsdk._engine.observing import (
     WaitEvent,
     run_hook,
 )
-from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
+from creatorsdk._engine.pacing import Pacer, PastDeadline, RateLimit, parse_rate_limit
 from creatorsdk._engine.parsing import NotJSONNumber, parse_json
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.raw import Exchange, RawView, recording
@@ -437,15 +438,28 @@ class BaseClient:
         left = retries.time_left()
         if left is None:
             return await self._attempt(request, number, critical, parse, call)
+        message = f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed"
         with anyio.move_on_after(left) as scope:
-            return await self._attempt(request, number, critical, parse, call)
-        assert scope.cancelled_caught
+            until = self.retry_policy.clock() + left
+            try:
+                return await self._attempt(request, number, critical, parse, call, until)
+            except PastDeadline as held:
+                # Waiting for the budget cannot end in time: said now, not at the deadline.
+                back_in = held.back_at - self.retry_policy.clock()
+                message = (
+                    f"the rate limit's budget is back in {back_in:.1f} s, after the retry "
+                    f"policy's deadline of {self.retry_policy.deadline:g} s"
+                    if back_in < math.inf
+                    else message
+                )
         raise errors.APITimeoutError(
-            f"the retry policy's deadline of {self.retry_policy.deadline:g} s passed",
+            message,
             method=request.method,
             path=request.url.path,
             attempts=number,
             bound="deadline",
+            # Held by the pacer, this attempt sent nothing (an earlier one may have).
+            sent=scope.cancelled_caught or number > 1,
         )
 
     async def _attempt(
@@ -455,12 +469,13 @@ class BaseClient:
         critical: bool,
         parse: Callable[[bytes], Any] | None,
         call: CallInfo | None,
+        until: float | None = None,
     ) -> Reply:
         method, path = request.method, request.url.path
         pacer = self._pacer
         clock = self.retry_policy.clock
         queued = clock()
-        async with pacer.sending(critical=critical) as send:
+        async with pacer.sending(critical=critical, until=until) as send:
             waited = clock() - queued
             if waited > 0:
                 self._report_wait(call, method, path, waited)

@@ -19,6 +19,7 @@ import tenacity
 from creatorsdk.errors import (
     APIConnectionError,
     APIError,
+    APITimeoutError,
     InvalidArgumentError,
     MalformedResponseError,
 )
@@ -136,6 +137,8 @@ class _GiveUp(tenacity.stop.stop_base):
         if retry_state.attempt_number >= policy.max_attempts:
             return True
         error = retry_state.outcome.exception() if retry_state.outcome else None
+        if isinstance(error, APITimeoutError) and error.bound == "deadline":
+            return True  # (the pacer says so before the deadline when its wait ends after)
         asked = error.retry_after if isinstance(error, APIError) else None
         if asked is not None and asked > policy.max_retry_after:
             return True

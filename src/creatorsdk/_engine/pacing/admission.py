@@ -88,6 +88,15 @@ class Send:
         self.retry_after: float | None = None
 
 
+class PastDeadline(Exception):
+    """The budget is back only after the caller's deadline (at ``back_at``): waiting for it
+    cannot end in time, so the send is refused at once."""
+
+    def __init__(self, back_at: float) -> None:
+        super().__init__(back_at)
+        self.back_at = back_at
+
+
 class _Waiter:
     __slots__ = ("critical", "event")
 
@@ -174,9 +183,14 @@ class Pacer:
         """Senders queued for a slot or the budget."""
         return len(self._critical) + len(self._fanout)
 
-    def sending(self, *, critical: bool = False) -> _Sending:
-        """Wait for this sender's turn; ``async with`` it around the send."""
-        return _Sending(self, critical)
+    def sending(self, *, critical: bool = False, until: float | None = None) -> _Sending:
+        """Wait for this sender's turn; ``async with`` it around the send.
+
+        ``until`` (on the pacer's clock) is the caller's deadline: a wait for the budget
+        that would end after it raises :class:`PastDeadline` at once, and any other wait
+        ends there.
+        """
+        return _Sending(self, critical, until)
 
     async def listing_ended(self) -> None:
         """Report that a listing's last page is back (``has_next`` false): nothing is kept
@@ -211,7 +225,7 @@ class Pacer:
 
     # -- admission -------------------------------------------------------------------------------
 
-    async def _admit(self, critical: bool) -> Send:
+    async def _admit(self, critical: bool, until: float | None = None) -> Send:
         # One yield per send, as any lock would: a cancelled caller (Ctrl-C) stops here even
         # when every send is admitted at once and the transport never blocks.
         await anyio.lowlevel.checkpoint()
@@ -232,7 +246,7 @@ class Pacer:
             self._told(taken, now)
             if taken.seq is not None:
                 return self._granted(taken, now, critical)
-        return await self._queue(critical, now)
+        return await self._queue(critical, now, until)
 
     async def _take_remote(self, now: float, rule: Rule, *, force: bool) -> Taken:
         """A take from a shared store, its slot held while it is asked.
@@ -248,7 +262,7 @@ class Pacer:
             if self._critical or self._fanout:
                 self._wake_head()
 
-    async def _queue(self, critical: bool, started: float) -> Send:
+    async def _queue(self, critical: bool, started: float, until: float | None = None) -> Send:
         waiter = _Waiter(critical)
         unstick_at: float | None = None
         (self._critical if critical else self._fanout).append(waiter)
@@ -279,6 +293,8 @@ class Pacer:
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
+                if until is not None and (now >= until or until < wake_at < math.inf):
+                    raise PastDeadline(wake_at)
                 if math.isinf(wake_at) and not self._in_flight:
                     if unstick_at is None or math.isinf(unstick_at):
                         unstick_at = self._unstick_at(now)
@@ -290,6 +306,8 @@ class Pacer:
                 if rule.reserve and self._cycle is not None:
                     # The reserve shrinks as the budget's return nears: ask again then.
                     wake_at = min(wake_at, now + self._cycle)
+                if until is not None:
+                    wake_at = min(wake_at, until)
                 # Never a busy loop: a wake time already past (rounding) waits a moment.
                 await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
         except BaseException:
@@ -714,15 +732,16 @@ class Pacer:
 class _Sending:
     """``async with pacer.sending()``: admitted on entry, recorded and released on exit."""
 
-    __slots__ = ("_critical", "_pacer", "_send")
+    __slots__ = ("_critical", "_pacer", "_send", "_until")
 
-    def __init__(self, pacer: Pacer, critical: bool) -> None:
+    def __init__(self, pacer: Pacer, critical: bool, until: float | None) -> None:
         self._pacer = pacer
         self._critical = critical
+        self._until = until
         self._send: Send | None = None
 
     async def __aenter__(self) -> Send:
-        self._send = await self._pacer._admit(self._critical)
+        self._send = await self._pacer._admit(self._critical, self._until)
         return self._send
 
     async def __aexit__(
