@@ -365,6 +365,35 @@ def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -
     assert 0 <= granted_after_reset < 0.01
 
 
+def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadline() -> None:
+    """With a send out, its answer could say the budget is back sooner than the reading
+    does (a probe's would): the sender waits, and is refused when its deadline comes."""
+    seen: list[float] = []
+
+    async def main() -> None:
+        sender = pacer()
+        async with sender.sending() as first:
+            await trio.sleep(0.04)
+            sender.observe(first, reading(1, 0.5, limit=2))  # one left
+
+        async def last_one() -> None:
+            async with sender.sending() as last:
+                await trio.sleep(0.3)
+                sender.observe(last, reading(0, 0.5, limit=2))
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(last_one)
+            await trio.sleep(0.001)
+            asked = now()
+            with pytest.raises(PastDeadline):
+                async with sender.sending(until=asked + 0.1):
+                    pass
+            seen.append(now() - asked)
+
+    run_virtual(main)
+    assert seen[0] == pytest.approx(0.1, abs=1e-6)
+
+
 def _held_until(retry_after: float | None, reset_in: float | None, max_wait: float = 60.0) -> float:
     """When the second send goes after the first drew a 429 with these headers."""
     when: list[float] = []

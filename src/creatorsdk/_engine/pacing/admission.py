@@ -187,8 +187,9 @@ class Pacer:
         """Wait for this sender's turn; ``async with`` it around the send.
 
         ``until`` (on the pacer's clock) is the caller's deadline: a wait for the budget
-        that would end after it raises :class:`PastDeadline` at once, and any other wait
-        ends there.
+        known to end after it raises :class:`PastDeadline` at once (with nothing out whose
+        answer could bring the budget back sooner); any other wait ends there, and raises
+        it then.
         """
         return _Sending(self, critical, until)
 
@@ -293,7 +294,12 @@ class Pacer:
                 if taken.seq is not None:
                     break
                 wake_at = taken.wake_at
-                if until is not None and (now >= until or until < wake_at < math.inf):
+                if until is not None and (
+                    now >= until
+                    # Nothing out whose answer (a probe's, another client's) could say
+                    # sooner that the budget is back: the wait is known to end too late.
+                    or (until < wake_at < math.inf and not self._in_flight and not self._shared)
+                ):
                     raise PastDeadline(wake_at)
                 if math.isinf(wake_at) and not self._in_flight:
                     if unstick_at is None or math.isinf(unstick_at):
