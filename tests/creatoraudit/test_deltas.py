@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import anyio
+import anyio.lowlevel
 import httpx
 import pytest
 import respx
@@ -210,3 +212,29 @@ async def test_bad_arguments_fail_before_any_request(
     with pytest.raises(ValueError, match=argument):
         await ca.videos.deltas(video_ids, windows=windows)
     assert not api.calls
+
+
+@pytest.mark.parametrize("method", ["deltas", "metrics"])
+async def test_a_long_id_list_lets_other_tasks_run_while_it_is_checked(
+    ca: AsyncCreatorAudit, api: respx.MockRouter, method: str
+) -> None:
+    """Thousands of ids take milliseconds to check; a listing's next page, asked for
+    meanwhile, goes between slices of the check instead of after all of it. Nothing is
+    sent before the whole list is checked, and a bad id is still named by its index."""
+    route = api.post(f"/videos/{method}")
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await anyio.lowlevel.checkpoint()
+
+    ids = [*IDS, *IDS, "not-an-id"]
+    async with anyio.create_task_group() as group:
+        group.start_soon(ticker)
+        with pytest.raises(errors.InvalidArgumentError, match=rf"video_ids\[{2 * len(IDS)}\]"):
+            await getattr(ca.videos, method)(ids)
+        group.cancel_scope.cancel()
+    assert ticks >= 2  # it ran between the slices (before: not once until the error)
+    assert not route.called

@@ -33,6 +33,8 @@ import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any, Final, Literal, TypeVar, overload
 
+import anyio.lowlevel
+
 from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
@@ -142,17 +144,42 @@ def _items(name: str, values: object) -> list[object]:
 
 def id_list_arg(name: str, values: object) -> list[str]:
     """A non-empty list of UUIDs: lowercased, duplicates dropped, first occurrence kept."""
+    items = _id_items(name, values)
+    _check_ids(name, items, 0, len(items))
+    return list(dict.fromkeys(str(value).lower() for value in items))
+
+
+async def id_list_arg_yielding(name: str, values: object) -> list[str]:
+    """:func:`id_list_arg`, letting other tasks run between slices of a long list.
+
+    Tens of thousands of ids take milliseconds to check (a bulk call's, checked before its
+    first chunk can go): a listing's next page, asked for meanwhile, would wait that long.
+    """
+    items = _id_items(name, values)
+    for start in range(0, len(items), _ID_SLICE):
+        _check_ids(name, items, start, start + _ID_SLICE)
+        await anyio.lowlevel.checkpoint()
+    return list(dict.fromkeys(str(value).lower() for value in items))
+
+
+#: Ids checked between two chances for other tasks to run (about a millisecond's worth).
+_ID_SLICE: Final = 2000
+
+
+def _id_items(name: str, values: object) -> list[object]:
     items = _items(name, values)
     if not items:
         raise InvalidArgumentError(f"{name} must not be empty")
-    # Checked in one pass, each item named only to say which one is refused: a bulk
-    # call's tens of thousands of ids are checked before its first chunk can go.
+    return items
+
+
+def _check_ids(name: str, items: list[object], start: int, stop: int) -> None:
+    # Checked in one pass, each item named only to say which one is refused.
     match = _UUID.fullmatch
-    if all(isinstance(value, str) and match(value) for value in items):
-        return list(dict.fromkeys(str(value).lower() for value in items))
-    for i, value in enumerate(items):
-        uuid_arg(f"{name}[{i}]", value)
-    raise AssertionError("unreachable: an item was refused above")  # pragma: no cover
+    part = items[start:stop]
+    if not all(isinstance(value, str) and match(value) for value in part):
+        for i, value in enumerate(part, start):
+            uuid_arg(f"{name}[{i}]", value)
 
 
 def int_id_list_arg(name: str, values: object) -> list[int]:

@@ -14,6 +14,7 @@ from creatorsdk._resources.arguments import (
     boolean_arg,
     choice_arg,
     id_list_arg,
+    id_list_arg_yielding,
     int_arg,
     literal_values,
     optional,
@@ -155,7 +156,8 @@ class Videos(Resource, envelope=ENVELOPE):
         to 10 day counts of 1–365 (``None``: the server's default). A failed chunk raises
         :class:`~creatorsdk.errors.BatchError`; ``Deltas.merge(error.results)`` is the rest.
         """
-        chunks, call = self._deltas_calls(video_ids, windows)
+        ids = await id_list_arg_yielding("video_ids", video_ids)
+        chunks, call = self._deltas_calls(ids, windows)
         return Deltas.merge(await fan_out(chunks, call))
 
     def iter_deltas(
@@ -167,13 +169,13 @@ class Videos(Resource, envelope=ENVELOPE):
         Arguments are checked at the call; leaving the block early cancels what is still
         running; failed chunks raise :class:`~creatorsdk.errors.BatchError` at the end.
         """
-        chunks, call = self._deltas_calls(video_ids, windows)
+        chunks, call = self._deltas_calls(id_list_arg("video_ids", video_ids), windows)
         return stream_fan_out(chunks, call)
 
     def _deltas_calls(
-        self, video_ids: Iterable[str], windows: Iterable[int] | None
+        self, ids: Sequence[str], windows: Iterable[int] | None
     ) -> tuple[Sequence[tuple[str, ...]], Callable[[tuple[str, ...]], Awaitable[Deltas]]]:
-        chunks = chunked(id_list_arg("video_ids", video_ids), CHUNK)
+        chunks = chunked(ids, CHUNK)
         days = optional(windows_arg, "windows", windows)
 
         async def call(chunk: tuple[str, ...]) -> Deltas:
@@ -195,7 +197,7 @@ class Videos(Resource, envelope=ENVELOPE):
         Sent in chunks of 200 in parallel; ``period='custom'`` needs both dates.
         """
         window = period_body(period, start_date, end_date)
-        chunks = chunked(id_list_arg("video_ids", video_ids), CHUNK)
+        chunks = chunked(await id_list_arg_yielding("video_ids", video_ids), CHUNK)
         return await fetch_metrics(
             self._client,
             "/videos/metrics",
