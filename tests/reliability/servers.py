@@ -10,13 +10,17 @@ Works on asyncio and trio (anyio sockets).
 from __future__ import annotations
 
 import contextlib
+import logging
+import ssl
 import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 import anyio
 import anyio.abc
 from anyio.abc import SocketAttribute
+from anyio.streams.tls import TLSListener
 
 __all__ = [
     "JSON_15_BYTES",
@@ -81,6 +85,54 @@ async def raw_server(scripts: Mapping[str, Script]) -> AsyncIterator[Served]:
             yield served
         finally:
             group.cancel_scope.cancel()
+
+
+#: A self-signed certificate for 127.0.0.1, made for 100 years; no client trusts it.
+CERT = Path(__file__).parent / "data" / "selfsigned-127.0.0.1.pem"
+
+
+class ServedOverTLS:
+    """What a running :func:`tls_server` exposes: its base URL and the bytes each
+    connection sent once its handshake was done."""
+
+    def __init__(self, port: int) -> None:
+        self.base_url = f"https://127.0.0.1:{port}/v2"
+        self.received: list[bytes] = []
+
+
+@contextlib.asynccontextmanager
+async def tls_server(body: bytes) -> AsyncIterator[ServedOverTLS]:
+    """Serve ``body`` as a 200 JSON answer over TLS with :data:`CERT`, on a loopback port.
+
+    anyio logs each refused handshake at ERROR; the refusal is what the tests want, so
+    that logger is off while it serves.
+    """
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(CERT)
+    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
+    served = ServedOverTLS(listener.extra(SocketAttribute.local_port))
+    tls = TLSListener(listener, context, standard_compatible=False)
+
+    async def handle(stream: anyio.abc.ByteStream) -> None:
+        async with stream:
+            served.received.append(await stream.receive())
+            await stream.send(
+                _head("200 OK", {"content-type": "application/json", "content-length": len(body)})
+                + body
+            )
+
+    logger = logging.getLogger("anyio.streams.tls")
+    logger.disabled = True
+    try:
+        # Closing the listener matters: cancelling serve() leaves its socket to the GC.
+        async with tls, anyio.create_task_group() as group:
+            group.start_soon(tls.serve, handle)
+            try:
+                yield served
+            finally:
+                group.cancel_scope.cancel()
+    finally:
+        logger.disabled = False
 
 
 async def _read_head(stream: anyio.abc.SocketStream) -> bytes | None:

@@ -15,18 +15,12 @@ landed).
 
 from __future__ import annotations
 
-import logging
-import ssl
 import traceback
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-import anyio
 import httpx
 import pytest
-from anyio.abc import SocketAttribute
-from anyio.streams.tls import TLSListener
 
 from creatorsdk import (
     AsyncCreatorAudit,
@@ -38,12 +32,11 @@ from creatorsdk import (
 )
 from creatorsdk.testing import FakeClock
 
-from .servers import answer, raw_server
+from .servers import CERT, answer, raw_server, tls_server
 
 KEY_HEAD, KEY_TAIL = "ca_live_3c1d5e7f", "a9b8c7d6e5f4a3b2c1d0"
 KEY = KEY_HEAD + KEY_TAIL
 WHOAMI = b'{"data": {"organization_id": "org_1", "api_key_name": "ci"}}'
-CERT = Path(__file__).parent / "data" / "selfsigned-127.0.0.1.pem"
 
 
 def leaks(text: str) -> bool:
@@ -147,48 +140,18 @@ async def test_a_loopback_http_base_url_never_goes_through_a_proxy(
     assert len(api.heads) == 1
 
 
-@pytest.fixture
-def tls_logging_quiet() -> Iterator[None]:
-    # TLSListener logs each refused handshake at ERROR; the refusal is what the test wants.
-    logger = logging.getLogger("anyio.streams.tls")
-    logger.disabled = True
-    try:
-        yield
-    finally:
-        logger.disabled = False
-
-
-async def test_ssl_cert_file_cannot_change_tls_trust(
-    monkeypatch: pytest.MonkeyPatch, tls_logging_quiet: None
-) -> None:
+async def test_ssl_cert_file_cannot_change_tls_trust(monkeypatch: pytest.MonkeyPatch) -> None:
     """A self-signed server stays untrusted though ``SSL_CERT_FILE`` names its certificate
     (today httpx loads it, and the call succeeds)."""
     monkeypatch.setenv("SSL_CERT_FILE", str(CERT))
-    got: list[bytes] = []
-
-    async def serve(stream: Any) -> None:
-        async with stream:
-            got.append(await stream.receive())
-            await stream.send(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
-                b"content-length: " + str(len(WHOAMI)).encode() + b"\r\n\r\n" + WHOAMI
-            )
-
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(CERT)
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(SocketAttribute.local_port)
-    tls = TLSListener(listener, context, standard_compatible=False)
     policy = RetryPolicy(max_attempts=1)
-    # Closing the listener matters: cancelling serve() leaves its socket to the GC.
-    async with tls, anyio.create_task_group() as group:
-        group.start_soon(tls.serve, serve)
-        base_url = f"https://127.0.0.1:{port}/v2"
-        async with AsyncCreatorAudit(api_key=KEY, base_url=base_url, retry=policy) as ca:
-            with pytest.raises(errors.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
-                await ca.whoami()
-        group.cancel_scope.cancel()
-    assert got == []
+    async with (
+        tls_server(WHOAMI) as served,
+        AsyncCreatorAudit(api_key=KEY, base_url=served.base_url, retry=policy) as ca,
+    ):
+        with pytest.raises(errors.APIConnectionError, match="CERTIFICATE_VERIFY_FAILED"):
+            await ca.whoami()
+    assert served.received == []
 
 
 # -- 6: pacer readings that cannot be right -------------------------------------------------------

@@ -19,21 +19,17 @@ import ssl
 import traceback
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import anyio
 import httpx
 import pytest
-from anyio.abc import SocketAttribute
-from anyio.streams.tls import TLSListener
 
 from creatorsdk import AsyncCreatorAudit, AsyncTrackAGoat, RetryPolicy, errors
 from creatorsdk.testing import FakeClock, FakeCreatorAudit, FakeTrackAGoat, FaultPlan
 
 from .conftest import Figures
+from .servers import CERT, tls_server
 
-CERT = Path(__file__).parent / "data" / "selfsigned-127.0.0.1.pem"
 WRONG_KEY = "ca_live_WRONGKEY_5f0c2d9e8b7a6f5e4d3c2b1a"
 
 
@@ -297,57 +293,30 @@ def test_the_default_transport_verifies_tls_whatever_the_environment(
             cls(api_key="k_" + "9" * 30, verify=off)
 
 
-async def _tls_server() -> tuple[TLSListener[Any], int]:
-    server_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    server_context.load_cert_chain(CERT)
-    listener = await anyio.create_tcp_listener(local_host="127.0.0.1")
-    port = listener.extra(SocketAttribute.local_port)
-    return TLSListener(listener, server_context, standard_compatible=False), port
-
-
 async def test_an_untrusted_certificate_is_refused_before_any_request_byte(
     figures: Figures,
 ) -> None:
     body = b'{"data": {"type": "whoami", "organization_id": "org"}}'
-    got: list[bytes] = []
-
-    async def answer(stream: Any) -> None:
-        async with stream:
-            got.append(await stream.receive())
-            await stream.send(
-                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n"
-                b"content-length: " + str(len(body)).encode() + b"\r\n\r\n" + body
-            )
-
-    listener, port = await _tls_server()
-    base_url = f"https://127.0.0.1:{port}/v2"
     key = "ca_live_" + "7" * 32
     policy = RetryPolicy(max_attempts=1)
-    # TLSListener logs each failed handshake at ERROR; that is the refusal we want.
-    logging.getLogger("anyio.streams.tls").disabled = True
-    try:
-        # Closing the listener matters: cancelling serve() leaves its socket to the GC.
-        async with listener, anyio.create_task_group() as group:
-            group.start_soon(listener.serve, answer)
-            async with AsyncCreatorAudit(api_key=key, base_url=base_url, retry=policy) as ca:
-                with pytest.raises(errors.APIConnectionError) as refused:
-                    await ca.whoami()
-            assert isinstance(refused.value.__cause__, httpx.ConnectError)
-            assert "CERTIFICATE_VERIFY_FAILED" in str(refused.value)
-            assert got == []  # nothing, the key least of all, went over the wire
+    async with tls_server(body) as served:
+        base_url = served.base_url
+        async with AsyncCreatorAudit(api_key=key, base_url=base_url, retry=policy) as ca:
+            with pytest.raises(errors.APIConnectionError) as refused:
+                await ca.whoami()
+        assert isinstance(refused.value.__cause__, httpx.ConnectError)
+        assert "CERTIFICATE_VERIFY_FAILED" in str(refused.value)
+        assert served.received == []  # nothing, the key least of all, went over the wire
 
-            # The documented opt-out: your own transport, with TLS set up as you choose.
-            trusting = ssl.create_default_context(cafile=str(CERT))
-            transport = httpx.AsyncHTTPTransport(verify=trusting)
-            async with AsyncCreatorAudit(
-                api_key=key, base_url=base_url, retry=policy, transport=transport
-            ) as ca:
-                assert (await ca.whoami()).organization_id == "org"
-            group.cancel_scope.cancel()
-    finally:
-        logging.getLogger("anyio.streams.tls").disabled = False
-    assert len(got) == 1
-    assert b"authorization: bearer " + key.encode() in got[0].lower()
+        # The documented opt-out: your own transport, with TLS set up as you choose.
+        trusting = ssl.create_default_context(cafile=str(CERT))
+        transport = httpx.AsyncHTTPTransport(verify=trusting)
+        async with AsyncCreatorAudit(
+            api_key=key, base_url=base_url, retry=policy, transport=transport
+        ) as ca:
+            assert (await ca.whoami()).organization_id == "org"
+    assert len(served.received) == 1
+    assert b"authorization: bearer " + key.encode() in served.received[0].lower()
     figures.line("transport", "untrusted certificate refused before any byte")
 
 
