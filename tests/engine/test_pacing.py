@@ -394,6 +394,106 @@ def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadl
     assert seen[0] == pytest.approx(0.1, abs=1e-6)
 
 
+def test_a_sender_in_line_whose_deadline_comes_before_the_budget_is_refused_at_once() -> None:
+    """Behind a sender held until the budget is back, one whose deadline comes first is told
+    so at once, with when the budget is back; the sender ahead goes at the reset."""
+    seen: dict[str, float] = {}
+
+    async def main() -> None:
+        sender = pacer()
+        async with sender.sending() as first:
+            await trio.sleep(0.04)
+            spent = reading(0, 0.5)
+            sender.observe(first, spent)
+        assert spent.reset_at is not None
+
+        async def ahead() -> None:
+            async with sender.sending():
+                seen["ahead"] = now() - spent.reset_at
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(ahead)
+            await trio.testing.wait_all_tasks_blocked()
+            asked = now()
+            with pytest.raises(PastDeadline) as held:
+                async with sender.sending(until=asked + 0.1):
+                    pass
+            seen["refused after"] = now() - asked
+            seen["back at"] = held.value.back_at - spent.reset_at
+            assert sender.waiting == 1  # the sender ahead, still held
+
+    run_virtual(main)
+    assert seen["refused after"] == 0
+    assert seen["back at"] == 0
+    assert 0 <= seen["ahead"] < 0.01
+
+
+def test_a_sender_in_line_is_refused_when_its_deadline_comes() -> None:
+    """With a send out whose answer could say the budget is back sooner, a sender in line
+    waits; it is refused at its own deadline, not once it reaches the head of the line."""
+    seen: list[float] = []
+
+    async def main() -> None:
+        sender = pacer()
+        async with sender.sending() as first:
+            await trio.sleep(0.04)
+            sender.observe(first, reading(1, 0.5, limit=2))  # one left
+
+        async def last_one() -> None:
+            async with sender.sending() as last:
+                await trio.sleep(0.3)
+                sender.observe(last, reading(0, 0.5, limit=2))
+
+        async def ahead() -> None:
+            async with sender.sending():
+                pass
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(last_one)
+            await trio.testing.wait_all_tasks_blocked()
+            nursery.start_soon(ahead)
+            await trio.testing.wait_all_tasks_blocked()
+            asked = now()
+            with pytest.raises(PastDeadline):
+                async with sender.sending(until=asked + 0.1):
+                    pass
+            seen.append(now() - asked)
+
+    run_virtual(main)
+    assert seen[0] == pytest.approx(0.1, abs=1e-6)
+
+
+def test_a_sender_waiting_for_a_slot_is_refused_at_its_deadline() -> None:
+    """Every slot out, and no answer in time: the sender waiting for one is refused at its
+    deadline, and one in line behind it at its own."""
+    seen: list[float] = []
+
+    async def main() -> None:
+        sender = pacer(max_concurrency=1)
+
+        async def out() -> None:
+            async with sender.sending():
+                await trio.sleep(1.0)
+
+        async def refused(until_in: float) -> None:
+            asked = now()
+            with pytest.raises(PastDeadline) as held:
+                async with sender.sending(until=asked + until_in):
+                    pass
+            assert held.value.back_at == math.inf  # nothing says when a slot is free
+            seen.append(now() - asked)
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(out)
+            await trio.testing.wait_all_tasks_blocked()
+            nursery.start_soon(refused, 0.2)
+            await trio.testing.wait_all_tasks_blocked()
+            nursery.start_soon(refused, 0.1)
+
+    run_virtual(main)
+    assert seen == [pytest.approx(0.1, abs=1e-6), pytest.approx(0.2, abs=1e-6)]
+
+
 def _held_until(retry_after: float | None, reset_in: float | None, max_wait: float = 60.0) -> float:
     """When the second send goes after the first drew a 429 with these headers."""
     when: list[float] = []

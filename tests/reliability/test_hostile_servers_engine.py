@@ -19,6 +19,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 
@@ -76,6 +77,56 @@ async def test_a_pacer_wait_past_the_deadline_fails_at_once() -> None:
     assert not caught.value.sent  # held before the network: safe to repeat
     assert "back in 50.0 s" in str(caught.value)
     assert vtime() - started == 0
+
+
+async def test_a_call_in_line_behind_one_held_for_the_budget_fails_at_once() -> None:
+    """Behind a call without a deadline, held until a reset 50 s away, a call with
+    ``deadline=5`` fails at once too, not once the call ahead has gone (before: it waited
+    the 50 s in line, then failed); the call ahead still goes at the reset."""
+    vtime = FakeClock()
+    policy = RetryPolicy(sleep=vtime.sleep, clock=vtime)
+    reset_at = int(vtime()) + 50
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        headers = {
+            "x-ratelimit-limit": "100",
+            "x-ratelimit-remaining": "0" if vtime() < reset_at else "99",
+            "x-ratelimit-reset": str(reset_at if vtime() < reset_at else reset_at + 60),
+        }
+        return httpx.Response(200, json={"data": {}}, headers=headers)
+
+    async with AsyncCreatorAudit(
+        api_key=KEY,
+        base_url="https://api.example.test/v2",
+        transport=httpx.MockTransport(respond),
+        retry=policy,
+    ) as ca:
+        await ca.request("GET", "/first")
+        started = vtime()
+        went_at: list[float] = []
+        refused_after: list[float] = []
+        errors_seen: list[errors.APITimeoutError] = []
+
+        async def ahead() -> None:
+            await ca.request("GET", "/ahead")
+            went_at.append(vtime())
+
+        async def behind() -> None:
+            with pytest.raises(errors.APITimeoutError) as caught:
+                await ca.with_options(deadline=5).request("GET", "/second")
+            refused_after.append(vtime() - started)
+            errors_seen.append(caught.value)
+
+        # (On the fake clock a sleep only yields: both are in line before either wakes.)
+        async with anyio.create_task_group() as group:
+            group.start_soon(ahead)
+            group.start_soon(behind)
+    [caught] = errors_seen
+    assert caught.bound == "deadline"
+    assert not caught.sent
+    assert "back in 50.0 s" in str(caught)
+    assert refused_after == [0]
+    assert went_at == [pytest.approx(reset_at, abs=0.5)]
 
 
 # -- 4: no key in the frame locals of a failed construction ---------------------------------------

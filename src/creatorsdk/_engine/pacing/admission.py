@@ -98,10 +98,12 @@ class PastDeadline(Exception):
 
 
 class _Waiter:
-    __slots__ = ("critical", "event")
+    __slots__ = ("back_at", "critical", "event", "until")
 
-    def __init__(self, critical: bool) -> None:
+    def __init__(self, critical: bool, until: float | None) -> None:
         self.critical = critical
+        self.until = until
+        self.back_at: float | None = None  # set when refused in line: its deadline is first
         self.event = anyio.Event()
 
 
@@ -152,6 +154,7 @@ class Pacer:
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
+        self._deadlines = 0  # senders in line with a deadline of their own
         self._in_flight = 0
         self._taking = 0  # takes from a shared store awaiting its answer: slots held
         self._answered = 0  # answers that were not a 429
@@ -264,13 +267,19 @@ class Pacer:
                 self._wake_head()
 
     async def _queue(self, critical: bool, started: float, until: float | None = None) -> Send:
-        waiter = _Waiter(critical)
+        waiter = _Waiter(critical, until)
         unstick_at: float | None = None
         (self._critical if critical else self._fanout).append(waiter)
-        if critical and self._nap is not None:
-            self._nap.cancel()  # a fan-out head napping on the budget yields its turn
+        if until is not None:
+            self._deadlines += 1
+        if (critical or until is not None) and self._nap is not None:
+            # A fan-out head napping on the budget yields its turn; a head's nap ends by
+            # the first deadline in line, to refuse that sender then.
+            self._nap.cancel()
         try:
             while True:
+                if waiter.back_at is not None:
+                    raise PastDeadline(waiter.back_at)
                 if self._head() is not waiter:
                     if waiter.event.is_set():
                         waiter.event = anyio.Event()
@@ -278,7 +287,13 @@ class Pacer:
                     continue
                 now = self._clock()
                 if self._full(critical, now):
-                    await self._doze(None)
+                    if until is not None and now >= until:
+                        raise PastDeadline(math.inf)  # no slot came free in time
+                    # (Before any answer is known, nothing says when the budget is back.)
+                    first = self._refuse_in_line(waiter, now, math.inf)
+                    if until is not None:
+                        first = min(first, until)
+                    await self._doze(None if math.isinf(first) else max(first - now, _MOMENT))
                     continue
                 # Held max_wait already, or stuck past the reset with nothing out: let it
                 # through; the server's answer decides.
@@ -301,6 +316,7 @@ class Pacer:
                     or (until < wake_at < math.inf and not self._in_flight and not self._shared)
                 ):
                     raise PastDeadline(wake_at)
+                wake_at = min(wake_at, self._refuse_in_line(waiter, now, wake_at))
                 if math.isinf(wake_at) and not self._in_flight:
                     if unstick_at is None or math.isinf(unstick_at):
                         unstick_at = self._unstick_at(now)
@@ -321,6 +337,32 @@ class Pacer:
             raise
         self._leave(waiter)
         return self._granted(taken, now, critical)
+
+    def _refuse_in_line(self, head: _Waiter, now: float, back_at: float) -> float:
+        """Refuse the senders in line behind ``head`` whose deadline has come, or comes before
+        ``back_at`` with nothing out whose answer could say the budget is back sooner (none
+        of them can go before the head); the earliest deadline left in line, for the head to
+        wake at and refuse it then.
+
+        Without this, a sender in line would learn that its wait ends too late only once it
+        reached the head, however far past its deadline: on the policy's clock, nothing
+        else ends that wait.
+        """
+        if self._deadlines == (head.until is not None):
+            return math.inf
+        known = back_at < math.inf and not self._in_flight and not self._shared
+        first = math.inf
+        for queue in (self._critical, self._fanout):
+            for waiter in queue:
+                until = waiter.until
+                if waiter is head or until is None or waiter.back_at is not None:
+                    continue
+                if now >= until or (known and until < back_at):
+                    waiter.back_at = back_at
+                    waiter.event.set()
+                else:
+                    first = min(first, until)
+        return first
 
     def _told(self, taken: Taken, now: float) -> None:
         """What a take says of the budget's other clients."""
@@ -368,6 +410,8 @@ class Pacer:
             queue.remove(waiter)
         except ValueError:  # pragma: no cover - removed once only
             return
+        if waiter.until is not None:
+            self._deadlines -= 1
         if was_head:
             self._wake_head()
 
