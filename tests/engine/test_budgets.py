@@ -323,6 +323,25 @@ def test_a_reserve_is_kept_out_of_this_client_s_part_of_a_shared_window() -> Non
     ]
 
 
+def test_past_its_part_a_client_takes_what_the_others_cannot_spend_before_the_reset() -> None:
+    """Others on the key, none coordinated: a client whose part of the window is used takes
+    what the reading shows left beyond what the others, at the pace they spend a window, can
+    spend before it is back; else that is lost while it waits for the next window (in the
+    benchmark's traces of four processes, a fourth window for a job's last six requests).
+    Without a pace for the others, its part is all it takes."""
+    budget = LocalBudget()
+    first = budget.take_now(NOW, Rule())
+    assert first.seq is not None
+    budget.record_now(first.seq, NOW, RateLimit(100, 42, NOW + 0.8), guessed=False, now=NOW)
+    part = Rule(reopen_at=NOW + 0.8, limit=100, guesses=1 << 30, quota=Quota(1, NOW), share=0.27)
+    assert budget.take_now(NOW + 0.01, part) == Taken(None, NOW + 0.8)
+    # At 44 a second, the others spend 36 of the 42 left before the reset: six are unclaimed.
+    paced = attrs.evolve(part, others_rate=44.0)
+    granted = [budget.take_now(NOW + 0.01, paced).seq is not None for _ in range(7)]
+    assert granted == [True] * 6 + [False]
+    assert budget.take_now(NOW + 0.01, paced).wake_at == NOW + 0.8
+
+
 def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:
     """The wake time is when the reserve and one more are spare, not when one is."""
     budget = LocalBudget()

@@ -106,7 +106,13 @@ class LocalBudget:
                 # a probe may go until a reading from the new window says otherwise.
                 spent = used + reserve >= quota.sends
                 if spent and now < rule.reopen_at:
-                    return Taken(None, rule.reopen_at)
+                    # Past its part, what the reading shows left beyond what the others,
+                    # at their pace, can spend before the window is back is this
+                    # client's too: else it is left unspent while this client waits.
+                    theirs = math.ceil(rule.others_rate * (rule.reopen_at - reading.sent_at))
+                    if not rule.others_rate or reading.remaining - theirs - unsure < 1 + reserve:
+                        return Taken(None, rule.reopen_at)
+                    return self._grant(now, interval, guessed=False)
             need = 1 + reserve
             believed = spent or spare < need
             if believed:
