@@ -494,6 +494,38 @@ def test_a_sender_waiting_for_a_slot_is_refused_at_its_deadline() -> None:
     assert seen == [pytest.approx(0.1, abs=1e-6), pytest.approx(0.2, abs=1e-6)]
 
 
+def test_senders_joining_the_line_with_later_deadlines_leave_the_head_asleep() -> None:
+    """A deadline in line after the head's wake time needs nothing from the head: twenty such
+    senders joining the line do not wake it to ask the budget again (the head sleeps once,
+    until the reset, not 21 times) and all go once the budget is back."""
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        await trio.sleep(seconds)
+
+    async def main() -> None:
+        sender = Pacer(clock=now, sleep=sleep, max_wait=60.0)
+        async with sender.sending() as first:
+            sender.observe(first, reading(0, 0.5))
+        sleeps.clear()
+
+        async def send(until: float | None) -> None:
+            async with sender.sending(until=until):
+                pass
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(send, None)
+            await trio.testing.wait_all_tasks_blocked()
+            for _ in range(20):
+                nursery.start_soon(send, now() + 10.0)
+                await trio.testing.wait_all_tasks_blocked()
+        assert sender.waiting == 0
+
+    run_virtual(main)
+    assert len(sleeps) == 1
+
+
 def _held_until(retry_after: float | None, reset_in: float | None, max_wait: float = 60.0) -> float:
     """When the second send goes after the first drew a 429 with these headers."""
     when: list[float] = []

@@ -154,6 +154,7 @@ class Pacer:
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
+        self._nap_ends = math.inf  # when the head's nap ends unless woken
         self._deadlines = 0  # senders in line with a deadline of their own
         self._in_flight = 0
         self._taking = 0  # takes from a shared store awaiting its answer: slots held
@@ -272,7 +273,7 @@ class Pacer:
         (self._critical if critical else self._fanout).append(waiter)
         if until is not None:
             self._deadlines += 1
-        if (critical or until is not None) and self._nap is not None:
+        if self._nap is not None and (critical or (until is not None and until < self._nap_ends)):
             # A fan-out head napping on the budget yields its turn; a head's nap ends by
             # the first deadline in line, to refuse that sender then.
             self._nap.cancel()
@@ -427,6 +428,7 @@ class Pacer:
         """Sleep (``None``: until woken) unless something changes first."""
         with anyio.CancelScope() as scope:
             self._nap = scope
+            self._nap_ends = math.inf if seconds is None else self._clock() + seconds
             try:
                 if seconds is None:
                     await anyio.sleep_forever()
