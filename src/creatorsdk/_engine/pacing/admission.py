@@ -290,7 +290,7 @@ class Pacer:
                 if self._full(critical, now):
                     if until is not None and now >= until:
                         raise PastDeadline(math.inf)  # no slot came free in time
-                    # (Before any answer is known, nothing says when the budget is back.)
+                    # A slot frees with an answer, at no time known: only deadlines end this.
                     first = self._refuse_in_line(waiter, now, math.inf)
                     if until is not None:
                         first = min(first, until)
