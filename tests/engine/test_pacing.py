@@ -337,6 +337,19 @@ def test_a_cancelled_probe_lets_the_next_probe_go() -> None:
 # -- 429s ---------------------------------------------------------------------------------------
 
 
+async def _answered(
+    sender: Pacer, remaining: int, reset_in: float, *, limit: int = 100, after: float = 0.04
+) -> float:
+    """One send through ``sender``, answered ``after`` seconds on with ``remaining`` left until
+    a reset ``reset_in`` seconds from then; the reset (virtual Unix seconds)."""
+    async with sender.sending() as send:
+        await trio.sleep(after)
+        answer = reading(remaining, reset_in, limit=limit)
+        sender.observe(send, answer)
+    assert answer.reset_at is not None
+    return answer.reset_at
+
+
 def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -> None:
     """A sender whose deadline comes before the budget is back is told so at once (with
     when it is back), not held until the deadline; one whose deadline comes after waits for
@@ -345,18 +358,14 @@ def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -
 
     async def main() -> None:
         sender = pacer()
-        async with sender.sending() as first:
-            await trio.sleep(0.04)
-            spent = reading(0, 0.5)
-            sender.observe(first, spent)
-        assert spent.reset_at is not None
+        reset_at = await _answered(sender, 0, 0.5)
         asked = now()
         with pytest.raises(PastDeadline) as held:
             async with sender.sending(until=asked + 0.1):
                 pass
-        seen.extend([now() - asked, held.value.back_at - spent.reset_at])
+        seen.extend([now() - asked, held.value.back_at - reset_at])
         async with sender.sending(until=now() + 2.0):
-            seen.append(now() - spent.reset_at)
+            seen.append(now() - reset_at)
 
     run_virtual(main)
     refused_after, back_at_off, granted_after_reset = seen
@@ -372,14 +381,10 @@ def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadl
 
     async def main() -> None:
         sender = pacer()
-        async with sender.sending() as first:
-            await trio.sleep(0.04)
-            sender.observe(first, reading(1, 0.5, limit=2))  # one left
+        await _answered(sender, 1, 0.5, limit=2)  # one left
 
         async def last_one() -> None:
-            async with sender.sending() as last:
-                await trio.sleep(0.3)
-                sender.observe(last, reading(0, 0.5, limit=2))
+            await _answered(sender, 0, 0.5, limit=2, after=0.3)
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(last_one)
@@ -401,15 +406,11 @@ def test_a_sender_in_line_whose_deadline_comes_before_the_budget_is_refused_at_o
 
     async def main() -> None:
         sender = pacer()
-        async with sender.sending() as first:
-            await trio.sleep(0.04)
-            spent = reading(0, 0.5)
-            sender.observe(first, spent)
-        assert spent.reset_at is not None
+        reset_at = await _answered(sender, 0, 0.5)
 
         async def ahead() -> None:
             async with sender.sending():
-                seen["ahead"] = now() - spent.reset_at
+                seen["ahead"] = now() - reset_at
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(ahead)
@@ -419,7 +420,7 @@ def test_a_sender_in_line_whose_deadline_comes_before_the_budget_is_refused_at_o
                 async with sender.sending(until=asked + 0.1):
                     pass
             seen["refused after"] = now() - asked
-            seen["back at"] = held.value.back_at - spent.reset_at
+            seen["back at"] = held.value.back_at - reset_at
             assert sender.waiting == 1  # the sender ahead, still held
 
     run_virtual(main)
@@ -435,14 +436,10 @@ def test_a_sender_in_line_is_refused_when_its_deadline_comes() -> None:
 
     async def main() -> None:
         sender = pacer()
-        async with sender.sending() as first:
-            await trio.sleep(0.04)
-            sender.observe(first, reading(1, 0.5, limit=2))  # one left
+        await _answered(sender, 1, 0.5, limit=2)  # one left
 
         async def last_one() -> None:
-            async with sender.sending() as last:
-                await trio.sleep(0.3)
-                sender.observe(last, reading(0, 0.5, limit=2))
+            await _answered(sender, 0, 0.5, limit=2, after=0.3)
 
         async def ahead() -> None:
             async with sender.sending():
@@ -506,8 +503,7 @@ def test_senders_joining_the_line_with_later_deadlines_leave_the_head_asleep() -
 
     async def main() -> None:
         sender = Pacer(clock=now, sleep=sleep, max_wait=60.0)
-        async with sender.sending() as first:
-            sender.observe(first, reading(0, 0.5))
+        await _answered(sender, 0, 0.5)
         sleeps.clear()
 
         async def send(until: float | None) -> None:
