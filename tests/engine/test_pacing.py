@@ -350,6 +350,16 @@ async def _answered(
     return answer.reset_at
 
 
+async def _refused(sender: Pacer, deadline_in: float) -> tuple[float, float]:
+    """A send through ``sender`` with a deadline ``deadline_in`` seconds on, which must be
+    refused: how long that took, and when the refusal says the budget is back."""
+    asked = now()
+    with pytest.raises(PastDeadline) as held:
+        async with sender.sending(until=asked + deadline_in):
+            pass
+    return now() - asked, held.value.back_at
+
+
 def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -> None:
     """A sender whose deadline comes before the budget is back is told so at once (with
     when it is back), not held until the deadline; one whose deadline comes after waits for
@@ -359,11 +369,8 @@ def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -
     async def main() -> None:
         sender = pacer()
         reset_at = await _answered(sender, 0, 0.5)
-        asked = now()
-        with pytest.raises(PastDeadline) as held:
-            async with sender.sending(until=asked + 0.1):
-                pass
-        seen.extend([now() - asked, held.value.back_at - reset_at])
+        refused_after, back_at = await _refused(sender, 0.1)
+        seen.extend([refused_after, back_at - reset_at])
         async with sender.sending(until=now() + 2.0):
             seen.append(now() - reset_at)
 
@@ -389,11 +396,7 @@ def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadl
         async with trio.open_nursery() as nursery:
             nursery.start_soon(last_one)
             await trio.sleep(0.001)
-            asked = now()
-            with pytest.raises(PastDeadline):
-                async with sender.sending(until=asked + 0.1):
-                    pass
-            seen.append(now() - asked)
+            seen.append((await _refused(sender, 0.1))[0])
 
     run_virtual(main)
     assert seen[0] == pytest.approx(0.1, abs=1e-6)
@@ -415,12 +418,9 @@ def test_a_sender_in_line_whose_deadline_comes_before_the_budget_is_refused_at_o
         async with trio.open_nursery() as nursery:
             nursery.start_soon(ahead)
             await trio.testing.wait_all_tasks_blocked()
-            asked = now()
-            with pytest.raises(PastDeadline) as held:
-                async with sender.sending(until=asked + 0.1):
-                    pass
-            seen["refused after"] = now() - asked
-            seen["back at"] = held.value.back_at - reset_at
+            refused_after, back_at = await _refused(sender, 0.1)
+            seen["refused after"] = refused_after
+            seen["back at"] = back_at - reset_at
             assert sender.waiting == 1  # the sender ahead, still held
 
     run_virtual(main)
@@ -450,11 +450,7 @@ def test_a_sender_in_line_is_refused_when_its_deadline_comes() -> None:
             await trio.testing.wait_all_tasks_blocked()
             nursery.start_soon(ahead)
             await trio.testing.wait_all_tasks_blocked()
-            asked = now()
-            with pytest.raises(PastDeadline):
-                async with sender.sending(until=asked + 0.1):
-                    pass
-            seen.append(now() - asked)
+            seen.append((await _refused(sender, 0.1))[0])
 
     run_virtual(main)
     assert seen[0] == pytest.approx(0.1, abs=1e-6)
@@ -472,13 +468,10 @@ def test_a_sender_waiting_for_a_slot_is_refused_at_its_deadline() -> None:
             async with sender.sending():
                 await trio.sleep(1.0)
 
-        async def refused(until_in: float) -> None:
-            asked = now()
-            with pytest.raises(PastDeadline) as held:
-                async with sender.sending(until=asked + until_in):
-                    pass
-            assert held.value.back_at == math.inf  # nothing says when a slot is free
-            seen.append(now() - asked)
+        async def refused(deadline_in: float) -> None:
+            refused_after, back_at = await _refused(sender, deadline_in)
+            assert back_at == math.inf  # nothing says when a slot is free
+            seen.append(refused_after)
 
         async with trio.open_nursery() as nursery:
             nursery.start_soon(out)

@@ -79,10 +79,20 @@ async def raw_server(scripts: Mapping[str, Script]) -> AsyncIterator[Served]:
             with contextlib.suppress(anyio.BrokenResourceError, anyio.ClosedResourceError):
                 await script(stream)
 
+    async with _serving(listener, handle):
+        yield served
+
+
+@contextlib.asynccontextmanager
+async def _serving(
+    listener: anyio.abc.Listener[Any], handle: Callable[[Any], Awaitable[None]]
+) -> AsyncIterator[None]:
+    """Serve ``handle`` on ``listener`` while the block runs; then close it (cancelling
+    ``serve()`` alone leaves its socket to the garbage collector)."""
     async with listener, anyio.create_task_group() as group:
         group.start_soon(listener.serve, handle)
         try:
-            yield served
+            yield
         finally:
             group.cancel_scope.cancel()
 
@@ -124,13 +134,8 @@ async def tls_server(body: bytes) -> AsyncIterator[ServedOverTLS]:
     logger = logging.getLogger("anyio.streams.tls")
     logger.disabled = True
     try:
-        # Closing the listener matters: cancelling serve() leaves its socket to the GC.
-        async with tls, anyio.create_task_group() as group:
-            group.start_soon(tls.serve, handle)
-            try:
-                yield served
-            finally:
-                group.cancel_scope.cancel()
+        async with _serving(tls, handle):
+            yield served
     finally:
         logger.disabled = False
 

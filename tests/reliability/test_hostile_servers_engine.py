@@ -48,27 +48,35 @@ def leaks(text: str) -> bool:
 # -- 1: the whole-call deadline -------------------------------------------------------------------
 
 
+def _spent_for(vtime: FakeClock, seconds: int, policy: RetryPolicy) -> AsyncCreatorAudit:
+    """A client of a server whose budget is spent until a reset ``seconds`` from now (whole
+    seconds, on ``vtime``), and whole again after it."""
+    reset_at = int(vtime()) + seconds
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        spent = vtime() < reset_at
+        headers = {
+            "x-ratelimit-limit": "100",
+            "x-ratelimit-remaining": "0" if spent else "99",
+            "x-ratelimit-reset": str(reset_at if spent else reset_at + 60),
+        }
+        return httpx.Response(200, json={"data": {}}, headers=headers)
+
+    return AsyncCreatorAudit(
+        api_key=KEY,
+        base_url="https://api.example.test/v2",
+        transport=httpx.MockTransport(respond),
+        retry=policy,
+    )
+
+
 async def test_a_pacer_wait_past_the_deadline_fails_at_once() -> None:
     """The budget is spent until a reset 50 s away; with ``deadline=5`` the next call does
     not sleep 50 s (nor 5): the pacer knows its wait ends too late, and says so at once.
     (Before: it slept the 50 s, then succeeded.)"""
     vtime = FakeClock()
     policy = RetryPolicy(deadline=5, sleep=vtime.sleep, clock=vtime)
-
-    def respond(request: httpx.Request) -> httpx.Response:
-        headers = {
-            "x-ratelimit-limit": "100",
-            "x-ratelimit-remaining": "0",
-            "x-ratelimit-reset": str(int(vtime()) + 50),
-        }
-        return httpx.Response(200, json={"data": {}}, headers=headers)
-
-    async with AsyncCreatorAudit(
-        api_key=KEY,
-        base_url="https://api.example.test/v2",
-        transport=httpx.MockTransport(respond),
-        retry=policy,
-    ) as ca:
+    async with _spent_for(vtime, 50, policy) as ca:
         await ca.request("GET", "/first")
         started = vtime()
         with pytest.raises(errors.APITimeoutError) as caught:
@@ -86,21 +94,7 @@ async def test_a_call_in_line_behind_one_held_for_the_budget_fails_at_once() -> 
     vtime = FakeClock()
     policy = RetryPolicy(sleep=vtime.sleep, clock=vtime)
     reset_at = int(vtime()) + 50
-
-    def respond(request: httpx.Request) -> httpx.Response:
-        headers = {
-            "x-ratelimit-limit": "100",
-            "x-ratelimit-remaining": "0" if vtime() < reset_at else "99",
-            "x-ratelimit-reset": str(reset_at if vtime() < reset_at else reset_at + 60),
-        }
-        return httpx.Response(200, json={"data": {}}, headers=headers)
-
-    async with AsyncCreatorAudit(
-        api_key=KEY,
-        base_url="https://api.example.test/v2",
-        transport=httpx.MockTransport(respond),
-        retry=policy,
-    ) as ca:
+    async with _spent_for(vtime, 50, policy) as ca:
         await ca.request("GET", "/first")
         started = vtime()
         went_at: list[float] = []
