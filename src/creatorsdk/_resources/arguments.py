@@ -145,8 +145,8 @@ def _items(name: str, values: object) -> list[object]:
 def id_list_arg(name: str, values: object) -> list[str]:
     """A non-empty list of UUIDs: lowercased, duplicates dropped, first occurrence kept."""
     items = _id_items(name, values)
-    _check_ids(name, items, 0, len(items))
-    return list(dict.fromkeys(str(value).lower() for value in items))
+    _check_ids(name, items)
+    return _unique_lowered(items)
 
 
 async def id_list_arg_yielding(name: str, values: object) -> list[str]:
@@ -157,9 +157,9 @@ async def id_list_arg_yielding(name: str, values: object) -> list[str]:
     """
     items = _id_items(name, values)
     for start in range(0, len(items), _ID_SLICE):
-        _check_ids(name, items, start, start + _ID_SLICE)
+        _check_ids(name, items[start : start + _ID_SLICE], start)
         await anyio.lowlevel.checkpoint()
-    return list(dict.fromkeys(str(value).lower() for value in items))
+    return _unique_lowered(items)
 
 
 #: Ids checked between two chances for other tasks to run (about a millisecond's worth).
@@ -173,13 +173,18 @@ def _id_items(name: str, values: object) -> list[object]:
     return items
 
 
-def _check_ids(name: str, items: list[object], start: int, stop: int) -> None:
-    # Checked in one pass, each item named only to say which one is refused.
+def _check_ids(name: str, items: list[object], first: int = 0) -> None:
+    # Checked in one pass, each item named only to say which one is refused (``first``:
+    # the index of ``items[0]`` in the caller's list).
     match = _UUID.fullmatch
-    part = items[start:stop]
-    if not all(isinstance(value, str) and match(value) for value in part):
-        for i, value in enumerate(part, start):
+    if not all(isinstance(value, str) and match(value) for value in items):
+        for i, value in enumerate(items, first):
             uuid_arg(f"{name}[{i}]", value)
+
+
+def _unique_lowered(ids: list[object]) -> list[str]:
+    """Checked ids, lowercased, duplicates dropped, first occurrence kept."""
+    return list(dict.fromkeys(str(value).lower() for value in ids))
 
 
 def int_id_list_arg(name: str, values: object) -> list[int]:
