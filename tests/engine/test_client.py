@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import email.utils
 import gc
 import logging
+import math
 import weakref
 from collections.abc import AsyncIterator
 
@@ -12,9 +14,9 @@ import pytest
 import respx
 
 from creatorsdk import RetryPolicy, errors
-from creatorsdk.testing import FakeClock
+from creatorsdk.testing import FakeClock, FakeCreatorAudit
 
-from ..conftest import API_KEY, BASE_URL, START
+from ..conftest import API_KEY, BASE_URL, START, client_on
 from .conftest import EngineClient
 
 PROBLEM_503 = {"status": 503, "code": "SERVICE_UNAVAILABLE", "title": "Unavailable"}
@@ -169,6 +171,36 @@ async def test_http_date_retry_after(
     )
     await engine.request("GET", "/things")
     assert clock.sleeps == [9.0]
+
+
+async def test_a_retry_after_date_is_read_on_the_server_s_clock(
+    engine: EngineClient, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    """A server two hours and a quarter second behind ours, its answers a tenth of a second
+    apart, each dated by its clock: a ``Retry-After`` date 9 s on in its time is waited for
+    as it means it (no less: the offset is taken at its lower bound; at most the 0.3 s it is
+    known to more), not as a wait that ended two hours ago. (Before: 0 s, at once.)"""
+    behind = -(2 * 3600 + 0.25)
+    calls, its_wait = 0, 0.0
+
+    def on_its_clock(request: httpx.Request) -> httpx.Response:
+        nonlocal calls, its_wait
+        calls += 1
+        clock.advance(0.1)
+        its_now = clock() + behind
+        date = email.utils.formatdate(math.floor(its_now), usegmt=True)
+        if calls == 30:
+            back_at = math.floor(its_now) + 9
+            its_wait = back_at - its_now
+            later = email.utils.formatdate(back_at, usegmt=True)
+            return problem(429, "RATE_LIMITED", **{"Retry-After": later, "Date": date})
+        return ok(Date=date)
+
+    api.get("/things").mock(side_effect=on_its_clock)
+    for _ in range(30):
+        await engine.request("GET", "/things")
+    assert len(clock.sleeps) == 1
+    assert its_wait <= clock.sleeps[0] <= its_wait + 0.3
 
 
 async def test_garbage_retry_after_falls_back_to_backoff(
@@ -382,3 +414,35 @@ async def test_a_read_response_is_freed_with_its_body_without_the_cyclic_collect
             assert transport.made[0]() is None
         finally:
             gc.enable()
+
+
+async def _paced_on_a_clock(server_ahead: float) -> tuple[int, float]:
+    """100 deltas chunks against a fake allowing 40 every 5 s, whose clock is
+    ``server_ahead`` seconds ahead of ours; the 429s drawn and how long it took. Each
+    reading of the fake's clock takes 5 ms (its work takes time, so a window's answers fall
+    on either side of its seconds, as a real server's do)."""
+    clock = FakeClock()
+
+    def server_clock() -> float:
+        clock.advance(0.005)
+        return clock() + server_ahead
+
+    fake = FakeCreatorAudit(0, accounts=2, rate_limit=40, rate_window=5.0, clock=server_clock)
+    ids = [f"{n:08x}-0000-4000-8000-000000000000" for n in range(100 * 200)]
+    async with client_on(fake, retry=RetryPolicy(sleep=clock.sleep, clock=clock)) as ca:
+        began = clock()
+        await ca.videos.deltas(ids)
+        return ca.stats.rate_limited, clock() - began
+
+
+async def test_a_server_whose_clock_is_hours_behind_is_paced_as_one_on_ours() -> None:
+    """The bulk-ingest example's demo server keeps its own clock, 13 h and a fraction behind
+    ours; its resets are dates on that clock. They are moved onto ours by the offset the
+    ``Date`` of its answers shows, and its windows are spent as if its clock were ours.
+    (Before: every reset looked 13 h past and was dropped; the client paced as if there were
+    no headers and drew a 429 a window, two here, as the example did.)"""
+    on_ours = await _paced_on_a_clock(0.0)
+    behind = await _paced_on_a_clock(-(13 * 3600 + 0.37))
+    assert on_ours[0] == behind[0] == 0
+    # Three windows; each moved reset may be late by what the offset is not known to (0.3 s).
+    assert behind[1] <= on_ours[1] + 0.9

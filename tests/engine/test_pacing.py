@@ -3,6 +3,7 @@ greedy spending, holds after 429s, discovery without headers, and the limiters i
 
 from __future__ import annotations
 
+import email.utils
 import functools
 import itertools
 import math
@@ -15,7 +16,7 @@ from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.pacing.admission import SHARED_POLL, PastDeadline
 from creatorsdk._engine.pacing.learning import LimiterModel
-from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, usable_reset
+from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, ServerClock, usable_reset
 from creatorsdk.budgets import LocalBudget
 from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
@@ -66,6 +67,99 @@ def test_a_small_reset_is_seconds_from_now() -> None:
     headers = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "7"}
     assert parse_rate_limit(headers, now=1_000_000_000.0) == RateLimit(None, 4, 1_000_000_007.0)
     assert parse_rate_limit(headers) == RateLimit(None, 4, 7.0)  # no clock: as sent
+
+
+def test_a_reset_sent_as_a_date_is_moved_onto_our_clock_and_one_in_seconds_is_not() -> None:
+    """A server whose clock is 13 h behind ours: its date resets are moved by the offset;
+    a reset in seconds from now is on no clock, and stays where ``now`` puts it."""
+    behind = -13 * 3600.0
+    date = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": str(int(START + behind) + 5)}
+    assert parse_rate_limit(date, now=START, server_ahead=behind) == RateLimit(
+        None, 4, int(START + behind) + 5 - behind
+    )
+    seconds = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "5"}
+    assert parse_rate_limit(seconds, now=START, server_ahead=behind) == RateLimit(
+        None, 4, START + 5
+    )
+
+
+def _dated(server_ahead: float, at: float, trip: float = 0.04) -> tuple[str, float, float]:
+    """The ``Date`` of an answer written half way through a round trip sent at ``at``, by a
+    server whose clock is ``server_ahead`` seconds ahead of ours; with the send and answer."""
+    written = at + trip / 2 + server_ahead
+    return email.utils.formatdate(math.floor(written), usegmt=True), at, at + trip
+
+
+def test_the_server_s_clock_is_placed_by_the_dates_of_its_answers() -> None:
+    """Answers a tenth of a second apart, from a server 13 h and a fraction behind: once
+    the offset is known to 0.3 s it is fixed, at its lower bound, so a reset moved by it is
+    no earlier than the server meant, and late by 0.3 s at most."""
+    behind = -(13 * 3600 + 0.37)
+    server = ServerClock()
+    server.observe(*_dated(behind, START))
+    assert server.ahead == 0.0  # one answer places it within a second: not yet
+    for i in range(1, 30):
+        server.observe(*_dated(behind, START + 0.1 * i))
+    assert behind - 0.3 <= server.ahead <= behind
+    fixed = server.ahead
+    server.observe(*_dated(behind, START + 3.03))
+    assert server.ahead == fixed  # a reset moved by another amount would be another window's
+
+
+@pytest.mark.parametrize("server_ahead", [0.0, 1.4, -1.6])
+def test_a_server_within_a_second_or_two_of_our_clock_is_taken_as_on_it(
+    server_ahead: float,
+) -> None:
+    """A ``Date`` has whole seconds: it cannot place a clock that close more finely than
+    resets already are, and they are used as sent."""
+    server = ServerClock()
+    for i in range(30):
+        server.observe(*_dated(server_ahead, START + 0.1 * i))
+    assert server.ahead == 0.0
+
+
+def test_a_server_clock_that_is_set_is_placed_again_from_its_next_answers() -> None:
+    server = ServerClock()
+    for i in range(30):
+        server.observe(*_dated(-3600.0, START + 0.1 * i))
+    assert server.ahead < -3599
+    server.observe(*_dated(0.0, START + 3.5))  # out of line with all before: set by NTP
+    assert server.ahead == 0.0
+    for i in range(30):
+        server.observe(*_dated(7200.0, START + 4 + 0.1 * i))
+    assert 7199.7 <= server.ahead <= 7200
+
+
+@pytest.mark.parametrize("date", [None, "", "yesterday", "Sat, 05 Dec 2026 13:00:00"])
+def test_an_answer_without_a_usable_date_says_nothing_of_the_server_s_clock(
+    date: str | None,
+) -> None:
+    server = ServerClock()
+    for i in range(30):
+        server.observe(date, START + 0.1 * i, START + 0.1 * i + 0.04)
+    assert server.ahead == 0.0
+
+
+def test_a_whole_second_reset_moved_onto_our_clock_is_still_a_plain_window_s() -> None:
+    """Moved by a fraction of a second, a fixed window's whole-second reset is not a moving
+    window's or a counter's (theirs have fractions as sent): the window's length is still
+    learned in whole seconds, and its late reset tested."""
+    server = ServerClock()
+    for i in range(30):
+        server.observe(*_dated(-(3600 + 0.37), START + 0.1 * i))
+    model = LimiterModel(server_clock=server)
+    sent_reset = math.floor(START - 3600) + 8
+    model.sent(1, START)
+    fresh = Reading(1, START, 98, sent_reset - server.ahead)
+    model.answered(
+        sent_at=START,
+        now=START + 0.04,
+        fresh=fresh,
+        previous=None,
+        rate_limit=RateLimit(100, 98, sent_reset - server.ahead),
+        guessed=False,
+    )
+    assert not model._fractional
 
 
 @pytest.mark.parametrize(

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import email.utils
 import socket
 
 import httpx
 import pytest
 
-from creatorsdk.testing import FakeCreatorAudit, FaultPlan
+from creatorsdk._engine.pacing.readings import http_date
+from creatorsdk.testing import FakeClock, FakeCreatorAudit, FaultPlan
 from creatorsdk.testing.__main__ import FAKES
 from creatorsdk.testing._cli import main
 
+from ..conftest import START
 from .conftest import served_by_cli
 
 
@@ -29,6 +32,22 @@ async def test_serve_on_loopback_with_a_real_client() -> None:
     assert listing.links["next"]["url"].startswith(f"{base_url}/accounts?")
     assert created.status_code == 201
     assert [r.path for r in fake.requests] == ["/v2/whoami", "/v2/accounts", "/v2/creators"]
+
+
+async def test_answers_are_dated_once_by_the_fake_s_own_clock() -> None:
+    """A server dates its answers by the clock its rate-limit resets are on; a fake that
+    keeps its own time (the examples' demo organization) must do the same, and uvicorn's
+    Date, by the host's clock, would be a second one."""
+    clock = FakeClock(START - 13 * 3600)
+    fake = FakeCreatorAudit(accounts=2, tracked_videos=1, clock=clock)
+    async with fake.serve() as base_url:
+        headers = {"Authorization": f"Bearer {fake.api_key}"}
+        async with httpx.AsyncClient(base_url=base_url, headers=headers) as http:
+            answer = await http.get("/accounts")
+    assert answer.headers.get_list("date") == [email.utils.formatdate(clock(), usegmt=True)]
+    dated = http_date(answer.headers["date"])
+    assert dated is not None
+    assert dated <= float(answer.headers["x-ratelimit-reset"]) <= dated + 60  # on one clock
 
 
 async def test_a_failing_block_still_closes_the_listening_socket() -> None:

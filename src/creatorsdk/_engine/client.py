@@ -490,7 +490,12 @@ class BaseClient:
             except errors.CreatorSDKError:
                 self.stats.requests += 1
                 raise
-            rate_limit = parse_rate_limit(response.headers, now=self.retry_policy.clock())
+            answered_at = clock()
+            server = pacer.server_clock
+            server.observe(response.headers.get("date"), send.sent_at, answered_at)
+            rate_limit = parse_rate_limit(
+                response.headers, now=answered_at, server_ahead=server.ahead
+            )
             failure = None
             if not (response.is_success or response.status_code == 304):
                 failure = self._error(response, rate_limit, method, path, number)
@@ -570,7 +575,9 @@ class BaseClient:
         )
 
     def _retry_after(self, response: httpx.Response) -> float | None:
-        return parse_retry_after(response.headers.get("retry-after"), self.retry_policy.clock())
+        # A Retry-After date is on the server's clock: "now" is read on it too.
+        now = self.retry_policy.clock() + self._pacer.server_clock.ahead
+        return parse_retry_after(response.headers.get("retry-after"), now)
 
 
 @attrs.define

@@ -10,12 +10,12 @@ import math
 import random
 import time
 from collections.abc import Awaitable, Callable
-from email.utils import parsedate_to_datetime
 
 import anyio
 import attrs
 import tenacity
 
+from creatorsdk._engine.pacing.readings import http_date
 from creatorsdk.errors import (
     APIConnectionError,
     APIError,
@@ -116,13 +116,8 @@ def parse_retry_after(value: str | None, now: float) -> float | None:
 
 
 def _seconds_until_http_date(text: str, now: float) -> float | None:
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:  # RFC 9110 dates are GMT; a zone-less one is read the same way
-        return None
-    return max(0.0, when.timestamp() - now)
+    when = http_date(text)
+    return None if when is None else max(0.0, when - now)
 
 
 class _GiveUp(tenacity.stop.stop_base):

@@ -9,6 +9,8 @@ passes the request on, buffering the response when it has to be cut short or thr
 
 from __future__ import annotations
 
+import email.utils
+import math
 import random
 from collections.abc import Callable
 
@@ -67,9 +69,23 @@ class HarnessMiddleware:
         body = await read_body(receive)
         self._recorder.arrive(scope, body, self._clock())
         try:
-            await self._serve(scope, _replaying(body, receive), send)
+            await self._serve(scope, _replaying(body, receive), self._dating(send))
         finally:
             self._recorder.depart()
+
+    def _dating(self, send: Send) -> Send:
+        """``send``, with every answer dated by the fake's own clock, as a server dates its
+        answers by its clock (its rate-limit resets are on that clock too)."""
+
+        async def dated(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                if not any(name.lower() == b"date" for name, _ in headers):
+                    headers.append((b"date", _http_date(self._clock())))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return dated
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         api_path = self._fault_scope(scope["path"])
@@ -108,6 +124,11 @@ class HarnessMiddleware:
             ticket.applied()
             body = body[: len(body) // 2]
         await _send(send, status, headers, body)
+
+
+def _http_date(now: float) -> bytes:
+    """``now`` as an HTTP ``Date`` (whole seconds, GMT)."""
+    return email.utils.formatdate(math.floor(now), usegmt=True).encode()
 
 
 async def read_body(receive: Receive) -> bytes:

@@ -101,6 +101,9 @@ async def serve_app(
         log_config=None,
         log_level="warning",
         access_log=False,
+        # The fakes date their answers by their own clock (their resets are on it too);
+        # uvicorn's Date, by the host's, would be a second one.
+        date_header=False,
         timeout_graceful_shutdown=5,
     )
     server = _EmbeddedServer(config)

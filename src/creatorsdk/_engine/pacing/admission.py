@@ -28,7 +28,7 @@ import anyio
 import attrs
 
 from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
-from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk._engine.pacing.readings import RateLimit, ServerClock, usable_reset
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
@@ -150,7 +150,11 @@ class Pacer:
         # Given a budget, other clients may share it (in this process or through a store):
         # their answers change it without waking anyone here.
         self._shared = budget is not None
-        self._model = LimiterModel(interval=floor, shared=self._shared)
+        #: The server's clock against ours (fed by the client with each answer's ``Date``).
+        self.server_clock = ServerClock()
+        self._model = LimiterModel(
+            interval=floor, shared=self._shared, server_clock=self.server_clock
+        )
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None

@@ -37,7 +37,7 @@ import bisect
 import collections
 import math
 
-from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit
+from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit, ServerClock
 from creatorsdk.budgets._ledger import Quota, Reading, Rule
 
 __all__ = ["LimiterModel"]
@@ -67,13 +67,23 @@ _FAIR = 0.97
 _MOMENT = 0.001
 #: Round trips with no fall of ``remaining`` from others after which they are done.
 _QUIET_TRIPS = 3
+#: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
+_WHOLE = 1e-6
 
 
 class LimiterModel:
     """Beliefs about one key's limiter, turned into the :class:`Rule` a ledger applies."""
 
-    def __init__(self, *, interval: float = 0.0, shared: bool = False) -> None:
+    def __init__(
+        self,
+        *,
+        interval: float = 0.0,
+        shared: bool = False,
+        server_clock: ServerClock | None = None,
+    ) -> None:
         self._interval = interval
+        # Resets moved onto our clock from the server's: whole seconds there, not here.
+        self._server_clock = server_clock if server_clock is not None else ServerClock()
         # Other clients of the key share the ledger: their sends are counted, not guessed.
         self._shared = shared
         self.rule = Rule(interval=interval)
@@ -275,7 +285,8 @@ class LimiterModel:
             self.limit = max(self.limit or 0, rate_limit.limit)
         if self.limit is None or rate_limit.remaining >= self.limit:
             self.limit = max(self.limit or 0, rate_limit.remaining + 1)
-        if not self._fractional and rate_limit.reset_at != int(rate_limit.reset_at):
+        sent_reset = rate_limit.reset_at + self._server_clock.ahead  # as the server sent it
+        if not self._fractional and abs(sent_reset - round(sent_reset)) > _WHOLE:
             self._fractional = True
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import email.utils
 import math
 from collections.abc import Mapping
 
 import attrs
 
-__all__ = ["LONGEST_WINDOW", "RateLimit", "parse_rate_limit", "usable_reset"]
+__all__ = [
+    "LONGEST_WINDOW",
+    "RateLimit",
+    "ServerClock",
+    "http_date",
+    "parse_rate_limit",
+    "usable_reset",
+]
 
 #: No real window is longer than a day (daily quotas); a reset further away is a unit mix-up
 #: (milliseconds) or a broken clock.
@@ -16,6 +24,12 @@ LONGEST_WINDOW = 24 * 3600.0
 _EPOCH_FLOOR = 1e9
 #: How far in the past a reset may be and still be this window's (clock skew, transit time).
 _PAST_SLACK = 1.0
+#: Clocks surely further apart than this are corrected for; closer ones are taken as the same
+#: (a ``Date`` has whole seconds: it cannot tell them apart more finely than that).
+_SKEW_SEEN = 2.0
+#: How closely the server's clock must be known before its resets are moved onto ours (the
+#: most a moved reset can be late).
+_SETTLED = 0.3
 
 
 @attrs.frozen
@@ -35,6 +49,7 @@ def parse_rate_limit(
     headers: Mapping[str, str],
     *,
     now: float | None = None,
+    server_ahead: float = 0.0,
     limit_header: str = "x-ratelimit-limit",
     remaining_header: str = "x-ratelimit-remaining",
     reset_header: str = "x-ratelimit-reset",
@@ -44,13 +59,17 @@ def parse_rate_limit(
     ``remaining`` and ``reset`` are both needed to pace; ``limit`` is informative only.
     Values that are negative, non-finite or not numbers make the whole reading unusable
     rather than guessed at. Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
-    from now, as the IETF draft's ``RateLimit-Reset`` sends it.
+    from now, as the IETF draft's ``RateLimit-Reset`` sends it. A reset that is a date is on
+    the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
+    :class:`ServerClock`).
     """
     remaining = _number(headers.get(remaining_header))
     reset_at = _number(headers.get(reset_header))
     if remaining is None or reset_at is None:
         return None
-    if now is not None and reset_at < _EPOCH_FLOOR:
+    if reset_at >= _EPOCH_FLOOR:
+        reset_at -= server_ahead
+    elif now is not None:
         reset_at += now
     limit = _number(headers.get(limit_header))
     return RateLimit(
@@ -58,6 +77,55 @@ def parse_rate_limit(
         remaining=int(remaining),
         reset_at=reset_at,
     )
+
+
+class ServerClock:
+    """How far the server's clock is ahead of ours, from the ``Date`` of its answers.
+
+    A reset sent as a date is on the server's clock. With that clock hours off (a broken
+    NTP, a fake that keeps its own time) every reset looks long past or hours away, and is
+    unusable: the client paced as if the server sent no headers, and drew the 429s that
+    finds the rate.
+
+    ``Date`` has whole seconds: an answer dated ``D`` was written while the server's clock
+    read ``D`` to ``D + 1``, at some instant between our send and its answer. Each answer
+    bounds the offset so, and together they narrow it (answers written on either side of
+    the server's second ticking over). Once it is known to ``_SETTLED`` seconds it is
+    fixed: a reset moved by a different amount with each answer would look like another
+    window's. Clocks that may be within ``_SKEW_SEEN`` of each other are taken as the same
+    (resets are used as sent, as before); further apart, :attr:`ahead` is the offset's
+    lower bound, which keeps every moved reset no earlier than the server meant.
+    """
+
+    def __init__(self) -> None:
+        self._low = -math.inf  # the offset is above this ...
+        self._high = math.inf  # ... and below this
+        self._date: str | None = None  # the last Date read, and its time (one parse a second)
+        self._dated = 0.0
+        self._settled = False
+        #: Seconds to take from a reset the server sent as a date (0 until the offset is
+        #: known, and when the clocks agree).
+        self.ahead = 0.0
+
+    def observe(self, date: str | None, sent_at: float, answered_at: float) -> None:
+        """Note the ``Date`` of an answer to a request sent at ``sent_at`` (our clock)."""
+        if date is None:
+            return
+        if date != self._date:
+            dated = http_date(date)
+            if dated is None:
+                return
+            self._date, self._dated = date, dated
+        low, high = self._dated - answered_at, self._dated + 1.0 - sent_at
+        if low > self._high or high < self._low:
+            # Out of line with every answer before: its clock was set. Start over.
+            self._low, self._high, self._settled, self.ahead = low, high, False, 0.0
+        else:
+            self._low, self._high = max(self._low, low), min(self._high, high)
+        if not self._settled and self._high - self._low <= _SETTLED:
+            self._settled = True
+            if self._low > _SKEW_SEEN or self._high < -_SKEW_SEEN:
+                self.ahead = self._low
 
 
 def usable_reset(reset_at: float, now: float, longest: float = LONGEST_WINDOW) -> float | None:
@@ -82,3 +150,14 @@ def _number(value: str | None) -> float | None:
     if not math.isfinite(number) or number < 0:
         return None
     return number
+
+
+def http_date(value: str) -> float | None:
+    """An HTTP date (``Date``, ``Retry-After``) as Unix seconds, or ``None`` if it is not one."""
+    try:
+        parsed = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if parsed.tzinfo is None:
+        return None  # RFC 9110 dates are GMT; one without a zone is not a date we can place
+    return parsed.timestamp()
