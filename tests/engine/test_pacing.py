@@ -444,6 +444,13 @@ async def _answered(
     return answer.reset_at
 
 
+async def _last_one_out(sender: Pacer, nursery: trio.Nursery) -> None:
+    """One of two left after an answer; then the last one sent, its answer 0.3 s away (it
+    could say the budget is back sooner than the reading does)."""
+    await _answered(sender, 1, 0.5, limit=2)
+    nursery.start_soon(functools.partial(_answered, sender, 0, 0.5, limit=2, after=0.3))
+
+
 async def _refused(sender: Pacer, deadline_in: float) -> tuple[float, float]:
     """A send through ``sender`` with a deadline ``deadline_in`` seconds on, which must be
     refused: how long that took, and when the refusal says the budget is back."""
@@ -482,13 +489,8 @@ def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadl
 
     async def main() -> None:
         sender = pacer()
-        await _answered(sender, 1, 0.5, limit=2)  # one left
-
-        async def last_one() -> None:
-            await _answered(sender, 0, 0.5, limit=2, after=0.3)
-
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(last_one)
+            await _last_one_out(sender, nursery)
             await trio.sleep(0.001)
             seen.append((await _refused(sender, 0.1))[0])
 
@@ -530,17 +532,13 @@ def test_a_sender_in_line_is_refused_when_its_deadline_comes() -> None:
 
     async def main() -> None:
         sender = pacer()
-        await _answered(sender, 1, 0.5, limit=2)  # one left
-
-        async def last_one() -> None:
-            await _answered(sender, 0, 0.5, limit=2, after=0.3)
 
         async def ahead() -> None:
             async with sender.sending():
                 pass
 
         async with trio.open_nursery() as nursery:
-            nursery.start_soon(last_one)
+            await _last_one_out(sender, nursery)
             await trio.testing.wait_all_tasks_blocked()
             nursery.start_soon(ahead)
             await trio.testing.wait_all_tasks_blocked()

@@ -285,9 +285,9 @@ class LimiterModel:
             self.limit = max(self.limit or 0, rate_limit.limit)
         if self.limit is None or rate_limit.remaining >= self.limit:
             self.limit = max(self.limit or 0, rate_limit.remaining + 1)
-        sent_reset = rate_limit.reset_at + self._server_clock.ahead  # as the server sent it
-        if not self._fractional and abs(sent_reset - round(sent_reset)) > _WHOLE:
-            self._fractional = True
+        if not self._fractional:
+            sent_reset = rate_limit.reset_at + self._server_clock.ahead  # as the server sent it
+            self._fractional = abs(sent_reset - round(sent_reset)) > _WHOLE
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at
         tally = self._tallies.get(rate_limit.reset_at)
