@@ -51,6 +51,7 @@ RULES = [
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=3),
     Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30, reserve=2),
     Rule(refill=20.0, slack=0.001, limit=10, guesses=1 << 30, reserve=2),
+    Rule(refill=20.0, steady=True, slack=0.001, limit=10, guesses=1 << 30),
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, keep=Keep(3, NOW + 0.5)),
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=2, keep=Keep(2, NOW + 2.0)),
 ]
@@ -439,6 +440,49 @@ async def test_redis_counts_what_comes_back_from_when_the_reading_can_have_been_
     assert taken.wake_at == pytest.approx(NOW + 0.04 + 0.01, abs=1e-5)
 
 
+BUCKET = Rule(refill=100.0, limit=100, guesses=1 << 30)
+WINDOW = Rule(reopen_at=NOW + 1.0, limit=100, guesses=1 << 30)
+
+
+async def _spent_at_the_refill_rate(budget: Budget, rule: Rule) -> Taken:
+    """A reading showing nothing left of 100 coming back a second, answered 41 ms after it
+    left, and four sends made at that rate while it was on its way: the next take, 5 ms on."""
+    await budget.take(NOW, Rule())
+    for step in range(1, 5):
+        await budget.take(NOW + 0.01 * step, rule)
+    await budget.record(1, NOW, RateLimit(100, 0, NOW + 1.0), guessed=False, now=NOW + 0.041)
+    return await budget.take(NOW + 0.046, rule)
+
+
+#: (rule, when the take after the round trip is to ask again)
+ROUND_TRIPS = [(attrs.evolve(BUCKET, steady=True), NOW + 0.071), (BUCKET, NOW + 0.091)]
+
+
+@pytest.mark.parametrize(("rule", "wake_at"), ROUND_TRIPS)
+async def test_a_bucket_refills_over_a_reading_s_trip_as_sends_meanwhile_spend_it(
+    rule: Rule, wake_at: float
+) -> None:
+    """Taken as the request arrived, the reading missed the 4 that came back on its way;
+    taken as the answer left, it counted the 4 sends made meanwhile. Either way, at a steady
+    refill, 4 are there beyond what the reading shows less the 4 sends; 2 of them are
+    credited (``TRIP_MARGIN`` keeps the rest), so the next is asked for 3 refills (30 ms)
+    after the answer. (Before: none were, 50 ms, and a bucket was kept with a round trip's
+    sends unspent for the whole job.) A refill that is not steady (a sliding-window
+    counter's, which changes with each window) is still only counted from the answer on."""
+    taken = await _spent_at_the_refill_rate(LocalBudget(), rule)
+    assert taken.seq is None
+    assert taken.wake_at == pytest.approx(wake_at, abs=1e-5)
+
+
+@pytest.mark.parametrize(("rule", "wake_at"), ROUND_TRIPS)
+async def test_redis_refills_a_bucket_over_a_reading_s_round_trip_as_in_process(
+    redis_budget: Budget, rule: Rule, wake_at: float
+) -> None:
+    taken = await _spent_at_the_refill_rate(redis_budget, rule)
+    assert taken.seq is None
+    assert taken.wake_at == pytest.approx(wake_at, abs=1e-5)
+
+
 async def _rising_under_one_reset(budget: Budget, rule: Rule) -> list[int | None]:
     """Two sends; the first answered with 2 left, the second 50 ms later with 6 left, both
     under one whole-second reset (Envoy's: the next token's second): what ten takes just
@@ -448,10 +492,6 @@ async def _rising_under_one_reset(budget: Budget, rule: Rule) -> list[int | None
     await budget.record(1, NOW, RateLimit(100, 2, NOW + 1.0), guessed=False, now=NOW + 0.04)
     await budget.record(2, NOW, RateLimit(100, 6, NOW + 1.0), guessed=False, now=NOW + 0.09)
     return [(await budget.take(NOW + 0.09, rule)).seq for _ in range(10)]
-
-
-BUCKET = Rule(refill=100.0, limit=100, guesses=1 << 30)
-WINDOW = Rule(reopen_at=NOW + 1.0, limit=100, guesses=1 << 30)
 
 
 @pytest.mark.parametrize(("rule", "sent"), [(BUCKET, 6), (WINDOW, 2)])

@@ -854,14 +854,18 @@ def test_a_token_bucket_refills_steadily() -> None:
     assert run.rate >= 0.95 * 100
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.4])
-def test_a_bucket_is_spent_at_its_refill_whatever_the_second_it_starts_in(delay: float) -> None:
+@pytest.mark.parametrize(("seed", "delay"), [(1, 0.3), (1, 0.4), (4, 0.8)])
+def test_a_bucket_is_spent_at_its_refill_whatever_the_second_it_starts_in(
+    seed: int, delay: float
+) -> None:
     """Envoy's reset is the next token's whole second, so every reading of a second shares
     it; the bucket refills in between. Its lowest reading of the second was spent as if
     current, and the job's last second went at 75 a second with three in flight. (Before:
-    2.28 s and 2.30 s at these two phases of seed 1, 2.08 s at others; the ideal with eight
-    in flight is about 2.04 s.)"""
-    run = job("token-bucket", requests=270, pages=30, seed=1, delay=delay)
+    2.28 s and 2.30 s at the first two phases, 2.08 s at others; the ideal with eight in
+    flight is about 2.04 s.) At the third, a bucket spent to nothing once its refill over
+    a reading's round trip was counted, the count rising under a moved reset looked like
+    a window opening (2.24 s, before ``_own_count``)."""
+    run = job("token-bucket", requests=270, pages=30, seed=seed, delay=delay)
     assert run.refused == 0
     assert run.wall < 2.12
 
@@ -878,7 +882,8 @@ def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
     counts sends far older than the window), however the two beliefs' overshoot compares:
     a moving window's refill measured over a job's thinning tail (63 a second) let out two
     sends that were not back, a 429 and a second's Retry-After (1 of 5 bench repeats at one
-    phase). A whole-second reset (Envoy's bucket) is judged by the overshoot as before."""
+    phase). A whole-second reset (Envoy's bucket) is judged by the overshoot as before, and
+    its refill is steady; a counter's changes with each window."""
     model = LimiterModel()
     model.limit = 100
     model._fractional = fractional
@@ -893,6 +898,30 @@ def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
     model._update()
     assert (model.rule.refill is not None) == (by == "refill")
     assert (model.rule.window is not None) == (by == "window")
+    assert model.rule.steady == (by == "refill" and not fractional)
+
+
+@pytest.mark.parametrize(("own", "rolling"), [(4, True), (1, False)])
+def test_a_bucket_s_count_rising_as_its_whole_second_reset_moves_is_no_window(
+    own: int, rolling: bool
+) -> None:
+    """Envoy's bucket keeps one whole-second reset for a second while its count rises and
+    falls; the ledger passes the lowest of them (1), the reading's own count was 4. Spent
+    to nothing, the bucket shows 5 a millisecond later, under the next second's reset: 4
+    more than the lowest, 1 more than the last count, and only the last count says how
+    much came back. (Before: 5 more than the lowest, more than 100 a second could refill
+    in the 41 ms between the sends give or take a round trip, was taken for a window
+    opening and the bucket was paced as a fixed window from then on: a 300-request job in
+    the simulation took 2.24 s where 2.09 s is possible.) Had the last count been the
+    lowest, it would be a window."""
+    model = LimiterModel()
+    model.limit = 100
+    model._rollings = 1
+    model.base_latency = 0.04
+    model._own_count = own
+    previous = Reading(seq=10, sent_at=START, remaining=1, reset_at=START + 1.0)
+    model._compare(Reading(11, START + 0.001, 5, START + 2.0), previous)
+    assert model.rolling is rolling
 
 
 def test_a_sliding_window_counter_is_kept_to() -> None:

@@ -12,6 +12,7 @@ from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import (
     MIN_RATE,
     NO_WAKE,
+    TRIP_MARGIN,
     Keep,
     Reading,
     Rule,
@@ -309,10 +310,20 @@ class LocalBudget:
         as_of = reading.as_of
         refill = rule.refill
         if refill is not None and refill > 0:
-            # One more comes back every 1 / refill seconds after the reading.
-            needed = need - spare
+            # One more comes back every 1 / refill seconds after the reading. Over the
+            # reading's own round trip, a steady refill and what this client sent meanwhile
+            # offset each other: a reading taken as its request arrived missed that refill,
+            # one taken as the answer left counted those sends. Either way the lesser of the
+            # two (less a margin) is there beyond what the reading and the sends it may not
+            # count show.
+            credit = 0.0
+            if rule.steady:
+                trip = refill * max(as_of - reading.sent_at, 0.0)
+                sent = self._sent_during(reading.sent_at, as_of)
+                credit = max(min(float(sent), trip) - TRIP_MARGIN, 0.0)
+            needed = need - spare - credit
             elapsed = max(now - as_of - rule.slack, 0.0)
-            spare += math.floor(elapsed * refill)
+            spare += math.floor(credit + elapsed * refill)
             if spare < need:
                 wake_at = min(wake_at, as_of + rule.slack + needed / refill + 1e-6)
         window = rule.window
@@ -338,6 +349,11 @@ class LocalBudget:
                 if index < len(self._times):
                     wake_at = min(wake_at, self._times[index] + window)
         return spare, wake_at
+
+    def _sent_during(self, start: float, end: float) -> int:
+        """Sends granted after ``start`` and before ``end`` (and not refused)."""
+        times = self._times
+        return bisect.bisect_left(times, end) - bisect.bisect_right(times, start)
 
     def _sent_since(self, start: float) -> int:
         """Sends granted after ``start``, the refused ones included."""

@@ -17,6 +17,7 @@ from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,
     MIN_RATE,
+    TRIP_MARGIN,
     Keep,
     Reading,
     Rule,
@@ -61,6 +62,7 @@ local slack, refill, others_rate = tonumber(ARGV[11]), num(ARGV[12]), tonumber(A
 local keep, ttl = tonumber(ARGV[14]), tonumber(ARGV[15])
 local beta, recovery, min_rate = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local reserve, kept, kept_until = tonumber(ARGV[19]), num(ARGV[20]), num(ARGV[21])
+local steady, trip_margin = ARGV[22] == '1', tonumber(ARGV[23])
 local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 
@@ -125,8 +127,15 @@ local function returned(spare)
     wake = reopen_at
   end
   if refill and refill > 0 then
-    local needed = need - spare
-    spare = spare + math.floor(math.max(now - as_of - slack, 0) * refill)
+    -- The reading's round trip: the lesser of a steady refill and the sends made meanwhile.
+    local credit = 0
+    if steady then
+      local trip = refill * math.max(as_of - r_sent, 0)
+      local sent = redis.call('ZCOUNT', log, '(' .. f(r_sent), '(' .. f(as_of))
+      credit = math.max(math.min(sent, trip) - trip_margin, 0)
+    end
+    local needed = need - spare - credit
+    spare = spare + math.floor(credit + math.max(now - as_of - slack, 0) * refill)
     if spare < need then wake = math.min(wake, as_of + slack + needed / refill + 1e-6) end
   end
   if window then
@@ -359,6 +368,8 @@ class RedisBudget:
                 str(rule.reserve),
                 "" if rule.keep is None else str(rule.keep.sends),
                 "" if rule.keep is None else repr(rule.keep.until),
+                "1" if rule.steady else "0",
+                str(TRIP_MARGIN),
             ],
         )
         seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))

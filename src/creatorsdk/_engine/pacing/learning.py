@@ -95,6 +95,9 @@ class LimiterModel:
         self._seqs = array.array("q")
         self._times = array.array("d")
         self._reading: Reading | None = None
+        # The freshest reading's own count: the ledger keeps the lowest of one reset's (a
+        # window's count only falls), but a bucket's rises and falls under one reset.
+        self._own_count: int | None = None
         self._windows = 0  # refills of half the limit or more seen (fixed windows)
         self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
         # Resets with a fraction of a second: a moving window or a counter (slowapi's), not
@@ -224,6 +227,7 @@ class LimiterModel:
         if previous is not None:
             self._compare(fresh, previous)
         self._reading = fresh
+        self._own_count = fresh.remaining if rate_limit is None else rate_limit.remaining
         if not self._shared and not self._surely_rolling():
             self._watch_others(fresh)
         if self.rolling:
@@ -244,6 +248,7 @@ class LimiterModel:
             del self._times[index]
         if fresh is not None:
             self._reading = fresh
+            self._own_count = fresh.remaining
         if guessed:
             if self.rolling:
                 oldest, _ = self._counted_span(fresh)
@@ -309,14 +314,20 @@ class LimiterModel:
         # give or take a round trip (one that brought the limit back each second at most):
         # on a key other consumers share, the first reading of a window may show much of it
         # spent already, and the first flight of a job can straddle two windows.
+        # (On a limiter believed rolling, measured from the previous reading's own count:
+        # the lowest of its reset's can be a second old, and a bucket's count, spent to
+        # nothing, rises by a round trip's refill as a whole-second reset moves.)
         span = abs(fresh.sent_at - previous.sent_at) + (self.base_latency or 0.0)
+        since = refill
+        if self.rolling and self._own_count is not None and self._own_count > previous.remaining:
+            since -= self._own_count - previous.remaining
         whole = (
             moved
             and not self._fractional
             and self.limit is not None
             and (
                 fresh.remaining >= self.limit - (fresh.seq - previous.seq)
-                or refill > self.limit * span
+                or since > self.limit * span
             )
         )
         if refill >= self._half() or whole:
@@ -636,6 +647,7 @@ class LimiterModel:
                 self._probe_at = None
                 self.rule = Rule(
                     refill=rate * (1 - _TOLERANCE),
+                    steady=not self._fractional,
                     slack=self.margin(),
                     limit=self.limit,
                     guesses=UNLIMITED,
