@@ -41,9 +41,9 @@ CUBIC_RECOVERY = 3.0
 #: The slowest a discovered rate falls to (requests per second).
 MIN_RATE = 0.5
 #: Of what a steady refill brought back while a reading was on its way, this many are not
-#: counted on: how long a request takes to reach the server varies, and measured on the
-#: bucket benchmark, crediting all of it drew a 429 in 1 run of 8 (and 1 or 2 fewer, 1 in
-#: 24 or none), each costing about a third of a second.
+#: counted on: how long a request takes to reach the server varies. On the bucket benchmark,
+#: counting all of it drew a 429 in about 1 run of 8, each costing about a third of a second
+#: (keeping back 1: 1 run in 24; 2: none in 48).
 TRIP_MARGIN = 2
 
 
