@@ -464,10 +464,10 @@ async def test_a_bucket_refills_over_a_reading_s_trip_as_sends_meanwhile_spend_i
 ) -> None:
     """Taken as the request arrived, the reading missed the 4 that came back on its way;
     taken as the answer left, it counted the 4 sends made meanwhile. Either way, at a steady
-    refill, 4 are there beyond what the reading shows less the 4 sends; 2 of them are
+    refill, 4 more are there than the reading less those sends shows. 2 of them are
     credited (``TRIP_MARGIN`` keeps the rest), so the next is asked for 3 refills (30 ms)
-    after the answer. (Before: none were, 50 ms, and a bucket was kept with a round trip's
-    sends unspent for the whole job.) A refill that is not steady (a sliding-window
+    after the answer. (Before: none were, so 50 ms, and a bucket was kept with a round
+    trip's sends unspent for the whole job.) A refill that is not steady (a sliding-window
     counter's, which changes with each window) is still only counted from the answer on."""
     taken = await _spent_at_the_refill_rate(LocalBudget(), rule)
     assert taken.seq is None

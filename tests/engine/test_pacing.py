@@ -906,14 +906,13 @@ def test_a_bucket_s_count_rising_as_its_whole_second_reset_moves_is_no_window(
     own: int, rolling: bool
 ) -> None:
     """Envoy's bucket keeps one whole-second reset for a second while its count rises and
-    falls; the ledger passes the lowest of them (1), the reading's own count was 4. Spent
-    to nothing, the bucket shows 5 a millisecond later, under the next second's reset: 4
-    more than the lowest, 1 more than the last count, and only the last count says how
-    much came back. (Before: 5 more than the lowest, more than 100 a second could refill
-    in the 41 ms between the sends give or take a round trip, was taken for a window
-    opening and the bucket was paced as a fixed window from then on: a 300-request job in
-    the simulation took 2.24 s where 2.09 s is possible.) Had the last count been the
-    lowest, it would be a window."""
+    falls; the ledger passes the lowest of them (1), the reading's own count was 4. One
+    send and a millisecond later the bucket shows 5, under the next second's reset: 5 back
+    counted from the lowest, 2 from the last count, and only the last count says how much
+    came back. (Before: 5 back, more than 100 a second could refill in the 41 ms between
+    the sends give or take a round trip, was taken for a window opening and the bucket was
+    paced as a fixed window from then on: a 300-request job in the simulation took 2.24 s
+    where 2.09 s is possible.) Had the last count been the lowest, it would be a window."""
     model = LimiterModel()
     model.limit = 100
     model._rollings = 1
