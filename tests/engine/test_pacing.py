@@ -607,15 +607,18 @@ def test_senders_joining_the_line_with_later_deadlines_leave_the_head_asleep() -
     assert len(sleeps) == 1
 
 
-def _held_until(retry_after: float | None, reset_in: float | None, max_wait: float = 60.0) -> float:
-    """When the second send goes after the first drew a 429 with these headers."""
+def _held_until(
+    retry_after: float | None, reset_in: float | None, max_wait: float = 60.0, left: int = 0
+) -> float:
+    """When the second send goes after the first drew a 429 with these headers (``left``:
+    the 429's ``remaining``)."""
     when: list[float] = []
 
     async def main() -> None:
         client = pacer(max_wait=max_wait)
         async with client.sending() as send:
             client.rate_limited(send, retry_after)
-            client.observe(send, None if reset_in is None else reading(0, reset_in))
+            client.observe(send, None if reset_in is None else reading(left, reset_in))
         async with client.sending() as send:
             when.append(trio.current_time())
             client.observe(send, None if reset_in is None else reading(5, reset_in + 10))
@@ -631,6 +634,12 @@ def test_a_429_holds_every_sender_for_its_retry_after() -> None:
 def test_a_reset_header_sooner_than_a_rounded_up_retry_after_wins() -> None:
     # Retry-After: 2 at 0.37 s past a second; the reset says the next whole second.
     assert _held_until(retry_after=2.0, reset_in=0.5) == pytest.approx(0.63, abs=1e-6)
+
+
+def test_a_429_without_retry_after_holds_every_sender_until_its_reset() -> None:
+    """Even when it says some are left (another of the server's limits refused it). At 0.37
+    s past a second, the reset is the next whole second."""
+    assert _held_until(retry_after=None, reset_in=0.5, left=5) == pytest.approx(0.63, abs=1e-6)
 
 
 def test_a_retry_after_longer_than_the_policy_honours_holds_no_longer_than_it() -> None:
@@ -776,9 +785,18 @@ def test_requests_per_minute_is_a_ceiling_headers_do_not_lift() -> None:
     assert starts == pytest.approx([0.0, 1.0, 2.0, 3.0])
 
 
-def test_requests_per_minute_must_be_positive() -> None:
-    with pytest.raises(ValueError, match="requests_per_minute"):
-        Pacer(clock=now, sleep=trio.sleep, requests_per_minute=0)
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("requests_per_minute", 0),
+        ("max_wait", -1.0),
+        ("max_concurrency", 0),
+        ("max_concurrency", 2.5),
+    ],
+)
+def test_the_pacer_s_options_are_checked_before_any_send(option: str, value: float) -> None:
+    with pytest.raises(ValueError, match=option):
+        Pacer(clock=now, sleep=trio.sleep, **{option: value})
 
 
 # -- limiters learned --------------------------------------------------------------------------
@@ -921,6 +939,80 @@ def test_a_bucket_s_count_rising_as_its_whole_second_reset_moves_is_no_window(
     previous = Reading(seq=10, sent_at=START, remaining=1, reset_at=START + 1.0)
     model._compare(Reading(11, START + 0.001, 5, START + 2.0), previous)
     assert model.rolling is rolling
+
+
+def _rolling_after_ten_sends() -> LimiterModel:
+    """A rolling limiter of 10, measured to count a send at least half a second; ten sends
+    0.1 s apart, then a probe at START + 1.1 s."""
+    model = LimiterModel()
+    model.limit = 10
+    model._rollings = 1
+    model._counts_for = 0.5
+    for seq in range(1, 12):
+        model.sent(seq, START + 0.1 * seq)
+    return model
+
+
+@pytest.mark.parametrize(("guessed", "counts_for"), [(True, 1.0), (False, 0.5)])
+def test_a_refused_probe_of_a_rolling_limiter_says_sends_count_longer(
+    guessed: bool, counts_for: float
+) -> None:
+    """A probe sent when the oldest counted send was believed gone drew a 429 that counts
+    the ten before it: the oldest, 1 s before the probe, still counted, so a send counts at
+    least that long. A 429 to a send that was no test says nothing of it."""
+    model = _rolling_after_ten_sends()
+    fresh = Reading(seq=11, sent_at=START + 1.1, remaining=0, reset_at=START + 2.0)
+    model.refused(sent_at=START + 1.1, now=START + 1.14, fresh=fresh, guessed=guessed)
+    assert model._counts_for == pytest.approx(counts_for)
+    assert not model._expiry_refuted
+
+
+def _window_narrowed_to(shortest: float, longest: float) -> LimiterModel:
+    """A fixed window whose reset was proved late, opened at START by this client's send,
+    and measured by probes to be longer than ``shortest`` and no longer than ``longest``."""
+    model = LimiterModel()
+    model.limit = 100
+    model._windows = 1
+    model._late = True
+    model._opened_at = START
+    model._shortest, model._longest = shortest, longest
+    return model
+
+
+def test_a_send_refused_where_the_window_was_known_open_makes_it_longer() -> None:
+    """Believed no longer than 0.95 s, the window refused a send 0.98 s after it opened: it
+    is at least that long, and what is known of its end moves past the refused send."""
+    model = _window_narrowed_to(0.9, 0.95)
+    model.refused(sent_at=START + 0.98, now=START + 1.02, fresh=None, guessed=True)
+    assert model._shortest == pytest.approx(0.98)
+    window = model.window()
+    assert window is not None
+    assert window > 0.98
+
+
+def test_a_refused_probe_narrows_a_window_from_below_and_one_that_moved_is_measured_again() -> None:
+    """Between 0.5 and 1 s long, probed at 0.9 s and refused: longer than 0.9 s (no longer
+    than 1 s still). Probed and refused again at 1 s, the window cannot be where it was
+    measured (another consumer, or a server restart, moved it): it is measured afresh
+    rather than believed at an end already past."""
+    model = _window_narrowed_to(0.5, 1.0)
+    model._probe_at, model._probe_until = START + 0.875, START + 1.0
+    model.refused(sent_at=START + 0.9, now=START + 0.94, fresh=None, guessed=True)
+    assert (model._shortest, model.window()) == (pytest.approx(0.9), 1.0)
+    assert model._probe_at is None
+    model._probe_at, model._probe_until = START + 0.95, START + 1.2
+    model.refused(sent_at=START + 1.0, now=START + 1.04, fresh=None, guessed=True)
+    assert (model._shortest, model._longest) == (0.0, math.inf)
+
+
+def test_a_measured_window_long_past_says_nothing_of_the_one_a_reading_is_in() -> None:
+    """Measured as 1 s from an opening at START, a window would be back at START + 1 s; a
+    reading sent at START + 1.5 s is from a later window, and its reset says when that one
+    is back (not the measured end, already past when the reading left)."""
+    model = _window_narrowed_to(0.98, 1.0)
+    fresh = Reading(seq=5, sent_at=START + 1.5, remaining=0, reset_at=START + 2.0)
+    back = model.refused(sent_at=START + 1.5, now=START + 1.54, fresh=fresh, guessed=False)
+    assert back == START + 2.0
 
 
 def test_a_sliding_window_counter_is_kept_to() -> None:
