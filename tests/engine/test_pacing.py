@@ -15,7 +15,7 @@ import trio
 from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.pacing.admission import SHARED_POLL, PastDeadline
-from creatorsdk._engine.pacing.learning import LimiterModel
+from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, ServerClock, usable_reset
 from creatorsdk.budgets import LocalBudget
 from creatorsdk.budgets._ledger import (
@@ -608,14 +608,18 @@ def test_senders_joining_the_line_with_later_deadlines_leave_the_head_asleep() -
 
 
 def _held_until(
-    retry_after: float | None, reset_in: float | None, max_wait: float = 60.0, left: int = 0
+    retry_after: float | None,
+    reset_in: float | None,
+    max_wait: float = 60.0,
+    left: int = 0,
+    budget: Any = None,
 ) -> float:
     """When the second send goes after the first drew a 429 with these headers (``left``:
-    the 429's ``remaining``)."""
+    the 429's ``remaining``), on the client's own budget or the one given."""
     when: list[float] = []
 
     async def main() -> None:
-        client = pacer(max_wait=max_wait)
+        client = pacer(max_wait=max_wait, budget=budget)
         async with client.sending() as send:
             client.rate_limited(send, retry_after)
             client.observe(send, None if reset_in is None else reading(left, reset_in))
@@ -627,8 +631,14 @@ def _held_until(
     return when[0]
 
 
-def test_a_429_holds_every_sender_for_its_retry_after() -> None:
-    assert _held_until(retry_after=7.0, reset_in=None) == pytest.approx(7.0)
+@pytest.mark.parametrize("store", [False, True])
+def test_a_429_holds_every_sender_for_its_retry_after(store: bool) -> None:
+    """On a budget store (shared with other clients) the hold is the store's, told through it
+    (each take there is a round trip of a millisecond)."""
+    budget = _AnsweredAfterARoundTrip() if store else None
+    assert _held_until(retry_after=7.0, reset_in=None, budget=budget) == pytest.approx(
+        7.0, abs=0.01
+    )
 
 
 def test_a_reset_header_sooner_than_a_rounded_up_retry_after_wins() -> None:
@@ -1003,6 +1013,30 @@ def test_a_refused_probe_narrows_a_window_from_below_and_one_that_moved_is_measu
     model._probe_at, model._probe_until = START + 0.95, START + 1.2
     model.refused(sent_at=START + 1.0, now=START + 1.04, fresh=None, guessed=True)
     assert (model._shortest, model._longest) == (0.0, math.inf)
+
+
+@pytest.mark.parametrize(
+    ("shortest", "reopen_in", "guesses", "sure_in"),
+    [(0.5, 0.875, 1, 1.001), (0.999, 1.001, UNLIMITED, None)],
+)
+def test_a_late_window_is_probed_within_what_is_known_of_its_length_then_spent_at_its_end(
+    shortest: float, reopen_in: float, guesses: int, sure_in: float | None
+) -> None:
+    """Opened at START and known to be 0.5-1 s long (resets with fractions: no whole number
+    of seconds is tried first), the window is tested with one probe three quarters of the
+    way into what is not known, and is sure to be back at the longest. Known to a
+    millisecond, it is spent whole at its end, with no probe."""
+    model = _window_narrowed_to(shortest, 1.0)
+    model._fractional = True
+    model._reading = Reading(seq=5, sent_at=START + 0.5, remaining=0, reset_at=START + 1.5)
+    model._update()
+    rule = model.rule
+    assert rule.reopen_at is not None
+    assert rule.reopen_at - START == pytest.approx(reopen_in)
+    assert rule.guesses == guesses
+    assert (None if rule.sure_at is None else rule.sure_at - START) == (
+        None if sure_in is None else pytest.approx(sure_in)
+    )
 
 
 def test_a_measured_window_long_past_says_nothing_of_the_one_a_reading_is_in() -> None:
