@@ -929,6 +929,36 @@ def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
     assert model.rule.steady == (by == "refill" and not fractional)
 
 
+@pytest.mark.parametrize(("fractional", "counted_for"), [(True, 1.1), (False, 0.9)])
+def test_slowapi_s_reset_says_how_long_the_oldest_counted_send_still_counts(
+    fractional: bool, counted_for: float
+) -> None:
+    """Ten sends 0.1 s apart, all counted by the last one's reading, written at START + 1.04
+    s, whose reset (in fractions of a second: slowapi's) is START + 2.2 s: a second after
+    the oldest send it counts, sent at START + 0.1 s, stops counting. Sends count at least
+    1.1 s then, not the 0.9 s the reading's own send time shows, and none is let out as
+    gone before that. (Before: only the send time bounded it; on slowapi's sliding-window
+    counter a page went at the measured expiry, 34 ms before slowapi's reset less its
+    second, and drew a 429 and a second's Retry-After: 1 run in 4 at the phase where the
+    job's first window is 50 ms.) A whole-second reset says no such thing."""
+    model = LimiterModel()
+    model.limit = 10
+    model._fractional = fractional
+    model._rollings = 3
+    model._counts_for, model._counts_within, model._tightest = 0.5, 0.95, 0.95
+    model._refill_rate_seen = 50.0
+    model._overshot_by_rate = 1.0
+    for seq in range(1, 11):
+        model.sent(seq, START + 0.1 * seq)
+    fresh = Reading(10, START + 1.0, remaining=0, reset_at=START + 2.2, answered_at=START + 1.04)
+    model._measure_rolling(fresh)
+    model._reading = fresh
+    model._update()
+    assert model.rule.counted_for == pytest.approx(counted_for)
+    assert model.rule.window is not None
+    assert model.rule.window > counted_for
+
+
 @pytest.mark.parametrize(("own", "rolling"), [(4, True), (1, False)])
 def test_a_bucket_s_count_rising_as_its_whole_second_reset_moves_is_no_window(
     own: int, rolling: bool

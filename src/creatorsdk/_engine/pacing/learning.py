@@ -16,7 +16,8 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
-  window, so it is at least as long as the time since the ``c``-th latest one. Each send then
+  window, so it is at least as long as the time since the ``c``-th latest one (and, where the
+  reset has fractions of a second, as slowapi's does, until a second before it). Each send then
   comes back that long after it left, which spends a moving window as it regenerates. A
   reading that counts a send far older than the window was ever measured refutes this (a
   sliding-window counter counts part of the last window's sends for as long as the next one
@@ -477,6 +478,15 @@ class LimiterModel:
         oldest, older = self._counted_span(fresh)
         if oldest is not None:
             self._counts_for = max(self._counts_for, fresh.sent_at - oldest)
+        if self._fractional and fresh.reset_at is not None and self.limit is not None:
+            # A reset in fractions of a second is slowapi's: a second after the oldest send
+            # it counts stops counting (or a counter's weight next drops), and nothing is
+            # back before then. Of the sends it can count (those out by the time it was
+            # written), the oldest is taken as late as can be: a bound, never too long.
+            counted = self.limit - fresh.remaining
+            index = bisect.bisect_right(self._times, fresh.as_of) - counted
+            if counted >= 1 and index >= 0:
+                self._counts_for = max(self._counts_for, fresh.reset_at - 1.0 - self._times[index])
         if older is not None and not self._expiry_refuted:
             within = fresh.sent_at + late - older
             self._tightest = min(self._tightest, within)
