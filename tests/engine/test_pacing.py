@@ -1069,6 +1069,28 @@ def test_a_late_window_is_probed_within_what_is_known_of_its_length_then_spent_a
     )
 
 
+def test_a_window_whose_probe_was_refused_is_spent_whole_at_its_reset() -> None:
+    """This client's first send (at START, answered 40 ms later) may have opened the window
+    whose reset is START + 1.63 s (the whole second after): a window of a whole second from
+    it would be over by START + 1.04 s, where one probe tests that. Refused, the window is
+    the reset's: no second probe there, and everything goes at the reset."""
+    model = LimiterModel()
+    model.limit = 100
+    model._windows = 1
+    model._first_at, model._first_back_at = START, START + 0.04
+    reset_at = START + 1.63
+    model._first_reset = reset_at
+    model._reading = Reading(seq=90, sent_at=START + 0.5, remaining=0, reset_at=reset_at)
+    model._update()
+    probe_at = model.rule.reopen_at
+    assert probe_at is not None
+    assert probe_at - START == pytest.approx(1.04, abs=0.002)
+    assert model.rule.guesses == 1
+    model.refused(sent_at=probe_at, now=probe_at + 0.04, fresh=None, guessed=True)
+    assert model.rule.reopen_at == reset_at
+    assert model.rule.guesses == UNLIMITED
+
+
 def test_a_measured_window_long_past_says_nothing_of_the_one_a_reading_is_in() -> None:
     """Measured as 1 s from an opening at START, a window would be back at START + 1 s; a
     reading sent at START + 1.5 s is from a later window, and its reset says when that one
