@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import anyio
 import attrs
@@ -32,12 +33,19 @@ async def redis_budget(redis_url: str) -> AsyncIterator[Budget]:
         yield budget
 
 
-def test_the_redis_store_needs_a_name() -> None:
+@pytest.mark.parametrize(
+    ("options", "named"), [({"name": ""}, "name"), ({"ttl": 0.0}, "ttl"), ({"ttl": -5.0}, "ttl")]
+)
+def test_the_redis_store_s_options_are_checked_before_it_connects(
+    options: dict[str, Any], named: str
+) -> None:
+    """A name to share the budget under, and a time to live for its keys (port 1: nothing
+    is asked of a server)."""
     pytest.importorskip("redis", reason="the redis extra is not installed")
     from creatorsdk.budgets import RedisBudget
 
-    with pytest.raises(ValueError, match="name"):
-        RedisBudget("redis://127.0.0.1:1/0", name="")
+    with pytest.raises(ValueError, match=named):
+        RedisBudget("redis://127.0.0.1:1/0", **options)
 
 
 RULES = [

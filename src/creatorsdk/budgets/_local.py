@@ -248,14 +248,6 @@ class LocalBudget:
             return None
         return cubic_rate(max(now - self._cut_at, 0.0), self._peak)
 
-    def latest(self) -> Reading | None:
-        """The freshest reading kept."""
-        return self._reading
-
-    def sent(self) -> int:
-        """Sends granted so far."""
-        return self._seq
-
     # -- async twins: the Budget protocol ----------------------------------------------------
 
     async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
