@@ -892,7 +892,7 @@ def test_a_bucket_is_spent_at_its_refill_whatever_the_second_it_starts_in(
     2.28 s and 2.30 s at the first two phases, 2.08 s at others; the ideal with eight in
     flight is about 2.04 s.) At the third, a bucket spent to nothing once its refill over
     a reading's round trip was counted, the count rising under a moved reset looked like
-    a window opening (2.24 s, before ``_own_count``)."""
+    a window opening (2.24 s, before the last count was weighed)."""
     run = job("token-bucket", requests=270, pages=30, seed=seed, delay=delay)
     assert run.refused == 0
     assert run.wall < 2.12
@@ -929,6 +929,18 @@ def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
     assert model.rule.steady == (by == "refill" and not fractional)
 
 
+def _rolling_of_ten(sends: int) -> LimiterModel:
+    """A rolling limiter of 10, measured to count a send at least half a second, after
+    ``sends`` sends 0.1 s apart from START + 0.1 s on."""
+    model = LimiterModel()
+    model.limit = 10
+    model._rollings = 1
+    model._counts_for = 0.5
+    for seq in range(1, sends + 1):
+        model.sent(seq, START + 0.1 * seq)
+    return model
+
+
 @pytest.mark.parametrize(("fractional", "counted_for"), [(True, 1.1), (False, 0.9)])
 def test_slowapi_s_reset_says_how_long_the_oldest_counted_send_still_counts(
     fractional: bool, counted_for: float
@@ -941,15 +953,11 @@ def test_slowapi_s_reset_says_how_long_the_oldest_counted_send_still_counts(
     counter a page went at the measured expiry, 34 ms before slowapi's reset less its
     second, and drew a 429 and a second's Retry-After: 1 run in 4 at the phase where the
     job's first window is 50 ms.) A whole-second reset says no such thing."""
-    model = LimiterModel()
-    model.limit = 10
+    model = _rolling_of_ten(sends=10)
     model._fractional = fractional
-    model._rollings = 3
-    model._counts_for, model._counts_within, model._tightest = 0.5, 0.95, 0.95
+    model._counts_within, model._tightest = 0.95, 0.95
     model._refill_rate_seen = 50.0
     model._overshot_by_rate = 1.0
-    for seq in range(1, 11):
-        model.sent(seq, START + 0.1 * seq)
     fresh = Reading(10, START + 1.0, remaining=0, reset_at=START + 2.2, answered_at=START + 1.04)
     model._measure_rolling(fresh)
     model._reading = fresh
@@ -975,22 +983,10 @@ def test_a_bucket_s_count_rising_as_its_whole_second_reset_moves_is_no_window(
     model.limit = 100
     model._rollings = 1
     model.base_latency = 0.04
-    model._own_count = own
+    model._reading = Reading(seq=10, sent_at=START, remaining=own, reset_at=START + 1.0)
     previous = Reading(seq=10, sent_at=START, remaining=1, reset_at=START + 1.0)
     model._compare(Reading(11, START + 0.001, 5, START + 2.0), previous)
     assert model.rolling is rolling
-
-
-def _rolling_after_ten_sends() -> LimiterModel:
-    """A rolling limiter of 10, measured to count a send at least half a second; ten sends
-    0.1 s apart, then a probe at START + 1.1 s."""
-    model = LimiterModel()
-    model.limit = 10
-    model._rollings = 1
-    model._counts_for = 0.5
-    for seq in range(1, 12):
-        model.sent(seq, START + 0.1 * seq)
-    return model
 
 
 @pytest.mark.parametrize(("guessed", "counts_for"), [(True, 1.0), (False, 0.5)])
@@ -1000,7 +996,7 @@ def test_a_refused_probe_of_a_rolling_limiter_says_sends_count_longer(
     """A probe sent when the oldest counted send was believed gone drew a 429 that counts
     the ten before it: the oldest, 1 s before the probe, still counted, so a send counts at
     least that long. A 429 to a send that was no test says nothing of it."""
-    model = _rolling_after_ten_sends()
+    model = _rolling_of_ten(sends=11)  # the last, at START + 1.1 s, the probe
     fresh = Reading(seq=11, sent_at=START + 1.1, remaining=0, reset_at=START + 2.0)
     model.refused(sent_at=START + 1.1, now=START + 1.14, fresh=fresh, guessed=guessed)
     assert model._counts_for == pytest.approx(counts_for)

@@ -95,10 +95,9 @@ class LimiterModel:
         # This client's own sends less the refused, oldest first (arrays: no object a send).
         self._seqs = array.array("q")
         self._times = array.array("d")
+        # The freshest reading as it came: the ledger's keeps the lowest count of one reset's
+        # (a window's count only falls), but a bucket's rises and falls under one reset.
         self._reading: Reading | None = None
-        # The freshest reading's own count: the ledger keeps the lowest of one reset's (a
-        # window's count only falls), but a bucket's rises and falls under one reset.
-        self._own_count: int | None = None
         self._windows = 0  # refills of half the limit or more seen (fixed windows)
         self._rollings = 0  # small refills seen as the reset moved (rolling limiters)
         # Resets with a fraction of a second: a moving window or a counter (slowapi's), not
@@ -228,7 +227,6 @@ class LimiterModel:
         if previous is not None:
             self._compare(fresh, previous)
         self._reading = fresh
-        self._own_count = fresh.remaining if rate_limit is None else rate_limit.remaining
         if not self._shared and not self._surely_rolling():
             self._watch_others(fresh)
         if self.rolling:
@@ -249,7 +247,6 @@ class LimiterModel:
             del self._times[index]
         if fresh is not None:
             self._reading = fresh
-            self._own_count = fresh.remaining
         if guessed:
             if self.rolling:
                 oldest, _ = self._counted_span(fresh)
@@ -320,8 +317,9 @@ class LimiterModel:
         # nothing, rises by a round trip's refill as a whole-second reset moves.)
         span = abs(fresh.sent_at - previous.sent_at) + (self.base_latency or 0.0)
         since = refill
-        if self.rolling and self._own_count is not None and self._own_count > previous.remaining:
-            since -= self._own_count - previous.remaining
+        own = self._reading  # still the previous one, with its own count
+        if self.rolling and own is not None and own.remaining > previous.remaining:
+            since -= own.remaining - previous.remaining
         whole = (
             moved
             and not self._fractional
@@ -483,10 +481,9 @@ class LimiterModel:
             # it counts stops counting (or a counter's weight next drops), and nothing is
             # back before then. Of the sends it can count (those out by the time it was
             # written), the oldest is taken as late as can be: a bound, never too long.
-            counted = self.limit - fresh.remaining
-            index = bisect.bisect_right(self._times, fresh.as_of) - counted
-            if counted >= 1 and index >= 0:
-                self._counts_for = max(self._counts_for, fresh.reset_at - 1.0 - self._times[index])
+            oldest_late = self._sent_before(fresh.as_of, self.limit - fresh.remaining)
+            if oldest_late is not None:
+                self._counts_for = max(self._counts_for, fresh.reset_at - 1.0 - oldest_late)
         if older is not None and not self._expiry_refuted:
             within = fresh.sent_at + late - older
             self._tightest = min(self._tightest, within)
@@ -593,12 +590,15 @@ class LimiterModel:
         margin = self.margin()
         # Sends reach the server in a slightly different order than they left: counting
         # back from a little later (or earlier) only ever makes each answer less sharp.
-        late = bisect.bisect_right(self._times, reading.sent_at + margin) - counted
-        early = bisect.bisect_right(self._times, reading.sent_at - margin) - counted - 1
         return (
-            self._times[late] if late >= 0 else None,
-            self._times[early] if early >= 0 else None,
+            self._sent_before(reading.sent_at + margin, counted),
+            self._sent_before(reading.sent_at - margin, counted + 1),
         )
+
+    def _sent_before(self, at: float, nth: int) -> float | None:
+        """When this client's ``nth`` latest send by ``at`` left (``None`` without that many)."""
+        index = bisect.bisect_right(self._times, at) - nth
+        return self._times[index] if nth >= 1 and index >= 0 else None
 
     def _time_of(self, seq: int) -> float | None:
         """When this client's send ``seq`` (or the first after it) left."""
