@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import copy
 import dataclasses
 import json
@@ -187,34 +188,44 @@ async def _sdk(spec: ClientSpec, out: Outcome) -> None:
 
     options = dict(spec.options)
     budget = options.pop("budget", None)
-    if budget is not None:
-        from creatorsdk.budgets import RedisBudget  # type: ignore[import-not-found,unused-ignore]
+    async with contextlib.AsyncExitStack() as stack:
+        if budget is not None:
+            from creatorsdk.budgets import RedisBudget  # type: ignore[import-not-found,unused-ignore]
 
-        options["budget"] = RedisBudget(budget["url"], name=budget["name"])
-    async with AsyncCreatorAudit(api_key=spec.api_key, base_url=spec.base_url, **options) as ca:
-        out.late = await _until(spec.start_at)
-        started = time.perf_counter()
+            # Entered as the docs' FastAPI lifespan does: connected before the job starts.
+            store = RedisBudget(budget["url"], name=budget["name"])
+            options["budget"] = await stack.enter_async_context(store)
+        ca = await stack.enter_async_context(
+            AsyncCreatorAudit(api_key=spec.api_key, base_url=spec.base_url, **options)
+        )
+        await _sdk_job(spec, out, ca)
 
-        async def listing() -> None:
-            async for _ in ca.account_videos.list(account_id=spec.account_id):
-                out.listed += 1
-            out.chain_wall = time.perf_counter() - started
 
-        async def deltas() -> None:
-            if spec.ids:
-                answer = await ca.videos.deltas(spec.ids)
-                out.deltas = len(answer.ids) + len(answer.not_found)
+async def _sdk_job(spec: ClientSpec, out: Outcome, ca: Any) -> None:
+    """The job on an entered SDK client ``ca``."""
+    out.late = await _until(spec.start_at)
+    started = time.perf_counter()
 
-        try:
-            async with anyio.create_task_group() as group:
-                if spec.lists:
-                    group.start_soon(listing)
-                group.start_soon(deltas)
-        finally:
-            out.wall = time.perf_counter() - started
-            out.requests = ca.stats.requests
-            out.rate_limited = ca.stats.rate_limited
-            out.pages = math.ceil(out.listed / PAGE)
+    async def listing() -> None:
+        async for _ in ca.account_videos.list(account_id=spec.account_id):
+            out.listed += 1
+        out.chain_wall = time.perf_counter() - started
+
+    async def deltas() -> None:
+        if spec.ids:
+            answer = await ca.videos.deltas(spec.ids)
+            out.deltas = len(answer.ids) + len(answer.not_found)
+
+    try:
+        async with anyio.create_task_group() as group:
+            if spec.lists:
+                group.start_soon(listing)
+            group.start_soon(deltas)
+    finally:
+        out.wall = time.perf_counter() - started
+        out.requests = ca.stats.requests
+        out.rate_limited = ca.stats.rate_limited
+        out.pages = math.ceil(out.listed / PAGE)
 
 
 # -- raw httpx + gather -------------------------------------------------------------------------

@@ -22,6 +22,8 @@ from creatorsdk.budgets import Budget, Keep, LocalBudget, Rule, Taken
 from creatorsdk.budgets._ledger import Quota
 from creatorsdk.testing import FakeClock
 
+from ..conftest import closed_port
+
 NOW = 1_800_000_000.0
 
 
@@ -46,6 +48,37 @@ def test_the_redis_store_s_options_are_checked_before_it_connects(
 
     with pytest.raises(ValueError, match=named):
         RedisBudget("redis://127.0.0.1:1/0", **options)
+
+
+async def test_entering_the_redis_store_loads_its_scripts(redis_url: str) -> None:
+    """Loaded at startup (``async with``), the first take does not pay for loading them."""
+    from redis.asyncio import Redis
+
+    from creatorsdk.budgets import RedisBudget
+
+    redis = Redis.from_url(redis_url)
+    try:
+        await redis.script_flush()
+        budget = RedisBudget(redis_url, name=f"test-{uuid.uuid4().hex}")
+        shas = [script.sha for script in budget._scripts]
+        assert await redis.script_exists(*shas) == [False] * len(shas)
+        async with budget:
+            assert await redis.script_exists(*shas) == [True] * len(shas)
+    finally:
+        await redis.aclose()
+
+
+async def test_a_redis_store_that_cannot_be_reached_fails_as_it_is_entered() -> None:
+    """At startup, not on the first request (port closed: nothing listens there)."""
+    pytest.importorskip("redis", reason="the redis extra is not installed")
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from creatorsdk.budgets import RedisBudget
+
+    budget = RedisBudget(f"redis://127.0.0.1:{closed_port()}/0", name="unreachable")
+    with pytest.raises(RedisConnectionError):
+        async with budget:
+            pytest.fail("entered a store whose Redis cannot be reached")
 
 
 RULES = [

@@ -320,11 +320,14 @@ class RedisBudget:
         self._record = self._redis.register_script(_RECORD)
         self._throttle = self._redis.register_script(_THROTTLE)
         self._keep = self._redis.register_script(_KEEP)
+        self._scripts = (self._take, self._record, self._throttle, self._keep)
 
     def __repr__(self) -> str:
         return f"RedisBudget(name={self.name!r})"
 
     async def __aenter__(self) -> Self:
+        """:meth:`connect`, then the budget."""
+        await self.connect()
         return self
 
     async def __aexit__(
@@ -334,6 +337,19 @@ class RedisBudget:
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
+
+    async def connect(self) -> None:
+        """Connect to Redis and load the budget's scripts into it (``async with`` does).
+
+        A wrong URL, a Redis that is down or one that refuses scripts then fails here, at
+        startup, rather than on the first request; and that request's take does not also
+        pay for a connection and three round trips to load its script (the pacer waits on
+        it, and the first page of a listing is the one everything else waits behind).
+        """
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for script in self._scripts:
+                pipe.script_load(script.script)
+            await pipe.execute()
 
     async def aclose(self) -> None:
         """Close the connection pool to Redis."""
