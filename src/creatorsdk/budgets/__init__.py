@@ -5,7 +5,10 @@ with ``budget=``. Several processes or machines on one key share one budget by g
 client a :class:`RedisBudget` with the same URL and name::
 
     from creatorsdk.budgets import RedisBudget
-    ca = AsyncCreatorAudit(budget=RedisBudget("redis://localhost:6379/0", name="creatoraudit"))
+
+    async with RedisBudget("redis://localhost:6379/0", name="creatoraudit") as budget:
+        async with AsyncCreatorAudit(budget=budget) as ca:
+            ...
 
 ``RedisBudget`` needs the ``creatorsdk[redis]`` extra.
 """

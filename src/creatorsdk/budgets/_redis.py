@@ -296,7 +296,9 @@ class RedisBudget:
     ``RedisBudget(url, name=...)`` with the same URL and name spends one budget: N uvicorn
     workers, N ingest jobs or N machines on one key together stay under its limit, and a
     documented per-key rate is split across them instead of multiplied. State left unused for
-    ``ttl`` seconds expires. Call :meth:`aclose` (or use ``async with``) when done.
+    ``ttl`` seconds expires. Use it with ``async with`` (it connects as it is entered, so a
+    wrong URL fails at startup, and closes its connections on the way out), or call
+    :meth:`connect` and :meth:`aclose` yourself.
     """
 
     def __init__(
