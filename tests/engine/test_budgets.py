@@ -68,6 +68,25 @@ async def test_entering_the_redis_store_loads_its_scripts(redis_url: str) -> Non
         await redis.aclose()
 
 
+async def test_a_redis_client_of_the_caller_s_own_is_used_and_left_open(redis_url: str) -> None:
+    """``redis=``: the budget spends through it and leaves closing it to its owner."""
+    from redis.asyncio import Redis
+
+    from creatorsdk.budgets import RedisBudget
+
+    name = f"test-{uuid.uuid4().hex}"
+    own = Redis.from_url(redis_url)
+    try:
+        connection = await own.client_id()  # the pool's one connection, reused while open
+        async with RedisBudget("redis://127.0.0.1:1/0", name=name, redis=own) as budget:
+            taken = await budget.take(NOW, Rule())
+        assert taken.seq == 1
+        assert await own.hget(f"creatorsdk:budget:{{{name}}}:state", "seq") == b"1"
+        assert await own.client_id() == connection  # not closed (redis-py would reconnect)
+    finally:
+        await own.aclose()
+
+
 async def test_a_redis_store_that_cannot_be_reached_fails_as_it_is_entered() -> None:
     """At startup, not on the first request (port closed: nothing listens there)."""
     pytest.importorskip("redis", reason="the redis extra is not installed")

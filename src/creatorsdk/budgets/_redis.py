@@ -298,7 +298,9 @@ class RedisBudget:
     documented per-key rate is split across them instead of multiplied. State left unused for
     ``ttl`` seconds expires. Use it with ``async with`` (it connects as it is entered, so a
     wrong URL fails at startup, and closes its connections on the way out), or call
-    :meth:`connect` and :meth:`aclose` yourself.
+    :meth:`connect` and :meth:`aclose` yourself. ``redis``: a ``redis.asyncio.Redis`` client
+    of your own (its pool, TLS, Sentinel or retry settings) to use in place of one built from
+    ``url``; it is closed by you, never by the budget.
     """
 
     def __init__(
@@ -315,6 +317,7 @@ class RedisBudget:
             raise InvalidArgumentError(f"ttl must be > 0 seconds, got {ttl!r}")
         self.name = name
         self._redis: Redis = redis if redis is not None else Redis.from_url(url)
+        self._owns_redis = redis is None  # a caller's own client is theirs to close
         self._ttl_ms = str(int(ttl * 1000))
         prefix = f"creatorsdk:budget:{{{name}}}"
         self._keys = [f"{prefix}:state", f"{prefix}:log", f"{prefix}:out", f"{prefix}:guessing"]
@@ -354,8 +357,9 @@ class RedisBudget:
             await pipe.execute()
 
     async def aclose(self) -> None:
-        """Close the connection pool to Redis."""
-        await self._redis.aclose()
+        """Close the connection pool to Redis (not a client passed as ``redis``)."""
+        if self._owns_redis:
+            await self._redis.aclose()
 
     async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:
         """Grant one send now (a sequence number) or say when to ask again."""
