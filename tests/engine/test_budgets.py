@@ -50,41 +50,41 @@ def test_the_redis_store_s_options_are_checked_before_it_connects(
         RedisBudget("redis://127.0.0.1:1/0", **options)
 
 
-async def test_entering_the_redis_store_loads_its_scripts(redis_url: str) -> None:
-    """Loaded at startup (``async with``), the first take does not pay for loading them."""
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Any]:
+    """A redis-py client of the test's own on the session's server."""
     from redis.asyncio import Redis
 
+    client = Redis.from_url(redis_url)
+    try:
+        yield client
+    finally:
+        await client.aclose()
+
+
+async def test_entering_the_redis_store_loads_its_scripts(redis_url: str, redis: Any) -> None:
+    """Loaded at startup (``async with``), the first take does not pay for loading them."""
     from creatorsdk.budgets import RedisBudget
 
-    redis = Redis.from_url(redis_url)
-    try:
-        await redis.script_flush()
-        budget = RedisBudget(redis_url, name=f"test-{uuid.uuid4().hex}")
-        shas = [script.sha for script in budget._scripts]
-        assert await redis.script_exists(*shas) == [False] * len(shas)
-        async with budget:
-            assert await redis.script_exists(*shas) == [True] * len(shas)
-    finally:
-        await redis.aclose()
+    await redis.script_flush()
+    budget = RedisBudget(redis_url, name=f"test-{uuid.uuid4().hex}")
+    shas = [script.sha for script in budget._scripts]
+    assert await redis.script_exists(*shas) == [False] * len(shas)
+    async with budget:
+        assert await redis.script_exists(*shas) == [True] * len(shas)
 
 
-async def test_a_redis_client_of_the_caller_s_own_is_used_and_left_open(redis_url: str) -> None:
+async def test_a_redis_client_of_the_caller_s_own_is_used_and_left_open(redis: Any) -> None:
     """``redis=``: the budget spends through it and leaves closing it to its owner."""
-    from redis.asyncio import Redis
-
     from creatorsdk.budgets import RedisBudget
 
     name = f"test-{uuid.uuid4().hex}"
-    own = Redis.from_url(redis_url)
-    try:
-        connection = await own.client_id()  # the pool's one connection, reused while open
-        async with RedisBudget("redis://127.0.0.1:1/0", name=name, redis=own) as budget:
-            taken = await budget.take(NOW, Rule())
-        assert taken.seq == 1
-        assert await own.hget(f"creatorsdk:budget:{{{name}}}:state", "seq") == b"1"
-        assert await own.client_id() == connection  # not closed (redis-py would reconnect)
-    finally:
-        await own.aclose()
+    connection = await redis.client_id()  # the pool's one connection, reused while open
+    async with RedisBudget("redis://127.0.0.1:1/0", name=name, redis=redis) as budget:
+        taken = await budget.take(NOW, Rule())
+    assert taken.seq == 1
+    assert await redis.hget(f"creatorsdk:budget:{{{name}}}:state", "seq") == b"1"
+    assert await redis.client_id() == connection  # not closed (redis-py would reconnect)
 
 
 async def test_a_redis_store_that_cannot_be_reached_fails_as_it_is_entered() -> None:
