@@ -36,18 +36,31 @@ async def redis_budget(redis_url: str) -> AsyncIterator[Budget]:
 
 
 @pytest.mark.parametrize(
-    ("options", "named"), [({"name": ""}, "name"), ({"ttl": 0.0}, "ttl"), ({"ttl": -5.0}, "ttl")]
+    ("options", "named"),
+    [
+        ({"name": ""}, "name"),
+        ({"ttl": 0.0}, "ttl"),
+        ({"ttl": -5.0}, "ttl"),
+        ({"url": None}, "url= .* or redis="),
+        ({"url": "http://127.0.0.1:1/0"}, "url 'http://127.0.0.1:1/0' is not a Redis URL"),
+        ({"url": "redis://127.0.0.1:port/0"}, "is not a Redis URL"),
+        ({"url": b"redis://127.0.0.1:1/0"}, "url must be a Redis URL string"),
+        ({"redis": object()}, "url= or redis=, not both"),
+    ],
 )
 def test_the_redis_store_s_options_are_checked_before_it_connects(
     options: dict[str, Any], named: str
 ) -> None:
-    """A name to share the budget under, and a time to live for its keys (port 1: nothing
-    is asked of a server)."""
+    """A Redis to keep the budget in (a URL or a client, one of them), a name to share it
+    under, and a time to live for its keys: refused with the argument named, before any
+    connection (port 1: nothing is asked of a server)."""
     pytest.importorskip("redis", reason="the redis extra is not installed")
     from creatorsdk.budgets import RedisBudget
+    from creatorsdk.errors import InvalidArgumentError
 
-    with pytest.raises(ValueError, match=named):
-        RedisBudget("redis://127.0.0.1:1/0", **options)
+    options = {"url": "redis://127.0.0.1:1/0", **options}
+    with pytest.raises(InvalidArgumentError, match=named):
+        RedisBudget(**options)
 
 
 @pytest.fixture
@@ -80,7 +93,7 @@ async def test_a_redis_client_of_the_caller_s_own_is_used_and_left_open(redis: A
 
     name = f"test-{uuid.uuid4().hex}"
     connection = await redis.client_id()  # the pool's one connection, reused while open
-    async with RedisBudget("redis://127.0.0.1:1/0", name=name, redis=redis) as budget:
+    async with RedisBudget(name=name, redis=redis) as budget:
         taken = await budget.take(NOW, Rule())
     assert taken.seq == 1
     assert await redis.hget(f"creatorsdk:budget:{{{name}}}:state", "seq") == b"1"

@@ -288,24 +288,38 @@ return 1
 )
 
 
+def _connect_to(url: str | None) -> Redis:
+    """A client for ``url`` (no connection is opened yet), or the argument's error."""
+    if url is None:
+        raise InvalidArgumentError(
+            "RedisBudget needs url= (a Redis URL) or redis= (a redis.asyncio.Redis client)"
+        )
+    if not isinstance(url, str):
+        raise InvalidArgumentError(f"url must be a Redis URL string, got {url!r}")
+    try:
+        return Redis.from_url(url)
+    except ValueError as error:  # redis-py's: a scheme it does not know, a bad port or db
+        raise InvalidArgumentError(f"url {url!r} is not a Redis URL: {error}") from error
+
+
 class RedisBudget:
     """A key's budget kept in Redis, shared by every client given a store of the same name.
 
-    ``url`` is a Redis URL (``redis://host:6379/0``, ``rediss://`` for TLS); ``name`` tells
-    budgets apart (one per API key). Every process and machine whose client gets
-    ``RedisBudget(url, name=...)`` with the same URL and name spends one budget: N uvicorn
-    workers, N ingest jobs or N machines on one key together stay under its limit, and a
-    documented per-key rate is split across them instead of multiplied. State left unused for
-    ``ttl`` seconds expires. Use it with ``async with`` (it connects as it is entered, so a
-    wrong URL fails at startup, and closes its connections on the way out), or call
-    :meth:`connect` and :meth:`aclose` yourself. ``redis``: a ``redis.asyncio.Redis`` client
-    of your own (its pool, TLS, Sentinel or retry settings) to use in place of one built from
-    ``url``; it is closed by you, never by the budget.
+    ``url`` is a Redis URL (``redis://host:6379/0``, ``rediss://`` for TLS, ``unix://`` for a
+    socket); ``name`` tells budgets apart (one per API key). Every process and machine whose
+    client gets ``RedisBudget(url, name=...)`` with the same URL and name spends one budget:
+    N uvicorn workers, N ingest jobs or N machines on one key together stay under its limit,
+    and a documented per-key rate is split across them instead of multiplied. State left
+    unused for ``ttl`` seconds expires. Use it with ``async with`` (it connects as it is
+    entered, so a wrong URL fails at startup, and closes its connections on the way out), or
+    call :meth:`connect` and :meth:`aclose` yourself. ``redis``: a ``redis.asyncio.Redis``
+    client of your own (its pool, TLS, Sentinel or retry settings), given instead of ``url``;
+    it is closed by you, never by the budget.
     """
 
     def __init__(
         self,
-        url: str,
+        url: str | None = None,
         *,
         name: str = "default",
         ttl: float = 3600.0,
@@ -315,8 +329,12 @@ class RedisBudget:
             raise InvalidArgumentError(f"name must be a non-empty string, got {name!r}")
         if not ttl > 0:
             raise InvalidArgumentError(f"ttl must be > 0 seconds, got {ttl!r}")
+        if redis is not None and url is not None:
+            raise InvalidArgumentError(
+                "give RedisBudget url= or redis=, not both (the client's own settings would win)"
+            )
         self.name = name
-        self._redis: Redis = redis if redis is not None else Redis.from_url(url)
+        self._redis: Redis = redis if redis is not None else _connect_to(url)
         self._owns_redis = redis is None  # a caller's own client is theirs to close
         self._ttl_ms = str(int(ttl * 1000))
         prefix = f"creatorsdk:budget:{{{name}}}"
