@@ -802,11 +802,18 @@ def test_requests_per_minute_is_a_ceiling_headers_do_not_lift() -> None:
         ("max_wait", -1.0),
         ("max_concurrency", 0),
         ("max_concurrency", 2.5),
+        ("budget", "redis://127.0.0.1:6379/0"),
+        ("budget", object()),
     ],
 )
-def test_the_pacer_s_options_are_checked_before_any_send(option: str, value: float) -> None:
+def test_the_pacer_s_options_are_checked_before_any_send(option: str, value: object) -> None:
     with pytest.raises(ValueError, match=option):
         Pacer(clock=now, sleep=trio.sleep, **{option: value})
+
+
+def test_a_redis_url_given_as_the_budget_is_pointed_to_the_store() -> None:
+    with pytest.raises(ValueError, match=r"a Redis URL goes to RedisBudget\(url, name=\.\.\.\)"):
+        Pacer(clock=now, sleep=trio.sleep, budget="redis://127.0.0.1:6379/0")  # type: ignore[arg-type]
 
 
 # -- limiters learned --------------------------------------------------------------------------

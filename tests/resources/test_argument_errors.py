@@ -79,6 +79,7 @@ BAD_OPTIONS: dict[str, dict[str, Any]] = {
     "plain http": {"base_url": "http://api.example.com/v2"},
     "not https": {"base_url": "ftp://api.example.com/v2"},
     "app info": {"app_info": "my:app/1.0"},
+    "budget url": {"budget": "redis://127.0.0.1:6379/0"},
 }
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from creatorsdk._engine.pacing.readings import RateLimit
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
@@ -10,10 +10,12 @@ from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 __all__ = ["Budget"]
 
 
+@runtime_checkable
 class Budget(Protocol):
     """A key's shared accounting: every client given the same store shares one budget.
 
-    Each method is one atomic step; ``now`` is the caller's Unix time.
+    Each method is one atomic step; ``now`` is the caller's Unix time. (``isinstance`` checks
+    that a store has the four methods, so a client refuses anything else as it is built.)
     """
 
     async def take(self, now: float, rule: Rule, *, force: bool = False) -> Taken:

@@ -138,6 +138,17 @@ class Pacer:
             raise InvalidArgumentError(
                 f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
             )
+        if budget is not None and not isinstance(budget, Budget):
+            # A URL is the likely slip: the store is built from it, not given it.
+            hint = (
+                "; a Redis URL goes to RedisBudget(url, name=...)"
+                if isinstance(budget, str)
+                else ""
+            )
+            raise InvalidArgumentError(
+                "budget must be a budget store (LocalBudget, RedisBudget or a Budget of your "
+                f"own), got {budget!r}{hint}"
+            )
         self._clock = clock
         self._sleep = sleep
         self._cap = max_concurrency
