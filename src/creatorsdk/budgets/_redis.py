@@ -327,8 +327,8 @@ class RedisBudget:
     ) -> None:
         if not isinstance(name, str) or not name:
             raise InvalidArgumentError(f"name must be a non-empty string, got {name!r}")
-        if not ttl > 0:
-            raise InvalidArgumentError(f"ttl must be > 0 seconds, got {ttl!r}")
+        if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 < ttl < math.inf:
+            raise InvalidArgumentError(f"ttl must be a finite number > 0 of seconds, got {ttl!r}")
         if redis is not None and url is not None:
             raise InvalidArgumentError(
                 "give RedisBudget url= or redis=, not both (the client's own settings would win)"
