@@ -80,6 +80,9 @@ BAD_OPTIONS: dict[str, dict[str, Any]] = {
     "not https": {"base_url": "ftp://api.example.com/v2"},
     "app info": {"app_info": "my:app/1.0"},
     "budget url": {"budget": "redis://127.0.0.1:6379/0"},
+    "concurrency flag": {"max_concurrency": True},
+    "timeout flag": {"timeout": True},
+    "pace as text": {"requests_per_minute": "60"},
 }
 
 

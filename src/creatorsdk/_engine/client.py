@@ -167,12 +167,13 @@ class BaseClient:
           ``proxy``: those are the client's then. Default: one the SDK builds and closes.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
-        if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
+        if isinstance(max_concurrency, bool) or not (
+            isinstance(max_concurrency, int) and max_concurrency >= 1
+        ):
             raise InvalidArgumentError(
                 f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
             )
-        if not (isinstance(timeout, int | float) and timeout > 0):
-            raise InvalidArgumentError(f"timeout must be a number > 0, got {timeout!r}")
+        timeout = _checked_timeout(timeout)
         key = _resolve_api_key(api_key, self._env_api_key, self._api_name)
         self.base_url = _checked_base_url(
             base_url or os.environ.get(self._env_base_url) or self._default_base_url

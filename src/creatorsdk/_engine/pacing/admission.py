@@ -107,6 +107,11 @@ class _Waiter:
         self.event = anyio.Event()
 
 
+def _positive(value: object) -> bool:
+    """Whether ``value`` is a number above zero (``True`` is not one)."""
+    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
+
+
 class Pacer:
     """Admits every send of one client: concurrency slots and the key's budget together.
 
@@ -128,13 +133,15 @@ class Pacer:
         max_wait: float | None = None,
         budget: Budget | None = None,
     ) -> None:
-        if requests_per_minute is not None and not requests_per_minute > 0:
+        if requests_per_minute is not None and not _positive(requests_per_minute):
             raise InvalidArgumentError(
-                f"requests_per_minute must be > 0, got {requests_per_minute!r}"
+                f"requests_per_minute must be a number > 0, got {requests_per_minute!r}"
             )
         if max_wait is not None and not max_wait >= 0:
             raise InvalidArgumentError(f"max_wait must be >= 0, got {max_wait!r}")
-        if not (isinstance(max_concurrency, int) and max_concurrency >= 1):
+        if isinstance(max_concurrency, bool) or not (
+            isinstance(max_concurrency, int) and max_concurrency >= 1
+        ):
             raise InvalidArgumentError(
                 f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
             )
