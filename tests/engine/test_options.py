@@ -69,6 +69,8 @@ async def test_every_method_takes_extra_arguments(
     [
         ({"timeout": 0}, "timeout"),
         ({"deadline": -1}, "deadline"),
+        ({"deadline": True}, "deadline"),
+        ({"timeout": True}, "timeout"),
         ({"headers": {"Authorization": "Bearer other"}}, "Authorization"),
         ({"headers": {"X-Evil": "a\r\nb"}}, "X-Evil"),
     ],

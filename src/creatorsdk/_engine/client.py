@@ -289,7 +289,9 @@ class BaseClient:
         )
         policy = retry if retry is not None else self.retry_policy
         if deadline is not None:
-            if not (isinstance(deadline, int | float) and deadline > 0):
+            if isinstance(deadline, bool) or not (
+                isinstance(deadline, int | float) and deadline > 0
+            ):
                 raise InvalidArgumentError(
                     f"deadline must be a number of seconds > 0, got {deadline!r}"
                 )
