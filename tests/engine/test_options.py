@@ -71,6 +71,7 @@ async def test_every_method_takes_extra_arguments(
         ({"deadline": -1}, "deadline"),
         ({"deadline": True}, "deadline"),
         ({"timeout": True}, "timeout"),
+        ({"retry": 3}, "retry"),
         ({"headers": {"Authorization": "Bearer other"}}, "Authorization"),
         ({"headers": {"X-Evil": "a\r\nb"}}, "X-Evil"),
     ],

@@ -83,6 +83,7 @@ BAD_OPTIONS: dict[str, dict[str, Any]] = {
     "concurrency flag": {"max_concurrency": True},
     "timeout flag": {"timeout": True},
     "pace as text": {"requests_per_minute": "60"},
+    "retry count": {"retry": 3},
 }
 
 

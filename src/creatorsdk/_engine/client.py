@@ -167,12 +167,19 @@ class BaseClient:
           ``proxy``: those are the client's then. Default: one the SDK builds and closes.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
-        if isinstance(max_concurrency, bool) or not (
-            isinstance(max_concurrency, int) and max_concurrency >= 1
-        ):
-            raise InvalidArgumentError(
-                f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
-            )
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
+        self.retry_policy = retry or RetryPolicy()
+        # First: the pacer checks max_concurrency (which sizes the pool below), the pace and
+        # the budget store.
+        self._pacer = Pacer(
+            clock=self.retry_policy.clock,
+            sleep=self.retry_policy.sleep,
+            max_concurrency=max_concurrency,
+            requests_per_minute=requests_per_minute or self._default_requests_per_minute,
+            max_wait=self.retry_policy.max_retry_after,
+            budget=budget,
+        )
         timeout = _checked_timeout(timeout)
         key = _resolve_api_key(api_key, self._env_api_key, self._api_name)
         self.base_url = _checked_base_url(
@@ -195,15 +202,6 @@ class BaseClient:
             )
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
-        self.retry_policy = retry or RetryPolicy()
-        self._pacer = Pacer(
-            clock=self.retry_policy.clock,
-            sleep=self.retry_policy.sleep,
-            max_concurrency=max_concurrency,
-            requests_per_minute=requests_per_minute or self._default_requests_per_minute,
-            max_wait=self.retry_policy.max_retry_after,
-            budget=budget,
-        )
         # The pool is never smaller than our own limit, so no request ever waits on it
         # (httpx counts pool waits against the pool timeout: encode/httpx#1171).
         self._auth = BearerAuth(key)
@@ -287,6 +285,8 @@ class BaseClient:
             query=checked_mapping("extra_query", extra_query),
             body=checked_mapping("extra_body", extra_body, json_only=True),
         )
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
         policy = retry if retry is not None else self.retry_policy
         if deadline is not None:
             if isinstance(deadline, bool) or not (
