@@ -939,6 +939,46 @@ def test_a_log_of_sends_keeps_to_per_send_expiry_until_a_reading_refutes_it(
     assert model.rule.steady == (by == "refill" and not fractional)
 
 
+@pytest.mark.parametrize(
+    ("counted_for", "refuted"),
+    [(1.24, True), (1.12, False), (0.9 + 2 * 0.045 + 0.005, False)],
+)
+def test_a_send_counted_far_longer_than_the_tightest_measure_refutes_per_send_expiry(
+    counted_for: float, refuted: bool
+) -> None:
+    """A counter whose last window held a burst counts some of it for most of the next: on
+    the fake's counter the tightest measure was 0.907 s and the longest 1.239 s, short of
+    the half (0.45 s) refutation needed, and the counter was paced as a 1.26 s moving window
+    all job, about five requests a round trip left unspent (bench, 20 runs over 5 phases:
+    the fake's counter 3.07 s before, 3.02 s after; slowapi's 3.06 s and 3.01 s). A quarter
+    of the tightest measure refutes it; a moving window's measures differ by round trips
+    (two of them, 45 ms each, are within)."""
+    model = LimiterModel()
+    model.latency, model.jitter = 0.045, 0.0
+    model._tightest = model._counts_within = 0.9
+    model._counts_for = counted_for
+    model._check_expiry()
+    assert model._expiry_refuted == refuted
+    assert math.isinf(model._counts_within) == refuted
+
+
+def test_a_refill_first_measured_as_none_is_replaced_not_averaged() -> None:
+    """A counter gives nothing back in its first window (there is no window before it to
+    weigh), so the first refill measured is none. Averaged with that, a measure of 90 a
+    second came out as 27 (on the bench: 30, then 51 and 63 a second, where the counter
+    refilled at about 96), and sends waited for readings. It is replaced, as an unmeasured
+    rate is."""
+    model = LimiterModel()
+    model.limit = 100
+    for seq in range(1, 61):  # 60 sends 10 ms apart, each counted at once
+        model.sent(seq, START + 0.01 * seq)
+    model._refill_rate_seen = 0.0
+    model._refill_from = Reading(seq=10, sent_at=START + 0.1, remaining=50, reset_at=None)
+    # 50 sends later and half a second on, 45 came back: 90 a second.
+    model._measure_refill(Reading(seq=60, sent_at=START + 0.6, remaining=45, reset_at=None))
+    assert model._refill_rate_seen == pytest.approx(90.0)
+
+
 def _rolling_of_ten(sends: int) -> LimiterModel:
     """A rolling limiter of 10, measured to count a send at least half a second, after
     ``sends`` sends 0.1 s apart from START + 0.1 s on."""
