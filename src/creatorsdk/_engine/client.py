@@ -54,6 +54,7 @@ from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimits, exchange
 from creatorsdk._engine.urls import checked_query
+from creatorsdk._resources.arguments import positive_arg
 from creatorsdk.budgets import Budget
 from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.transports import TransportFactory, _pool_limits
@@ -167,9 +168,7 @@ class BaseClient:
           ``proxy``: those are the client's then. Default: one the SDK builds and closes.
         """
         api_key = sealed(api_key)  # type: ignore[assignment]  # repr redacted from here on
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
-        self.retry_policy = retry or RetryPolicy()
+        self.retry_policy = _checked_retry(retry)
         # First: the pacer checks max_concurrency (which sizes the pool below), the pace and
         # the budget store.
         self._pacer = Pacer(
@@ -285,16 +284,9 @@ class BaseClient:
             query=checked_mapping("extra_query", extra_query),
             body=checked_mapping("extra_body", extra_body, json_only=True),
         )
-        if retry is not None and not isinstance(retry, RetryPolicy):
-            raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
-        policy = retry if retry is not None else self.retry_policy
+        policy = _checked_retry(retry, self.retry_policy)
         if deadline is not None:
-            if isinstance(deadline, bool) or not (
-                isinstance(deadline, int | float) and deadline > 0
-            ):
-                raise InvalidArgumentError(
-                    f"deadline must be a number of seconds > 0, got {deadline!r}"
-                )
+            positive_arg("deadline", deadline, what="a number of seconds")
             policy = attrs.evolve(policy, deadline=float(deadline))
         view = copy.copy(self)
         # Resources built for this client must not serve the view: they would call the client.
@@ -642,9 +634,16 @@ class _Overrides:
 
 
 def _checked_timeout(timeout: object) -> float:
-    if isinstance(timeout, bool) or not (isinstance(timeout, int | float) and timeout > 0):
-        raise InvalidArgumentError(f"timeout must be a number > 0, got {timeout!r}")
-    return float(timeout)
+    return float(positive_arg("timeout", timeout))
+
+
+def _checked_retry(retry: object, fallback: RetryPolicy | None = None) -> RetryPolicy:
+    """``retry``, or ``fallback`` (a default policy) when it is ``None``."""
+    if retry is None:
+        return fallback if fallback is not None else RetryPolicy()
+    if not isinstance(retry, RetryPolicy):
+        raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
+    return retry
 
 
 #: Headers the client sets itself; a view may not replace them (the key, the content type).

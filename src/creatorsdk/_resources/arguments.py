@@ -28,6 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
+import math
 import re
 import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -55,6 +56,7 @@ __all__ = [
     "mapping_arg",
     "optional",
     "patch_body",
+    "positive_arg",
     "text_arg",
     "uuid_arg",
 ]
@@ -206,6 +208,21 @@ def int_arg(name: str, value: object, *, low: int, high: int | None = None) -> i
     ):
         bounds = f">= {low}" if high is None else f"from {low} to {high}"
         raise InvalidArgumentError(f"{name} must be an integer {bounds}, got {value!r}")
+    return value
+
+
+def positive_arg(
+    name: str, value: object, *, what: str = "a number", finite: bool = False
+) -> float:
+    """A number above zero (and below infinity if ``finite``); a ``bool`` is refused, as by
+    :func:`int_arg`, and so is NaN."""
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or not value > 0
+        or (finite and math.isinf(value))
+    ):
+        raise InvalidArgumentError(f"{name} must be {what} > 0, got {value!r}")
     return value
 
 

@@ -13,6 +13,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
+from creatorsdk._resources.arguments import positive_arg
 from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,
@@ -327,8 +328,7 @@ class RedisBudget:
     ) -> None:
         if not isinstance(name, str) or not name:
             raise InvalidArgumentError(f"name must be a non-empty string, got {name!r}")
-        if isinstance(ttl, bool) or not isinstance(ttl, int | float) or not 0 < ttl < math.inf:
-            raise InvalidArgumentError(f"ttl must be a finite number > 0 of seconds, got {ttl!r}")
+        positive_arg("ttl", ttl, what="a finite number of seconds", finite=True)
         if redis is not None and url is not None:
             raise InvalidArgumentError(
                 "give RedisBudget url= or redis=, not both (the client's own settings would win)"

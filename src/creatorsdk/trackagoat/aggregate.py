@@ -24,6 +24,7 @@ from creatorsdk._resources.arguments import (
     int_arg,
     literal_values,
     optional,
+    positive_arg,
     text_arg,
     uuid_arg,
 )
@@ -148,10 +149,7 @@ class Aggregate(Resource, envelope=ENVELOPE):
     ) -> list[OutlierVideo]:
         """Videos posted in the range with at least ``min_ratio`` (server default 3) times
         their creator's median views, the biggest outliers first."""
-        if min_ratio is not None and (
-            isinstance(min_ratio, bool) or not isinstance(min_ratio, int | float) or min_ratio <= 0
-        ):
-            raise InvalidArgumentError(f"min_ratio must be a number > 0, got {min_ratio!r}")
+        optional(positive_arg, "min_ratio", min_ratio)
         params = {
             **_range(project_id, from_, to),
             "min_ratio": min_ratio,

@@ -29,6 +29,7 @@ import attrs
 
 from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
 from creatorsdk._engine.pacing.readings import RateLimit, ServerClock, usable_reset
+from creatorsdk._resources.arguments import int_arg, optional, positive_arg
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
@@ -107,11 +108,6 @@ class _Waiter:
         self.event = anyio.Event()
 
 
-def _positive(value: object) -> bool:
-    """Whether ``value`` is a number above zero (``True`` is not one)."""
-    return not isinstance(value, bool) and isinstance(value, int | float) and value > 0
-
-
 class Pacer:
     """Admits every send of one client: concurrency slots and the key's budget together.
 
@@ -133,18 +129,10 @@ class Pacer:
         max_wait: float | None = None,
         budget: Budget | None = None,
     ) -> None:
-        if requests_per_minute is not None and not _positive(requests_per_minute):
-            raise InvalidArgumentError(
-                f"requests_per_minute must be a number > 0, got {requests_per_minute!r}"
-            )
+        optional(positive_arg, "requests_per_minute", requests_per_minute)
         if max_wait is not None and not max_wait >= 0:
             raise InvalidArgumentError(f"max_wait must be >= 0, got {max_wait!r}")
-        if isinstance(max_concurrency, bool) or not (
-            isinstance(max_concurrency, int) and max_concurrency >= 1
-        ):
-            raise InvalidArgumentError(
-                f"max_concurrency must be an integer >= 1, got {max_concurrency!r}"
-            )
+        int_arg("max_concurrency", max_concurrency, low=1)
         if budget is not None and not isinstance(budget, Budget):
             # A URL is the likely slip: the store is built from it, not given it.
             hint = (
