@@ -26,6 +26,7 @@ from creatorsdk.budgets._ledger import (
     Taken,
     cubic_rate,
 )
+from creatorsdk.testing._limiters import make_limiter
 
 from ._pacing_sim import START, Run, Server, job, now, pacer, reading, run_virtual
 
@@ -1811,7 +1812,7 @@ class _Answered:
         self._previous: Reading | None = None
         self._seq = 0
 
-    def send(self, at: float, *, limit: int, remaining: int, reset_at: float) -> None:
+    def send(self, at: float, *, limit: int | None, remaining: int, reset_at: float) -> None:
         self._seq += 1
         self.model.sent(self._seq, at)
         fresh = Reading(self._seq, at, remaining, reset_at)
@@ -2013,3 +2014,216 @@ def test_without_headers_the_cap_opens_once_answers_show_no_limit() -> None:
     assert run.sends[:9] == [0.0] * 8 + [run.sends[8]]
     # Eight at a time, 40 ms each, for the first hundred (32 at a time: ~0.15 s).
     assert run.sends[99] >= 12 * 0.04 * 0.9
+
+
+def test_fan_out_kept_back_for_a_listing_goes_the_moment_the_listing_ends() -> None:
+    """A running listing's next pages are kept for out of what the reading shows left, and
+    the client's own fan-out waits behind them; told the listing ended (its last page back),
+    the waiting fan-out goes at once, not when it next asks (a listing's cycle later)."""
+    granted: list[float] = []
+    ended: list[float] = []
+
+    async def chunk(client: Pacer) -> None:
+        async with client.sending() as send:
+            granted.append(now())
+            client.observe(send, reading(3, 9.0))
+
+    async def main() -> None:
+        client = pacer()
+        async with trio.open_nursery() as nursery:
+            for remaining in (6, 5, 4):  # 40 ms a page; the reset 10 s away: all kept
+                async with client.sending(critical=True) as page:
+                    await trio.sleep(0.04)
+                    client.observe(page, reading(remaining, 10.0))
+            nursery.start_soon(chunk, client)
+            await trio.sleep(0.01)
+            assert not granted
+            ended.append(now())
+            await client.listing_ended()
+
+    run_virtual(main)
+    assert granted == ended
+
+
+def test_a_sender_queued_behind_a_shared_store_s_refusal_asks_again_when_it_is_back() -> None:
+    """One slot, a shared store a round trip away, the window spent: the first sender's take
+    is refused while a second waits for the slot. The slot is free again once the answer is
+    in: the second is told then and asks in turn (else nothing would ever wake it, with
+    nothing out), and both go once the window is back."""
+    granted: list[float] = []
+
+    async def main() -> None:
+        client = pacer(max_concurrency=1, budget=_AnsweredAfterARoundTrip())
+        async with client.sending() as send:
+            await trio.sleep(0.04)
+            client.observe(send, reading(0, 0.5))
+
+        async def sender() -> None:
+            async with client.sending() as send:
+                granted.append(now())
+                await trio.sleep(0.04)
+                client.observe(send, reading(98, 1.5))
+
+        with trio.fail_after(10):
+            async with trio.open_nursery() as nursery:
+                nursery.start_soon(sender)
+                nursery.start_soon(sender)
+
+    run_virtual(main)
+    assert len(granted) == 2
+
+
+def test_a_sender_in_line_is_refused_at_its_deadline_whoever_left_the_line_before() -> None:
+    """The one slot out for good; in line for it: a sender whose deadline is 5 s away, one
+    with none (its caller gives up at 0.1 s), and one whose deadline is 0.6 s away. The
+    last is refused at its deadline, not when it reaches the head 5 s later: the line keeps
+    count of who in it has a deadline, through senders with and without one leaving."""
+    refused: list[float] = []
+    scopes: list[trio.CancelScope] = []
+
+    async def main() -> None:
+        client = pacer(max_concurrency=1)
+        start = now()
+
+        async def out_for_good() -> None:
+            async with client.sending():
+                await trio.sleep_forever()
+
+        async def gives_up() -> None:
+            with trio.CancelScope() as scope:
+                scopes.append(scope)
+                async with client.sending():
+                    pass
+
+        async def waits(until: float) -> None:
+            try:
+                async with client.sending(until=until):
+                    pass
+            except PastDeadline:
+                refused.append(now() - start)
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(out_for_good)
+            await trio.sleep(0.001)
+            nursery.start_soon(waits, start + 5.0)
+            await trio.sleep(0.001)
+            nursery.start_soon(gives_up)
+            await trio.sleep(0.001)
+            nursery.start_soon(waits, start + 0.6)
+            await trio.sleep(0.1)
+            scopes[0].cancel()
+            await trio.sleep(1.0)
+            nursery.cancel_scope.cancel()
+
+    run_virtual(main)
+    assert refused == [pytest.approx(0.6)]
+
+
+def test_a_listing_s_first_page_out_keeps_its_next_pages_from_the_client_s_fan_out() -> None:
+    """The listing's first page is out and no second asked for yet, so its pace is not
+    known: a round trip stands in for it, and what the next pages need until the window is
+    back is kept from the client's fan-out all the same (six left, a page every 40 ms, the
+    reset half a second away or more: all of it kept)."""
+    granted: list[float] = []
+
+    async def main() -> None:
+        client = pacer()
+        for remaining in (9, 8):  # two chunks answered: the round trip is known
+            async with client.sending() as send:
+                await trio.sleep(0.04)
+                client.observe(send, reading(remaining, 0.5))
+
+        async def page() -> None:
+            async with client.sending(critical=True) as send:
+                await trio.sleep(0.04)
+                client.observe(send, reading(7, 0.5))
+
+        async def chunk() -> None:
+            async with client.sending() as send:
+                granted.append(now())
+                client.observe(send, reading(6, 0.5))
+
+        async with trio.open_nursery() as nursery:
+            nursery.start_soon(page)
+            await trio.sleep(0.001)
+            with trio.move_on_after(0.03):
+                await chunk()
+
+    run_virtual(main)
+    assert not granted
+
+
+def test_a_limit_the_headers_leave_out_is_one_more_than_the_most_ever_left() -> None:
+    """Without a limit header, the most ``remaining`` ever read, and one more spent, is the
+    least the limit can be; a reading that shows more left than a limit sent before raises
+    it (a key moved to a bigger plan)."""
+    answered = _Answered()
+    reset_at = math.ceil(START) + 1.0
+    answered.send(START, limit=None, remaining=9, reset_at=reset_at)
+    assert answered.model.limit == 10
+    answered.send(START + 0.01, limit=None, remaining=8, reset_at=reset_at)
+    assert answered.model.limit == 10
+    answered.send(START + 2.0, limit=10, remaining=49, reset_at=reset_at + 2.0)
+    assert answered.model.limit == 50
+
+
+def test_a_bucket_s_steady_refill_is_measured_and_becomes_the_rule() -> None:
+    """A token bucket (100, refilled at 100 a second) spent down in a tenth of a second,
+    then sent on at its refill: what came back over half a second and more, beyond this
+    client's sends, is its rate, and the client paces on it (steadily: the reset is in
+    whole seconds)."""
+    clock = [START]
+    bucket = make_limiter("token-bucket", 100, 1.0, lambda: clock[0])
+    answered = _Answered()
+    for i in range(250):
+        clock[0] = START + (0.001 * i if i < 100 else 0.1 + 0.01 * (i - 100))
+        headers = {k.lower(): v for k, v in bucket.hit("key").headers().items()}
+        rate_limit = parse_rate_limit(headers, now=clock[0])
+        assert rate_limit is not None
+        answered.send(
+            clock[0],
+            limit=rate_limit.limit,
+            remaining=rate_limit.remaining,
+            reset_at=rate_limit.reset_at,
+        )
+    assert answered.model.rolling
+    assert answered.model.rule.refill == pytest.approx(100, rel=0.1)
+    assert answered.model.rule.steady
+
+
+def test_a_hold_longer_than_the_policy_honours_ends_for_senders_that_came_later_too() -> None:
+    """A 429 asks for an hour; the policy honours a minute. The hold itself ends then, so a
+    sender that comes half way through goes at the minute, not a whole ``max_wait`` after it
+    came."""
+    when: list[float] = []
+
+    async def main() -> None:
+        client = pacer(max_wait=60.0)
+        async with client.sending() as send:
+            client.rate_limited(send, 3600.0)
+            client.observe(send, None)
+        await trio.sleep(30.0)
+        async with client.sending() as send:
+            when.append(trio.current_time())
+            client.observe(send, None)
+
+    run_virtual(main)
+    assert when == [pytest.approx(60.0)]
+
+
+def test_a_spent_window_with_no_usable_reset_is_tried_again_a_second_later() -> None:
+    """The budget is spent and its reset says nothing that still holds (already past): it is
+    believed back a window later (a second, before one is measured), one probe at a time,
+    not at once."""
+    model = LimiterModel()
+    model.sent(1, START)
+    model.answered(
+        sent_at=START,
+        now=START + 0.04,
+        fresh=Reading(1, START, 0, None),
+        previous=None,
+        rate_limit=RateLimit(limit=100, remaining=0, reset_at=START - 5.0),
+        guessed=False,
+    )
+    assert model.rule.reopen_at == pytest.approx(START + 1.0, abs=1e-6)
+    assert model.rule.guesses == 1
