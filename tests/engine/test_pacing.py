@@ -2017,9 +2017,9 @@ def test_without_headers_the_cap_opens_once_answers_show_no_limit() -> None:
 
 
 def test_fan_out_kept_back_for_a_listing_goes_the_moment_the_listing_ends() -> None:
-    """A running listing's next pages are kept for out of what the reading shows left, and
-    the client's own fan-out waits behind them; told the listing ended (its last page back),
-    the waiting fan-out goes at once, not when it next asks (a listing's cycle later)."""
+    """What a running listing's next pages need is kept out of what the reading shows left,
+    and the client's own fan-out waits behind it; told the listing ended (its last page
+    back), the waiting fan-out goes at once, not when it next asks (a listing's cycle later)."""
     granted: list[float] = []
     ended: list[float] = []
 
@@ -2051,12 +2051,16 @@ def test_a_sender_queued_behind_a_shared_store_s_refusal_asks_again_when_it_is_b
     in: the second is told then and asks in turn (else nothing would ever wake it, with
     nothing out), and both go once the window is back."""
     granted: list[float] = []
+    back_at: list[float] = []
 
     async def main() -> None:
         client = pacer(max_concurrency=1, budget=_AnsweredAfterARoundTrip())
         async with client.sending() as send:
             await trio.sleep(0.04)
-            client.observe(send, reading(0, 0.5))
+            spent = reading(0, 0.5)
+            assert spent.reset_at is not None
+            back_at.append(spent.reset_at)
+            client.observe(send, spent)
 
         async def sender() -> None:
             async with client.sending() as send:
@@ -2071,6 +2075,7 @@ def test_a_sender_queued_behind_a_shared_store_s_refusal_asks_again_when_it_is_b
 
     run_virtual(main)
     assert len(granted) == 2
+    assert min(granted) >= back_at[0]
 
 
 def test_a_sender_in_line_is_refused_at_its_deadline_whoever_left_the_line_before() -> None:
