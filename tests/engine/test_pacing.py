@@ -2263,3 +2263,17 @@ def test_a_shared_budget_s_clients_hold_no_more_out_together_than_a_listing_need
     runs = _on_a_busy_server_shared_by_four()
     assert sum(run.peak_in_flight_later for run in runs) / len(runs) < 26
     assert sum(run.chain_wall for run in runs) / len(runs) < 1.8
+
+
+def test_answers_overtaking_one_another_on_a_large_window_are_not_other_consumers() -> None:
+    """Alone on a key of 1,000 a window, with answers that overtook one another: a reading
+    may show up to a dozen more spent than this client's answered sends explain. That is
+    the order they were counted in, not another consumer (the noise scales with the
+    limit: 3 % of it, 30 here); taken for one, it held the client to a share."""
+    answered = _Answered()
+    reset_at = math.ceil(START) + 10.0
+    for i in range(198):  # the last reading is one that shows a dozen more
+        # Counted out of order: each reading is off by up to 12 either way.
+        counted = i + 1 + (12 if i % 5 == 2 else -min(i, 12) if i % 5 == 4 else 0)
+        answered.send(START + 0.02 * i, limit=1000, remaining=1000 - counted, reset_at=reset_at)
+    assert not answered.model.others_now
