@@ -2277,3 +2277,32 @@ def test_answers_overtaking_one_another_on_a_large_window_are_not_other_consumer
         counted = i + 1 + (12 if i % 5 == 2 else -min(i, 12) if i % 5 == 4 else 0)
         answered.send(START + 0.02 * i, limit=1000, remaining=1000 - counted, reset_at=reset_at)
     assert not answered.model.others_now
+
+
+def test_fan_out_on_a_shared_budget_tests_a_believed_reopening_one_probe_at_a_time() -> None:
+    """A shared budget's window is spent; where this client believes it could be back
+    (before the reset the server rounded up), one fan-out send tests it, and the rest wait
+    for its answer: five at once would be five 429s if the belief were wrong. (A page may
+    join the probes; fan-out may not.)"""
+    granted: list[float] = []
+
+    async def main() -> None:
+        client = pacer(budget=LocalBudget())
+        async with client.sending() as send:
+            await trio.sleep(0.04)
+            client.observe(send, reading(0, 0.5))
+
+        async def chunk() -> None:
+            async with client.sending() as send:
+                granted.append(now())
+                await trio.sleep(0.04)
+                client.observe(send, reading(50, 1.5))
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(5):
+                nursery.start_soon(chunk)
+
+    run_virtual(main)
+    assert len(granted) == 5
+    assert granted.count(granted[0]) == 1
+    assert granted[1] >= granted[0] + 0.04
