@@ -67,13 +67,27 @@ def test_default_policy_matches_design() -> None:
     "kwargs",
     [
         {"max_attempts": 0},
+        {"max_attempts": 2.5},
+        {"max_attempts": "3"},
+        {"max_attempts": True},
         {"backoff_base": 0},
+        {"backoff_base": "0.5"},
         {"backoff_cap": -1},
+        {"backoff_cap": True},
         {"deadline": 0},
+        {"deadline": True},
         {"max_retry_after": -1},
+        {"max_retry_after": float("nan")},
+        {"max_retry_after": None},
+        {"retry_statuses": 429},
+        {"retry_statuses": "429"},
+        {"retry_statuses": [429, "503"]},
+        {"retry_statuses": [429, 42]},
     ],
 )
-def test_policy_rejects_nonsense(kwargs: dict[str, float]) -> None:
+def test_policy_rejects_nonsense(kwargs: dict[str, object]) -> None:
+    # Each with InvalidArgumentError naming the setting; before, a string or None raised a
+    # bare TypeError from a comparison, and True or 2.5 attempts were taken.
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
 

@@ -33,6 +33,7 @@ import httpx
 import tenacity
 
 from creatorsdk import errors
+from creatorsdk._engine.checks import positive_arg
 from creatorsdk._engine.credentials import BearerAuth, checked_api_key, sealed
 from creatorsdk._engine.deprecation import endpoint_of, parse_deprecation
 from creatorsdk._engine.identity import user_agent
@@ -54,7 +55,6 @@ from creatorsdk._engine.retry import RetryPolicy, parse_retry_after
 from creatorsdk._engine.retry import retrying as retrying_for
 from creatorsdk._engine.transfer import DEFAULT_MAX_RESPONSE_BYTES, AttemptLimits, exchange
 from creatorsdk._engine.urls import checked_query
-from creatorsdk._resources.arguments import positive_arg
 from creatorsdk.budgets import Budget
 from creatorsdk.errors import InvalidArgumentError
 from creatorsdk.transports import TransportFactory, _pool_limits

@@ -9,12 +9,13 @@ from __future__ import annotations
 import math
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 import anyio
 import attrs
 import tenacity
 
+from creatorsdk._engine.checks import int_arg, non_negative_arg, positive_arg
 from creatorsdk._engine.pacing.readings import http_date
 from creatorsdk.errors import (
     APIConnectionError,
@@ -31,18 +32,23 @@ _UNSAFE_STATUSES = frozenset({500, 502, 504})
 
 
 def _positive(_: object, attribute: attrs.Attribute[float], value: float | None) -> None:
-    if value is not None and not value > 0:
-        raise InvalidArgumentError(f"{attribute.name} must be > 0, got {value!r}")
+    if value is not None:
+        positive_arg(attribute.name, value, what="a number of seconds")
 
 
 def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 0:
-        raise InvalidArgumentError(f"{attribute.name} must be >= 0, got {value!r}")
+    non_negative_arg(attribute.name, value, what="a number of seconds")
 
 
 def _at_least_one(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 1:
-        raise InvalidArgumentError(f"{attribute.name} must be >= 1, got {value!r}")
+    int_arg(attribute.name, value, low=1)
+
+
+def _statuses(value: Iterable[int]) -> frozenset[int]:
+    # A bare status (or a string of digits) is not a set of them: refused, not iterated.
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(f"retry_statuses must be a set of HTTP statuses, got {value!r}")
+    return frozenset(int_arg("retry_statuses", status, low=100, high=599) for status in value)
 
 
 @attrs.frozen
@@ -63,7 +69,7 @@ class RetryPolicy:
     max_retry_after: float = attrs.field(default=60.0, validator=_non_negative)
     deadline: float | None = attrs.field(default=None, validator=_positive)
     retry_statuses: frozenset[int] = attrs.field(
-        default=frozenset({429, 500, 502, 503, 504}), converter=frozenset
+        default=frozenset({429, 500, 502, 503, 504}), converter=_statuses
     )
     sleep: Callable[[float], Awaitable[None]] = attrs.field(default=anyio.sleep, repr=False)
     clock: Callable[[], float] = attrs.field(default=time.time, repr=False)

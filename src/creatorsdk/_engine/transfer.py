@@ -20,7 +20,7 @@ import attrs
 import httpx
 
 from creatorsdk import errors
-from creatorsdk.errors import InvalidArgumentError
+from creatorsdk._engine.checks import int_arg
 
 __all__ = [
     "ACCEPT_ENCODING",
@@ -44,9 +44,7 @@ _INFLATE_STEP = 64 * 1024
 
 def checked_max_response_bytes(value: object) -> int:
     """``value`` when it is a usable size cap (an integer >= 1), else a ``ValueError``."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgumentError(f"max_response_bytes must be an integer >= 1, got {value!r}")
-    return value
+    return int_arg("max_response_bytes", value, low=1)
 
 
 @attrs.frozen

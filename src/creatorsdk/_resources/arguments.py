@@ -4,7 +4,9 @@
 Both APIs use these. Each check is named ``<kind>_arg``, takes ``(name, value, ...)`` and
 returns the value as the API wants it on the wire (lowercase uuids, ``YYYY-MM-DD`` dates,
 de-duplicated lists), so a resource validates and serialises in one step. What only one API
-has (its page sizes, handles, sort keys, metric periods) lives in that API's package.
+has (its page sizes, handles, sort keys, metric periods) lives in that API's package. The
+number checks (:func:`int_arg`, :func:`positive_arg`) come from the engine, which checks its
+own settings with them, and are re-exported here.
 
 The rules both APIs follow:
 
@@ -28,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import json
-import math
 import re
 import typing
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -36,6 +37,7 @@ from typing import Any, Final, Literal, TypeVar, overload
 
 import anyio.lowlevel
 
+from creatorsdk._engine.checks import int_arg, positive_arg
 from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
@@ -193,37 +195,6 @@ def int_id_list_arg(name: str, values: object) -> list[int]:
     """A (possibly empty) list of non-negative integer ids, duplicates dropped."""
     ids = [int_arg(f"{name}[{i}]", value, low=0) for i, value in enumerate(_items(name, values))]
     return list(dict.fromkeys(ids))
-
-
-def int_arg(name: str, value: object, *, low: int, high: int | None = None) -> int:
-    """An integer from ``low`` to ``high`` (no upper bound when ``high`` is ``None``).
-
-    A ``bool`` is refused: ``True`` is an ``int`` to Python but never what was meant.
-    """
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int)
-        or value < low
-        or (high is not None and value > high)
-    ):
-        bounds = f">= {low}" if high is None else f"from {low} to {high}"
-        raise InvalidArgumentError(f"{name} must be an integer {bounds}, got {value!r}")
-    return value
-
-
-def positive_arg(
-    name: str, value: object, *, what: str = "a number", finite: bool = False
-) -> float:
-    """A number above zero (and below infinity if ``finite``); a ``bool`` is refused, as by
-    :func:`int_arg`, and so is NaN."""
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, int | float)
-        or not value > 0
-        or (finite and math.isinf(value))
-    ):
-        raise InvalidArgumentError(f"{name} must be {what} > 0, got {value!r}")
-    return value
 
 
 def boolean_arg(name: str, value: object) -> bool:

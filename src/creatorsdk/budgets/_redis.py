@@ -12,8 +12,8 @@ import math
 from types import TracebackType
 from typing import Any, Self
 
+from creatorsdk._engine.checks import positive_arg
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
-from creatorsdk._resources.arguments import positive_arg
 from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,

@@ -27,9 +27,9 @@ from types import TracebackType
 import anyio
 import attrs
 
+from creatorsdk._engine.checks import int_arg, non_negative_arg, positive_arg
 from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
 from creatorsdk._engine.pacing.readings import RateLimit, ServerClock, usable_reset
-from creatorsdk._resources.arguments import int_arg, optional, positive_arg
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
@@ -129,9 +129,10 @@ class Pacer:
         max_wait: float | None = None,
         budget: Budget | None = None,
     ) -> None:
-        optional(positive_arg, "requests_per_minute", requests_per_minute)
-        if max_wait is not None and not max_wait >= 0:
-            raise InvalidArgumentError(f"max_wait must be >= 0, got {max_wait!r}")
+        if requests_per_minute is not None:
+            positive_arg("requests_per_minute", requests_per_minute)
+        if max_wait is not None:
+            non_negative_arg("max_wait", max_wait, what="a number of seconds")
         int_arg("max_concurrency", max_concurrency, low=1)
         if budget is not None and not isinstance(budget, Budget):
             # A URL is the likely slip: the store is built from it, not given it.
