@@ -91,9 +91,22 @@ def test_key_and_base_url_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     assert client.base_url == "http://127.0.0.1:1/v2"
 
 
-@pytest.mark.parametrize("kwargs", [{"max_concurrency": 0}, {"timeout": 0}, {"timeout": -1}])
-def test_rejects_bad_settings(kwargs: dict[str, float]) -> None:
-    with pytest.raises(ValueError, match=next(iter(kwargs))):
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_concurrency": 0},
+        {"timeout": 0},
+        {"timeout": -1},
+        # Before: AttributeError or TypeError from inside httpx, a ValueError of httpx's own,
+        # or (hooks) accepted, to fail on every call.
+        {"proxy": 5},
+        {"proxy": "nonsense"},
+        {"transport": 5},
+        {"hooks": 5},
+    ],
+)
+def test_rejects_bad_settings(kwargs: dict[str, object]) -> None:
+    with pytest.raises(errors.InvalidArgumentError, match=next(iter(kwargs))):
         EngineClient(api_key=API_KEY, **kwargs)  # type: ignore[arg-type]
 
 

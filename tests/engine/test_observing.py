@@ -77,6 +77,11 @@ async def test_a_hook_that_raises_never_breaks_the_call(
     assert "hook" in caplog.text
 
 
+def test_a_hook_that_cannot_be_called_is_refused_when_built() -> None:
+    with pytest.raises(errors.InvalidArgumentError, match=r"Hooks\.on_end must be callable"):
+        Hooks(on_end=5)  # type: ignore[arg-type]
+
+
 def test_hooks_combine_in_order() -> None:
     order: list[str] = []
     both = Hooks(on_start=lambda c: order.append("a")) | Hooks(on_start=lambda c: order.append("b"))

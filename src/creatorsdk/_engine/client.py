@@ -184,6 +184,9 @@ class BaseClient:
         self.base_url = _checked_base_url(
             base_url or os.environ.get(self._env_base_url) or self._default_base_url
         )
+        proxy = _checked_proxy(proxy)
+        _check_transport(transport)
+        hooks = _checked_hooks(hooks)
         plain_loopback = self.base_url.startswith("http://")
         if plain_loopback and proxy is not None:
             raise InvalidArgumentError(
@@ -197,7 +200,7 @@ class BaseClient:
             transport = transport(
                 pool_size=max_concurrency,
                 verify=tls,
-                proxy=httpx.Proxy(proxy) if isinstance(proxy, str) else proxy,
+                proxy=proxy,
             )
         self.max_concurrency = max_concurrency
         self._attempt_limits = AttemptLimits(timeout, max_response_bytes)
@@ -644,6 +647,32 @@ def _checked_retry(retry: object, fallback: RetryPolicy | None = None) -> RetryP
     if not isinstance(retry, RetryPolicy):
         raise InvalidArgumentError(f"retry must be a RetryPolicy, got {retry!r}")
     return retry
+
+
+def _checked_proxy(proxy: object) -> httpx.Proxy | None:
+    if proxy is None or isinstance(proxy, httpx.Proxy):
+        return proxy
+    if not isinstance(proxy, str):
+        raise InvalidArgumentError(f"proxy must be a proxy URL or an httpx.Proxy, got {proxy!r}")
+    try:
+        return httpx.Proxy(proxy)
+    except ValueError as error:
+        raise InvalidArgumentError(f"proxy is not a proxy URL: {error}") from error
+
+
+def _check_transport(transport: object) -> None:
+    if transport is None or isinstance(transport, httpx.AsyncBaseTransport) or callable(transport):
+        return
+    raise InvalidArgumentError(
+        "transport must be an httpx.AsyncBaseTransport or a factory from "
+        f"creatorsdk.transports, got {transport!r}"
+    )
+
+
+def _checked_hooks(hooks: object) -> Hooks | None:
+    if hooks is not None and not isinstance(hooks, Hooks):
+        raise InvalidArgumentError(f"hooks must be a creatorsdk.Hooks, got {hooks!r}")
+    return hooks
 
 
 #: Headers the client sets itself; a view may not replace them (the key, the content type).

@@ -18,6 +18,7 @@ from typing import Any, Final
 import attrs
 
 from creatorsdk._engine.pacing import RateLimit
+from creatorsdk.errors import InvalidArgumentError
 
 __all__ = [
     "CallInfo",
@@ -86,6 +87,13 @@ class WaitEvent:
     reason: str
 
 
+def _a_hook(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    # Refused when built: a hook that is not callable would only fail, logged and ignored,
+    # on every call.
+    if value is not None and not callable(value):
+        raise InvalidArgumentError(f"Hooks.{attribute.name} must be callable, got {value!r}")
+
+
 @attrs.frozen
 class Hooks:
     """Callbacks a client runs as it works; any left ``None`` costs nothing.
@@ -95,12 +103,16 @@ class Hooks:
     A hook that raises is logged and ignored: observing must never break a call.
     """
 
-    on_start: Callable[[CallInfo], None] | None = None
-    on_request: Callable[[RequestEvent], None] | None = None
-    on_response: Callable[[ResponseEvent], None] | None = None
-    on_retry: Callable[[RetryEvent], None] | None = None
-    on_wait: Callable[[WaitEvent], None] | None = None
-    on_end: Callable[[CallInfo, BaseException | None], None] | None = None
+    on_start: Callable[[CallInfo], None] | None = attrs.field(default=None, validator=_a_hook)
+    on_request: Callable[[RequestEvent], None] | None = attrs.field(default=None, validator=_a_hook)
+    on_response: Callable[[ResponseEvent], None] | None = attrs.field(
+        default=None, validator=_a_hook
+    )
+    on_retry: Callable[[RetryEvent], None] | None = attrs.field(default=None, validator=_a_hook)
+    on_wait: Callable[[WaitEvent], None] | None = attrs.field(default=None, validator=_a_hook)
+    on_end: Callable[[CallInfo, BaseException | None], None] | None = attrs.field(
+        default=None, validator=_a_hook
+    )
 
     def __or__(self, other: Hooks) -> Hooks:
         """Both sets of hooks, ``self``'s first (e.g. metrics | tracing)."""
