@@ -54,6 +54,13 @@ from ._pacing_sim import START, Run, Server, job, now, pacer, reading, run_virtu
         ({"x-ratelimit-remaining": "nan", "x-ratelimit-reset": "1"}, None),
         ({"x-ratelimit-remaining": "3", "x-ratelimit-reset": "inf"}, None),
         ({"x-ratelimit-remaining": "many", "x-ratelimit-reset": "1"}, None),
+        # Counts no window holds: 1e308 overflowed the pacer's float arithmetic into NaN.
+        ({"x-ratelimit-remaining": "1e308", "x-ratelimit-reset": "1"}, None),
+        ({"x-ratelimit-remaining": "9223372036854775807", "x-ratelimit-reset": "1"}, None),
+        (
+            {"x-ratelimit-limit": "1e308", "x-ratelimit-remaining": "3", "x-ratelimit-reset": "1"},
+            RateLimit(limit=None, remaining=3, reset_at=1.0),
+        ),
         (
             {"x-ratelimit-limit": "lots", "x-ratelimit-remaining": "3", "x-ratelimit-reset": "10"},
             RateLimit(limit=None, remaining=3, reset_at=10.0),

@@ -11,10 +11,17 @@ landed).
   ``SSL_CERT_FILE`` does not change TLS trust (only ``transport=`` does).
 - 6: pacer readings that cannot be right (a reset 23 h away, a reset in milliseconds) are
   ignored or outlive no window: honest headers after them pace normally again.
+
+And from issue 12's pacer: rate-limit headers of any value (counts of ``1e308``, resets a
+billion seconds away, NaN, garbage, 429s with any ``Retry-After``) never crash a call or
+hold it past its policy. (Before: a ``remaining`` of ``1e308`` became a NaN rate of other
+consumers, and the next send raised ``ValueError: cannot convert float NaN to integer``.)
 """
 
 from __future__ import annotations
 
+import contextlib
+import random
 import traceback
 from collections.abc import Callable
 from typing import Any
@@ -280,3 +287,70 @@ async def test_one_reset_in_milliseconds_does_not_turn_pacing_off() -> None:
     server = HonestServer(vtime, odd={3: lambda reset: str(int(reset * 1000))})
     await paced_calls(server, vtime, 3 * LIMIT)
     assert server.refused == 0
+
+
+# -- the pacer: headers of any value ------------------------------------------------------------
+
+_REMAINING = ["-5", "0", "1", "2", "50", "0.5", " 3 ", "99999999999999999999999", "1e308"]
+_REMAINING += ["9223372036854775807", "nan", "inf", "-inf", "abc", ""]
+_LIMITS = ["0", "-1", "5", "100", "1e400", "1e308", "nan", "x", "100, 100;w=1", ""]
+_RETRY_AFTER = ["0", "0.01", "1", "3600", "1e9", "nan", "-1", "soon"]
+
+
+def _hostile(vtime: FakeClock, seed: int) -> Callable[[httpx.Request], httpx.Response]:
+    """Answers whose rate-limit headers, and 429s, are drawn at random (by ``seed``)."""
+    draw = random.Random(seed)
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        now = int(vtime())
+        resets = [str(now + ahead) for ahead in (-100, 0, 1, 2, 3600, 10**9)]
+        resets += [str(vtime() + 0.3), "0", "1", "60", "-1", "1e308", str(10**30), "nan"]
+        resets += ["garbage", "Wed, 21 Oct 2015 07:28:00 GMT"]
+        headers = {"x-request-id": "req_hostile"}
+        if draw.random() < 0.9:
+            headers["x-ratelimit-remaining"] = draw.choice(_REMAINING)
+        if draw.random() < 0.9:
+            headers["x-ratelimit-reset"] = draw.choice(resets)
+        if draw.random() < 0.7:
+            headers["x-ratelimit-limit"] = draw.choice(_LIMITS)
+        if draw.random() < 0.15:
+            if draw.random() < 0.7:
+                headers["retry-after"] = draw.choice(_RETRY_AFTER)
+            refused = {"status": 429, "code": "RATE_LIMITED"}
+            return httpx.Response(429, json=refused, headers=headers)
+        return httpx.Response(200, json={"data": {"organization_id": "org_1"}}, headers=headers)
+
+    return respond
+
+
+@pytest.mark.parametrize("deadline", [None, 90.0])
+@pytest.mark.parametrize("concurrency", [1, 8])
+@pytest.mark.parametrize("seed", range(12))
+async def test_rate_limit_headers_of_any_value_never_crash_or_hold_a_call_past_its_policy(
+    seed: int, concurrency: int, deadline: float | None
+) -> None:
+    vtime = FakeClock()
+    policy = RetryPolicy(sleep=vtime.sleep, clock=vtime, deadline=deadline)
+    # Without a deadline each wait is capped, not the call: an attempt may be held for the
+    # budget, and a retry wait for Retry-After, each up to max_retry_after.
+    attempts = policy.max_attempts
+    longest_allowed = deadline or (2 * attempts - 1) * policy.max_retry_after
+    transport = httpx.MockTransport(_hostile(vtime, seed))
+    calls: list[float] = []
+    async with AsyncCreatorAudit(
+        api_key=KEY, retry=policy, transport=transport, max_concurrency=concurrency
+    ) as ca:
+
+        async def call() -> None:
+            started = vtime()
+            # A 429 the policy would not wait out is raised, and so is a passed deadline.
+            with contextlib.suppress(errors.RateLimitError, errors.APITimeoutError):
+                await ca.request("GET", "/things")
+            calls.append(vtime() - started)
+
+        for _ in range(30):
+            async with anyio.create_task_group() as group:
+                for _ in range(concurrency):
+                    group.start_soon(call)
+    assert len(calls) == 30 * concurrency
+    assert max(calls) <= longest_allowed

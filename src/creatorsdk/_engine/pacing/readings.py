@@ -22,6 +22,9 @@ __all__ = [
 LONGEST_WINDOW = 24 * 3600.0
 #: A ``Reset`` below this is delta-seconds (the IETF draft's ``RateLimit-Reset``), not a date.
 _EPOCH_FLOOR = 1e9
+#: More requests than any key's window holds: a count above it (``1e308``, a 64-bit "no
+#: limit" sentinel) is not a count to pace on, and in float arithmetic it overflows.
+_MOST = 10**9
 #: How far in the past a reset may be and still be this window's (clock skew, transit time).
 _PAST_SLACK = 1.0
 #: Clocks surely further apart than this are corrected for; closer ones are taken as the same
@@ -58,14 +61,15 @@ def parse_rate_limit(
 
     ``remaining`` and ``reset`` are both needed to pace; ``limit`` is informative only.
     Values that are negative, non-finite or not numbers make the whole reading unusable
-    rather than guessed at. Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
+    rather than guessed at, and so does a ``remaining`` over a billion (a ``limit`` that
+    large is left out). Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
     from now, as the IETF draft's ``RateLimit-Reset`` sends it. A reset that is a date is on
     the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
     :class:`ServerClock`).
     """
     remaining = _number(headers.get(remaining_header))
     reset_at = _number(headers.get(reset_header))
-    if remaining is None or reset_at is None:
+    if remaining is None or reset_at is None or remaining > _MOST:
         return None
     if reset_at >= _EPOCH_FLOOR:
         reset_at -= server_ahead
@@ -73,7 +77,7 @@ def parse_rate_limit(
         reset_at += now
     limit = _number(headers.get(limit_header))
     return RateLimit(
-        limit=int(limit) if limit is not None else None,
+        limit=int(limit) if limit is not None and limit <= _MOST else None,
         remaining=int(remaining),
         reset_at=reset_at,
     )
