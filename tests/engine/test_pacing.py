@@ -490,9 +490,14 @@ def test_a_wait_for_the_budget_past_the_caller_s_deadline_is_refused_at_once() -
     assert 0 <= granted_after_reset < 0.01
 
 
-def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadline() -> None:
+@pytest.mark.parametrize("deadline_in", [0.1, 0.0004])
+def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadline(
+    deadline_in: float,
+) -> None:
     """With a send out, its answer could say the budget is back sooner than the reading
-    does (a probe's would): the sender waits, and is refused when its deadline comes."""
+    does (a probe's would): the sender waits, and is refused when its deadline comes, not a
+    moment after. (Before: a deadline under a millisecond away was dozed past by the
+    millisecond that keeps the pacer from a busy loop.)"""
     seen: list[float] = []
 
     async def main() -> None:
@@ -500,10 +505,10 @@ def test_a_wait_past_the_deadline_with_an_answer_still_to_come_ends_at_the_deadl
         async with trio.open_nursery() as nursery:
             await _last_one_out(sender, nursery)
             await trio.sleep(0.001)
-            seen.append((await _refused(sender, 0.1))[0])
+            seen.append((await _refused(sender, deadline_in))[0])
 
     run_virtual(main)
-    assert seen[0] == pytest.approx(0.1, abs=1e-6)
+    assert seen[0] == pytest.approx(deadline_in, abs=1e-6)
 
 
 def test_a_sender_in_line_whose_deadline_comes_before_the_budget_is_refused_at_once() -> None:

@@ -305,7 +305,7 @@ class Pacer:
                     first = self._refuse_in_line(waiter, now, math.inf)
                     if until is not None:
                         first = min(first, until)
-                    await self._doze(None if math.isinf(first) else max(first - now, _MOMENT))
+                    await self._doze(self._nap_for(first, now, until))
                     continue
                 # Held max_wait already, or stuck past the reset with nothing out: let it
                 # through; the server's answer decides.
@@ -342,8 +342,7 @@ class Pacer:
                     wake_at = min(wake_at, now + self._cycle)
                 if until is not None:
                     wake_at = min(wake_at, until)
-                # Never a busy loop: a wake time already past (rounding) waits a moment.
-                await self._doze(None if math.isinf(wake_at) else max(wake_at - now, _MOMENT))
+                await self._doze(self._nap_for(wake_at, now, until))
         except BaseException:
             self._leave(waiter)
             raise
@@ -434,6 +433,15 @@ class Pacer:
         head = self._head()
         if head is not None:
             head.event.set()
+
+    @staticmethod
+    def _nap_for(wake_at: float, now: float, until: float | None) -> float | None:
+        """How long to doze for ``wake_at`` (``None``: until woken). Never a busy loop: a
+        wake time already past (rounding) waits a moment, but never past the deadline."""
+        if math.isinf(wake_at):
+            return None
+        nap = max(wake_at - now, _MOMENT)
+        return nap if until is None else min(nap, max(until - now, 0.0))
 
     async def _doze(self, seconds: float | None) -> None:
         """Sleep (``None``: until woken) unless something changes first."""
