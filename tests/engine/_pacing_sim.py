@@ -116,8 +116,12 @@ class Server:
         proxy: bool = False,
         load: float = 0.0,
         cold: float = 0.0,
+        reported: int | None = None,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
+        #: Answers that carry the limiter's headers; the rest carry none (it still limits).
+        self.reported = reported
+        self.answers = 0
         self.latency = latency
         #: A busy server: each request in flight adds this much to a round trip.
         self.load = load
@@ -171,6 +175,9 @@ class Server:
                     run.peak_in_flight_later = max(run.peak_in_flight_later, self.in_flight)
                 allowed, raw = await self._count()
                 self.in_flight -= 1
+                self.answers += 1
+                if self.reported is not None and self.answers > self.reported:
+                    raw = {}
                 headers = {name.lower(): value for name, value in raw.items()}
                 reading = parse_rate_limit(headers, now=now())
                 if not allowed:
@@ -197,6 +204,7 @@ def job(
     delay: float = 0.0,
     load: float = 0.0,
     cold: float = 0.0,
+    reported: int | None = None,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -204,12 +212,15 @@ def job(
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
     from there); ``load``: each request in flight adds that much to every round trip;
     ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
-    shares (else each has its own)."""
+    shares (else each has its own); ``reported``: the server's answers after that many carry
+    no headers."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
-        server = Server(kind, limit, window, seed=seed, proxy=proxy, load=load, cold=cold)
+        server = Server(
+            kind, limit, window, seed=seed, proxy=proxy, load=load, cold=cold, reported=reported
+        )
         await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:

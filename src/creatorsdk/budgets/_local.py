@@ -184,6 +184,13 @@ class LocalBudget:
             _discard(self._guesses, seq)
         previous = self._reading
         if rate_limit is None:
+            ended_at = previous.reset_at if previous is not None else None
+            if ended_at is not None and sent_at > ended_at:
+                # Sent after the reading's window ended, and answered without a count: the
+                # server no longer reports one. The old count is no budget of any window now
+                # (kept, it was spent down by every send and never renewed: one probe at a
+                # time, for good).
+                self._reading = self._latest_count = None
             return False, previous
         if previous is not None and seq <= previous.seq:
             if (

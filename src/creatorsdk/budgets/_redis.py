@@ -208,7 +208,16 @@ elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
   redis.call('HSET', state, 'paused_until', '0')
 end
 local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or '', s[7] or ''}
-if not has_reading then return {0, previous} end
+if not has_reading then
+  -- Sent after the reading's window ended, and answered without a count: the server no
+  -- longer reports one, and the old count is no budget of any window now.
+  local r_reset = num(s[6])
+  if r_reset and tonumber(sent_at) > r_reset then
+    redis.call('HDEL', state, 'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered', 'l_rem',
+      'l_answered')
+  end
+  return {0, previous}
+end
 redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
 local r_seq, r_rem = num(s[3]), num(s[5])
 local same_window = reset ~= '' and s[6] and s[6] ~= '' and tonumber(reset) == tonumber(s[6])
