@@ -117,11 +117,22 @@ class Server:
         load: float = 0.0,
         cold: float = 0.0,
         reported: int | None = None,
+        unreported: int | None = None,
+        limit_from: tuple[float, int] | None = None,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
+        self._kind, self._window = kind, window
         #: Answers that carry the limiter's headers; the rest carry none (it still limits).
         self.reported = reported
         self.answers = 0
+        #: A second, stricter limit a second that no header reports (as GitHub's secondary
+        #: limits): its 429s carry the reported limit's headers, which may show room.
+        self.unreported = (
+            None if unreported is None else make_limiter("fixed-epoch", unreported, 1.0, now)
+        )
+        #: (seconds from the first request on, the new limit): the key's limit changes then.
+        self.limit_from = limit_from
+        self._first_at: float | None = None
         self.latency = latency
         #: A busy server: each request in flight adds this much to a round trip.
         self.load = load
@@ -143,7 +154,18 @@ class Server:
         return base + self.load * self.in_flight / 2
 
     async def _count(self) -> tuple[bool, dict[str, str]]:
-        """The limiter's verdict and the headers the answer carries, after the round trip."""
+        """The verdict and the headers the answer carries, after the round trip."""
+        if self._first_at is None:
+            self._first_at = now()
+        if self.limit_from is not None and now() - self._first_at >= self.limit_from[0]:
+            self.limiter = make_limiter(self._kind, self.limit_from[1], self._window, now)
+            self.limit_from = None
+        allowed, headers = await self._count_by_limiter()
+        if self.unreported is not None:
+            allowed = self.unreported.hit("key").allowed and allowed
+        return allowed, headers
+
+    async def _count_by_limiter(self) -> tuple[bool, dict[str, str]]:
         if not self.proxy:
             cold = 0.0 if self._answered else self.cold
             await trio.sleep(self._leg())
@@ -205,6 +227,8 @@ def job(
     load: float = 0.0,
     cold: float = 0.0,
     reported: int | None = None,
+    unreported: int | None = None,
+    limit_from: tuple[float, int] | None = None,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -213,13 +237,23 @@ def job(
     from there); ``load``: each request in flight adds that much to every round trip;
     ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
     shares (else each has its own); ``reported``: the server's answers after that many carry
-    no headers."""
+    no headers; ``unreported``: a second, stricter limit a second that no header reports;
+    ``limit_from``: (seconds on, limit) the key's limit changes to."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
         server = Server(
-            kind, limit, window, seed=seed, proxy=proxy, load=load, cold=cold, reported=reported
+            kind,
+            limit,
+            window,
+            seed=seed,
+            proxy=proxy,
+            load=load,
+            cold=cold,
+            reported=reported,
+            unreported=unreported,
+            limit_from=limit_from,
         )
         await trio.sleep(delay)
 

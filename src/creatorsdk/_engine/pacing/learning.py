@@ -285,7 +285,7 @@ class LimiterModel:
         if rate_limit is None:
             return
         if rate_limit.limit is not None:
-            self.limit = max(self.limit or 0, rate_limit.limit)
+            self.limit = rate_limit.limit
         if self.limit is None or rate_limit.remaining >= self.limit:
             self.limit = max(self.limit or 0, rate_limit.remaining + 1)
         if not self._fractional:
