@@ -783,8 +783,8 @@ class Pacer:
         reset_at = self._model.refused(
             sent_at=send.sent_at, now=now, fresh=reading, guessed=send.guessed
         )
-        # Without headers, or refused while its own count shows room (a stricter limit the
-        # count does not report, at a gateway in front): the rate is found from the 429s.
+        # Without headers, or refused while its own count shows room (a second limit the
+        # count does not report, as GitHub's secondary limits): the rate is found from 429s.
         headerless = rate_limit is None or rate_limit.remaining > 0
         until = now
         if send.retry_after is not None:
