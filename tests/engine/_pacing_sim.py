@@ -119,6 +119,7 @@ class Server:
         reported: int | None = None,
         unreported: int | None = None,
         limit_from: tuple[float, int] | None = None,
+        reset_late: float = 0.0,
     ) -> None:
         self.limiter: Limiter = make_limiter(kind, limit, window, now)
         self._kind, self._window = kind, window
@@ -132,6 +133,9 @@ class Server:
         )
         #: (seconds from the first request on, the new limit): the key's limit changes then.
         self.limit_from = limit_from
+        #: Every reset reported this much later than the limiter's, rounded up to a whole
+        #: second (a server whose clock runs ahead of the one that counts).
+        self.reset_late = reset_late
         self._first_at: float | None = None
         self.latency = latency
         #: A busy server: each request in flight adds this much to a round trip.
@@ -161,6 +165,13 @@ class Server:
             self.limiter = make_limiter(self._kind, self.limit_from[1], self._window, now)
             self.limit_from = None
         allowed, headers = await self._count_by_limiter()
+        if self.reset_late:
+            headers = {
+                name: str(math.ceil(float(value) + self.reset_late))
+                if name.lower() == "x-ratelimit-reset"
+                else value
+                for name, value in headers.items()
+            }
         if self.unreported is not None:
             allowed = self.unreported.hit("key").allowed and allowed
         return allowed, headers
@@ -229,6 +240,7 @@ def job(
     reported: int | None = None,
     unreported: int | None = None,
     limit_from: tuple[float, int] | None = None,
+    reset_late: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -238,7 +250,8 @@ def job(
     ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
     shares (else each has its own); ``reported``: the server's answers after that many carry
     no headers; ``unreported``: a second, stricter limit a second that no header reports;
-    ``limit_from``: (seconds on, limit) the key's limit changes to."""
+    ``limit_from``: (seconds on, limit) the key's limit changes to; ``reset_late``: every
+    reset is reported that much later, rounded up to a whole second."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -254,6 +267,7 @@ def job(
             reported=reported,
             unreported=unreported,
             limit_from=limit_from,
+            reset_late=reset_late,
         )
         await trio.sleep(delay)
 

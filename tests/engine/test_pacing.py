@@ -1171,6 +1171,60 @@ def test_a_late_window_is_probed_within_what_is_known_of_its_length_then_spent_a
     )
 
 
+@pytest.mark.parametrize("answered", [False, True])
+def test_a_window_answered_at_a_whole_second_is_tested_a_second_shorter_once(
+    answered: bool,
+) -> None:
+    """A probe 2.04 s after the send that opened the window (a round trip of 40 ms and two
+    whole seconds) was answered from a new window: the window is 2 s long as far as whole
+    seconds go, unless the reset is a second late or more (a server whose clock runs
+    ahead of the one that counts). One probe tests a second less. Refused, the window is
+    2 s, and the next one is spent whole at its end with no test; answered, it is no
+    longer than the probe's 1.04 s."""
+    model = _window_narrowed_to(0.0, 2.041)
+    model.latency = 0.04
+    before = Reading(seq=5, sent_at=START + 0.5, remaining=0, reset_at=START + 2.6)
+    model._reading = before
+    model._update()
+    probe_at = model.rule.reopen_at
+    assert probe_at is not None
+    assert probe_at - START == pytest.approx(1.041)
+    assert model.rule.guesses == 1
+    if answered:
+        fresh = Reading(seq=6, sent_at=probe_at, remaining=99, reset_at=START + 3.6)
+        model.answered(
+            sent_at=probe_at,
+            now=probe_at + 0.04,
+            fresh=fresh,
+            previous=before,
+            rate_limit=None,
+            guessed=True,
+        )
+        assert model.window() == pytest.approx(1.041)
+        return
+    model.refused(sent_at=probe_at, now=probe_at + 0.04, fresh=None, guessed=True)
+    assert model.rule.guesses == UNLIMITED
+    model._opened_at = START + 2.05  # the next window, opened by a send at its start
+    model._reading = Reading(seq=9, sent_at=START + 2.5, remaining=0, reset_at=START + 4.7)
+    model._update()
+    assert model.rule.reopen_at == pytest.approx(START + 2.05 + 2.041 + model.margin())
+    assert model.rule.guesses == UNLIMITED
+
+
+def test_a_window_whose_resets_come_a_second_late_is_spent_from_its_opening() -> None:
+    """The server reports every reset 0.6 s late, rounded up to a whole second: the
+    windows, opened by the first request, end over a second before the reset says. Found
+    by the probe a second short, each is spent from its opening. (Before: each was waited
+    out to its reset, so every other second went unspent: 29.2 s for this job, where one
+    whose resets are on time takes 15.2 s; now 16.3 s.) A server whose resets are on
+    time pays one 429 a job for the test, on windows of 2 s or more only."""
+    on_time = job("fixed-first", requests=1500)
+    run = job("fixed-first", requests=1500, reset_late=0.6)
+    assert run.refused == 0
+    assert run.wall < 1.1 * on_time.wall
+    assert job("fixed-first", requests=600, limit=60, window=6.0).refused <= 1
+
+
 def test_a_window_whose_probe_was_refused_is_spent_whole_at_its_reset() -> None:
     """This client's first send (at START, answered 40 ms later) may have opened the window
     whose reset is START + 1.63 s (the whole second after): a window of a whole second from

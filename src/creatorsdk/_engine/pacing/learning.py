@@ -12,7 +12,10 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
   answered from a new window proves the reset late; from then on the window's length,
   measured from the send that opened it, is narrowed down by probes (answered: the window
   is no longer than that; refused: longer; whole numbers of seconds first) and the budget
-  is spent from there. Two refused tests and no answered one mean the reset is exact.
+  is spent from there. A window answered at a whole number of seconds is tested once a
+  second shorter: a reset a second late or more (a server clock ahead of the one that
+  counts) would otherwise cost a second a window. Two refused tests and no answered one
+  mean the reset is exact.
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
@@ -118,6 +121,10 @@ class LimiterModel:
         self._probe_at: float | None = None
         self._probe_until = math.inf
         self._probed_reset: float | None = None  # the window whose probe was refused
+        # Whether the probe pending tests a window a second shorter than one answered at a
+        # whole number of seconds, and whether such a test was refused (no more are sent).
+        self._testing_shorter = False
+        self._that_long = False
         # Rolling limiters: how long a send counts.
         self._counts_for = 0.0  # a send counts at least this long ...
         self._counts_within = math.inf  # ... and no longer than this
@@ -467,9 +474,11 @@ class LimiterModel:
             self._tests_refused += 1
         elif self._opened_at is not None:
             self._shortest = max(self._shortest, sent_at - self._opened_at)
+            self._that_long = self._testing_shorter
             if self._shortest >= self._longest:  # the window moved: measure it again
                 self._longest = math.inf
                 self._shortest = 0.0
+                self._that_long = False
         self._probe_at = None
 
     def _measure_rolling(self, fresh: Reading, *, late: float = 0.0) -> None:
@@ -758,11 +767,23 @@ class LimiterModel:
             return known, UNLIMITED, None
         # Probe the upper part of what is left open (a whole number of seconds first, as most
         # windows are), and go in full at what is known.
+        self._testing_shorter = False
         probe_at = self._opened_at + self._shortest + 0.75 * (self._longest - self._shortest)
         whole_at = self._whole_seconds_after(self._opened_at, self.latency, self._shortest, known)
         if whole_at is not None:
             if whole_at >= self._opened_at + self._longest - self.margin():
-                return known, UNLIMITED, None  # answered at a whole number of seconds: that long
+                # Answered at a whole number of seconds: that long, unless the reset is a
+                # second late or more (a server clock ahead of the one that counts): a
+                # second less is tested once, and a refusal says it is that long.
+                shorter = whole_at - 1.0
+                if (
+                    self._that_long
+                    or shorter - self._opened_at <= self._shortest + self.margin()
+                    or shorter < self._opened_at + (self.latency or 0.0) + 1.0
+                ):
+                    return known, UNLIMITED, None
+                self._testing_shorter = True
+                whole_at = shorter
             probe_at = whole_at
         if probe_at >= known:
             return known, UNLIMITED, None
