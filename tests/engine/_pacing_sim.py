@@ -119,9 +119,12 @@ class Server:
         reported: int | None = None,
         unreported: int | None = None,
         limit_from: tuple[float, int] | None = None,
-        reset_late: float = 0.0,
+        clock_ahead: float = 0.0,
     ) -> None:
-        self.limiter: Limiter = make_limiter(kind, limit, window, now)
+        #: The server's clock is this far ahead of ours (behind, if negative): its windows
+        #: and the resets it reports, whole seconds rounded up, are on it.
+        self.clock_ahead = clock_ahead
+        self.limiter: Limiter = make_limiter(kind, limit, window, self._clock)
         self._kind, self._window = kind, window
         #: Answers that carry the limiter's headers; the rest carry none (it still limits).
         self.reported = reported
@@ -133,9 +136,6 @@ class Server:
         )
         #: (seconds from the first request on, the new limit): the key's limit changes then.
         self.limit_from = limit_from
-        #: Every reset reported this much later than the limiter's, rounded up to a whole
-        #: second (a server whose clock runs ahead of the one that counts).
-        self.reset_late = reset_late
         self._first_at: float | None = None
         self.latency = latency
         #: A busy server: each request in flight adds this much to a round trip.
@@ -153,6 +153,9 @@ class Server:
         if proxy and not isinstance(self.limiter, MovingWindowLimiter):
             raise ValueError("proxy: the moving window's headers only")
 
+    def _clock(self) -> float:
+        return now() + self.clock_ahead
+
     def _leg(self) -> float:
         base = self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
         return base + self.load * self.in_flight / 2
@@ -162,16 +165,9 @@ class Server:
         if self._first_at is None:
             self._first_at = now()
         if self.limit_from is not None and now() - self._first_at >= self.limit_from[0]:
-            self.limiter = make_limiter(self._kind, self.limit_from[1], self._window, now)
+            self.limiter = make_limiter(self._kind, self.limit_from[1], self._window, self._clock)
             self.limit_from = None
         allowed, headers = await self._count_by_limiter()
-        if self.reset_late:
-            headers = {
-                name: str(math.ceil(float(value) + self.reset_late))
-                if name.lower() == "x-ratelimit-reset"
-                else value
-                for name, value in headers.items()
-            }
         if self.unreported is not None:
             allowed = self.unreported.hit("key").allowed and allowed
         return allowed, headers
@@ -190,9 +186,13 @@ class Server:
         limiter = self.limiter
         assert isinstance(limiter, MovingWindowLimiter)
         live = limiter.live("key")
-        start = live[0] if live else now()
+        start = live[0] if live else self._clock()
         late = slowapi_verdict(
-            verdict.allowed, limiter.limit, limiter.limit - len(live), start + limiter.window, now()
+            verdict.allowed,
+            limiter.limit,
+            limiter.limit - len(live),
+            start + limiter.window,
+            self._clock(),
         )
         await trio.sleep(0.0005)
         return verdict.allowed, late.headers()
@@ -240,7 +240,7 @@ def job(
     reported: int | None = None,
     unreported: int | None = None,
     limit_from: tuple[float, int] | None = None,
-    reset_late: float = 0.0,
+    clock_ahead: float = 0.0,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -250,8 +250,8 @@ def job(
     ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
     shares (else each has its own); ``reported``: the server's answers after that many carry
     no headers; ``unreported``: a second, stricter limit a second that no header reports;
-    ``limit_from``: (seconds on, limit) the key's limit changes to; ``reset_late``: every
-    reset is reported that much later, rounded up to a whole second."""
+    ``limit_from``: (seconds on, limit) the key's limit changes to; ``clock_ahead``: the
+    server's clock is that far ahead of ours (behind, if negative)."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -267,7 +267,7 @@ def job(
             reported=reported,
             unreported=unreported,
             limit_from=limit_from,
-            reset_late=reset_late,
+            clock_ahead=clock_ahead,
         )
         await trio.sleep(delay)
 

@@ -12,10 +12,13 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
   answered from a new window proves the reset late; from then on the window's length,
   measured from the send that opened it, is narrowed down by probes (answered: the window
   is no longer than that; refused: longer; whole numbers of seconds first) and the budget
-  is spent from there. A window answered at a whole number of seconds is tested once a
-  second shorter: a reset a second late or more (a server clock ahead of the one that
-  counts) would otherwise cost a second a window. Two refused tests and no answered one
-  mean the reset is exact.
+  is spent from there. A window of two to four whole seconds is tested once a second
+  shorter: a reset a second late or more (a server clock ahead of ours) would otherwise
+  cost a second a window. Two refused tests and no answered one mean the reset is exact.
+  A reset can be early too (rounded down, or from a clock behind ours): a send counted
+  after the reset its answer gives proves it, and windows are then measured from their
+  opening sends in the same way, the reset moved on by a second (or as many as a refusal
+  showed) as the latest they end.
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
@@ -71,6 +74,10 @@ _FAIR = 0.97
 _MOMENT = 0.001
 #: Round trips with no fall of ``remaining`` from others after which they are done.
 _QUIET_TRIPS = 3
+#: Windows answered at up to this many whole seconds are tested a second shorter once (a
+#: reset a second late costs a quarter of such a window or more; of a longer one, too
+#: little to spend a 429 on).
+_SHORTER_TESTED_UP_TO = 4
 #: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
 _WHOLE = 1e-6
 
@@ -109,6 +116,9 @@ class LimiterModel:
         # Fixed windows: is the reset late, and how long is a window from its first send?
         self._tests_refused = 0
         self._late = False
+        # ... or early: counted after the reset it gave (a reset rounded down to a whole
+        # second, a server clock behind ours), by up to this many whole seconds.
+        self._early_by = 0.0
         self._opened_at: float | None = None
         self._first_at: float | None = None  # this client's first send (it may open a window)
         self._first_back_at: float | None = None  # ... and its first answer (it was open by then)
@@ -234,6 +244,9 @@ class LimiterModel:
         if previous is not None:
             self._compare(fresh, previous)
         self._reading = fresh
+        if not self.rolling and fresh.reset_at is not None and fresh.reset_at < sent_at:
+            # Counted after the reset it gives, in the window that reset ends: it is early.
+            self._reset_early(sent_at, fresh.reset_at, refused=False)
         if not self._shared and not self._surely_rolling():
             self._watch_others(fresh)
         if self.rolling:
@@ -254,6 +267,16 @@ class LimiterModel:
             del self._times[index]
         if fresh is not None:
             self._reading = fresh
+        reading = self._reading
+        if (
+            not self.rolling
+            and reading is not None
+            and reading.remaining == 0
+            and reading.reset_at is not None
+            and reading.reset_at + self._early_by <= sent_at
+        ):
+            # Refused after the latest its window was believed to end by its reset.
+            self._reset_early(sent_at, reading.reset_at, refused=True)
         if guessed:
             if self.rolling:
                 oldest, _ = self._counted_span(fresh)
@@ -457,14 +480,48 @@ class LimiterModel:
         self._opened_at = opened_at
         if fresh.reset_at is not None and self._late:
             # The window ends by its (rounded-up) reset, so it is no longer than that.
-            self._longest = min(self._longest, fresh.reset_at - opened_at)
+            self._no_longer_than(self._latest_end(fresh.reset_at) - opened_at)
+
+    def _no_longer_than(self, length: float) -> None:
+        """The window, from the send that opened it, is no longer than ``length``. Against
+        what was measured before, the window moved (or began before that send, as an
+        epoch-aligned one does): it is measured again from this."""
+        self._longest = min(self._longest, length)
+        if self._shortest >= self._longest:
+            self._shortest = 0.0
+            self._that_long = False
+
+    def _longer_than(self, length: float) -> None:
+        """The window, from the send that opened it, is longer than ``length`` (and measured
+        again if that is against what was)."""
+        self._shortest = max(self._shortest, length)
+        if self._shortest >= self._longest:
+            self._longest = math.inf
+            self._that_long = False
+
+    def _reset_early(self, sent_at: float, reset_at: float, *, refused: bool) -> None:
+        """A send that left at or after its window's reset was counted in that window: the
+        window ends later than the reset says, by up to a whole second more than this one
+        showed (rounded down, or from a clock behind ours). From now on windows are
+        measured from the send that opened them, as late ones are; ``refused``: and this
+        one is longer than the time since its opening."""
+        self._late = True
+        self._early_by = max(self._early_by, math.floor(sent_at - reset_at) + 1.0)
+        opened_at = self._opened_at if self._opened_at is not None else self._first_at
+        if refused and opened_at is not None:
+            self._longer_than(sent_at - opened_at)
+
+    def _latest_end(self, reset_at: float) -> float:
+        """The latest a window whose reset is ``reset_at`` can end: then, or as many whole
+        seconds on as resets have come early."""
+        return reset_at + self._early_by
 
     def _probe_answered(self, sent_at: float) -> None:
         """A probe was answered from a new window: it was open by then."""
         self._late = True
         opened_at = self._opened_at if self._opened_at is not None else self._first_at
         if opened_at is not None:
-            self._longest = min(self._longest, sent_at - opened_at)
+            self._no_longer_than(sent_at - opened_at)
 
     def _probe_refused(self, sent_at: float) -> None:
         """A probe was refused: the window was not over yet."""
@@ -762,7 +819,8 @@ class LimiterModel:
             return whole_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
         if known is None or self._opened_at is None:
-            return reset_at, UNLIMITED, None
+            # An early reset is no more than a guess of the end, until one is measured.
+            return known, 1 if self._early_by else UNLIMITED, None
         if self._longest - self._shortest <= max(_TOLERANCE * self._longest, 0.002):
             return known, UNLIMITED, None
         # Probe the upper part of what is left open (a whole number of seconds first, as most
@@ -773,13 +831,15 @@ class LimiterModel:
         if whole_at is not None:
             if whole_at >= self._opened_at + self._longest - self.margin():
                 # Answered at a whole number of seconds: that long, unless the reset is a
-                # second late or more (a server clock ahead of the one that counts): a
-                # second less is tested once, and a refusal says it is that long.
+                # second late or more (a server clock ahead of the one that counts): where
+                # that second is much of the window, a second less is tested once, and a
+                # refusal says it is that long.
                 shorter = whole_at - 1.0
+                seconds = round(whole_at - self._opened_at - (self.latency or 0.0))
                 if (
                     self._that_long
                     or shorter - self._opened_at <= self._shortest + self.margin()
-                    or shorter < self._opened_at + (self.latency or 0.0) + 1.0
+                    or not 2 <= seconds <= _SHORTER_TESTED_UP_TO
                 ):
                     return known, UNLIMITED, None
                 self._testing_shorter = True
@@ -834,9 +894,10 @@ class LimiterModel:
         """The latest time the freshest reading's window can be over: its reset, or sooner
         when the window's length has been measured (resets rounded up to whole seconds)."""
         reset_at = reading.reset_at
+        latest = None if reset_at is None else self._latest_end(reset_at)
         if not self._late or self._opened_at is None or math.isinf(self._longest):
-            return reset_at
+            return latest
         known = self._opened_at + self._longest + self.margin()
         if known <= reading.sent_at:
-            return reset_at  # the window moved on: what the server says
-        return known if reset_at is None else min(known, reset_at)
+            return latest  # the window moved on: what the server says
+        return known if latest is None else min(known, latest)
