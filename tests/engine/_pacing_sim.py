@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 import trio
 import trio.testing
 
-from creatorsdk._engine.pacing import Pacer, RateLimit, parse_rate_limit
+from creatorsdk._engine.pacing import Pacer, RateLimit
 from creatorsdk._engine.retry import parse_retry_after
 from creatorsdk.budgets import Budget
 from creatorsdk.testing._limiters import MovingWindowLimiter, make_limiter, slowapi_verdict
-from creatorsdk.testing._ratelimit import Limiter
+from creatorsdk.testing._ratelimit import EpochWindowLimiter, FixedWindowLimiter, Limiter
 
 #: Virtual time starts here (an arbitrary instant a third of a second into a second).
 START = 1_781_429_400.37
@@ -120,10 +120,14 @@ class Server:
         unreported: int | None = None,
         limit_from: tuple[float, int] | None = None,
         clock_ahead: float = 0.0,
+        from_now: Callable[[float], int] | None = None,
     ) -> None:
         #: The server's clock is this far ahead of ours (behind, if negative): its windows
         #: and the resets it reports, whole seconds rounded up, are on it.
         self.clock_ahead = clock_ahead
+        #: A fixed window's reset sent as whole seconds from now, rounded by this
+        #: (``math.ceil`` or ``math.floor``), rather than as a date.
+        self.from_now = from_now
         self.limiter: Limiter = make_limiter(kind, limit, window, self._clock)
         self._kind, self._window = kind, window
         #: Answers that carry the limiter's headers; the rest carry none (it still limits).
@@ -177,9 +181,17 @@ class Server:
             cold = 0.0 if self._answered else self.cold
             await trio.sleep(self._leg())
             verdict = self.limiter.hit("key")
+            headers = verdict.headers()
+            limiter = self.limiter
+            if self.from_now is not None and isinstance(
+                limiter, FixedWindowLimiter | EpochWindowLimiter
+            ):
+                headers["X-RateLimit-Reset"] = str(
+                    self.from_now(limiter.ends_at("key") - self._clock())
+                )
             await trio.sleep(self._leg() + cold)
             self._answered = True
-            return verdict.allowed, verdict.headers()
+            return verdict.allowed, headers
         await trio.sleep(0.0005)
         verdict = self.limiter.hit("key")
         await trio.sleep(self._leg() * 2)
@@ -212,7 +224,7 @@ class Server:
                 if self.reported is not None and self.answers > self.reported:
                     raw = {}
                 headers = {name.lower(): value for name, value in raw.items()}
-                reading = parse_rate_limit(headers, now=now())
+                reading = client.server_clock.reading(headers, send.sent_at, now())
                 if not allowed:
                     client.rate_limited(send, parse_retry_after(headers.get("retry-after"), now()))
                 client.observe(send, reading)
@@ -241,6 +253,7 @@ def job(
     unreported: int | None = None,
     limit_from: tuple[float, int] | None = None,
     clock_ahead: float = 0.0,
+    from_now: Callable[[float], int] | None = None,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -251,7 +264,8 @@ def job(
     shares (else each has its own); ``reported``: the server's answers after that many carry
     no headers; ``unreported``: a second, stricter limit a second that no header reports;
     ``limit_from``: (seconds on, limit) the key's limit changes to; ``clock_ahead``: the
-    server's clock is that far ahead of ours (behind, if negative)."""
+    server's clock is that far ahead of ours (behind, if negative); ``from_now``: a fixed
+    window's reset is sent as whole seconds from now, rounded by it."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -268,6 +282,7 @@ def job(
             unreported=unreported,
             limit_from=limit_from,
             clock_ahead=clock_ahead,
+            from_now=from_now,
         )
         await trio.sleep(delay)
 

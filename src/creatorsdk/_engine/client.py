@@ -491,9 +491,7 @@ class BaseClient:
             answered_at = clock()
             server = pacer.server_clock
             server.observe(response.headers.get("date"), send.sent_at, answered_at)
-            rate_limit = parse_rate_limit(
-                response.headers, now=answered_at, server_ahead=server.ahead
-            )
+            rate_limit = server.reading(response.headers, send.sent_at, answered_at)
             failure = None
             if not (response.is_success or response.status_code == 304):
                 failure = self._error(response, rate_limit, method, path, number)

@@ -112,6 +112,11 @@ class FixedWindowLimiter:
         start, count = self._current(key, now)
         return 0.0 if count < self.limit else start + self.window - now
 
+    def ends_at(self, key: str) -> float:
+        """When ``key``'s window now open ends (a window opened now, if none is)."""
+        start, _ = self._current(key, self._clock())
+        return start + self.window
+
     def _current(self, key: str, now: float) -> tuple[float, int]:
         start, count = self._windows.get(key, (now, 0))
         return (now, 0) if now >= start + self.window else (start, count)
@@ -158,6 +163,10 @@ class EpochWindowLimiter:
         if self._count(key, number) < self.limit:
             return 0.0
         return (number + 1) * self.window - now
+
+    def ends_at(self, key: str) -> float:
+        """When the window now open ends (the same for every key)."""
+        return (math.floor(self._clock() / self.window) + 1) * self.window
 
     def _count(self, key: str, number: int) -> int:
         seen, count = self._counts.get(key, (number, 0))

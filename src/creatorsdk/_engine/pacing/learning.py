@@ -78,8 +78,6 @@ _QUIET_TRIPS = 3
 #: reset a second late costs a quarter of such a window or more; of a longer one, too
 #: little to spend a 429 on).
 _SHORTER_TESTED_UP_TO = 4
-#: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
-_WHOLE = 1e-6
 
 
 class LimiterModel:
@@ -243,6 +241,7 @@ class LimiterModel:
             self._probe_at = None
         if previous is not None:
             self._compare(fresh, previous)
+            self._server_clock.rolling = self.rolling
         self._reading = fresh
         if not self.rolling and fresh.reset_at is not None and fresh.reset_at < sent_at:
             # Counted after the reset it gives, in the window that reset ends: it is early.
@@ -319,8 +318,7 @@ class LimiterModel:
         if self.limit is None or rate_limit.remaining >= self.limit:
             self.limit = max(self.limit or 0, rate_limit.remaining + 1)
         if not self._fractional:
-            sent_reset = rate_limit.reset_at + self._server_clock.ahead  # as the server sent it
-            self._fractional = abs(sent_reset - round(sent_reset)) > _WHOLE
+            self._fractional = not self._server_clock.sent_whole(rate_limit.reset_at)
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at
         tally = self._tallies.get(rate_limit.reset_at)

@@ -30,6 +30,8 @@ _PAST_SLACK = 1.0
 #: Clocks surely further apart than this are corrected for; closer ones are taken as the same
 #: (a ``Date`` has whole seconds: it cannot tell them apart more finely than that).
 _SKEW_SEEN = 2.0
+#: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
+_WHOLE = 1e-6
 #: How closely the server's clock must be known before its resets are moved onto ours (the
 #: most a moved reset can be late).
 _SETTLED = 0.3
@@ -83,6 +85,12 @@ def parse_rate_limit(
     )
 
 
+def _seconds_from_now(headers: Mapping[str, str]) -> float | None:
+    """The reset header's value when it is seconds from now rather than a date."""
+    reset = _number(headers.get("x-ratelimit-reset"))
+    return reset if reset is not None and reset < _EPOCH_FLOOR else None
+
+
 class ServerClock:
     """How far the server's clock is ahead of ours, from the ``Date`` of its answers.
 
@@ -110,6 +118,63 @@ class ServerClock:
         #: Seconds to take from a reset the server sent as a date (0 until the offset is
         #: known, and when the clocks agree).
         self.ahead = 0.0
+        # Resets sent as whole seconds from now: the one read for the window now open, and
+        # the count of the latest answer read with it (more left than that is a refill).
+        self._band: float | None = None
+        self._remaining = 0
+        # Whether those seconds are rounded down (a reset of 0 while the window is open).
+        self._rounds_down = False
+        #: Whether the key's budget comes back a request at a time (a bucket's reset is its
+        #: next request back, which moves with every answer: it is read as it comes).
+        self.rolling = False
+        # Whether the latest reset, sent as seconds from now, was whole (None: a date).
+        self._whole_from_now: bool | None = None
+
+    def reading(
+        self, headers: Mapping[str, str], sent_at: float, answered_at: float
+    ) -> RateLimit | None:
+        """The rate-limit reading of the answer to a request sent at ``sent_at``.
+
+        A reset that is a date is moved onto our clock (see :attr:`ahead`). One sent as
+        whole seconds from now (``Reset: 1``) was rounded as the server counted the
+        request, somewhere between our send and its answer: read against each answer's
+        time, it would move by up to a second from answer to answer in one window, and
+        every answer would look like another window's. So it is read as a reset sent as a
+        date is: the first answer of a window sets it (its time plus the seconds), and the
+        answers after it whose reset comes within a second of that one, with no refill of
+        half the limit, give the same. Seconds rounded down (a server that sends 0 while a
+        window is open does) are read a second on, as if rounded up; then the pacer learns
+        them as it does dates rounded up to whole seconds.
+        """
+        rate_limit = parse_rate_limit(headers, now=answered_at, server_ahead=self.ahead)
+        seconds = _seconds_from_now(headers)
+        if rate_limit is None:
+            return None
+        self._whole_from_now = None if seconds is None else seconds == math.floor(seconds)
+        if not self._whole_from_now or self.rolling:
+            # A date, moved already; fractions of a second, as exact as a trip allows; or a
+            # bucket's next request back.
+            return rate_limit
+        limit = rate_limit.limit
+        if seconds == 0 and not self._rounds_down and limit and rate_limit.remaining < limit - 1:
+            self._rounds_down = True
+            if self._band is not None:
+                self._band += 1.0
+        reset_at = rate_limit.reset_at + (1.0 if self._rounds_down else 0.0)
+        band, refill = self._band, rate_limit.remaining - self._remaining
+        half = (limit or rate_limit.remaining + 1) / 2
+        self._remaining = rate_limit.remaining
+        if band is None or abs(reset_at - band) >= 1.0 or refill >= half:
+            band = self._band = reset_at
+        return attrs.evolve(rate_limit, reset_at=band)
+
+    def sent_whole(self, reset_at: float) -> bool:
+        """Whether the server sent the reset ``reset_at`` (the latest answer's) as whole
+        seconds, of a date or from now."""
+        if self._whole_from_now is not None:
+            return self._whole_from_now
+        sent = reset_at + self.ahead  # as the server sent it
+        return abs(sent - round(sent)) <= _WHOLE
 
     def observe(self, date: str | None, sent_at: float, answered_at: float) -> None:
         """Note the ``Date`` of an answer to a request sent at ``sent_at`` (our clock)."""
