@@ -18,7 +18,12 @@ Two shapes of limiter are told apart by how ``remaining`` comes back:
   A reset can be early too (rounded down, or from a clock behind ours): a send counted
   after the reset its answer gives proves it, and windows are then measured from their
   opening sends in the same way, the reset moved on by a second (or as many as a refusal
-  showed) as the latest they end.
+  showed) as the latest they end. An epoch-aligned window began before the send that
+  opened it for this client, so its length from that send varies: once a flight is
+  refused where that length said the window was over, windows are placed by how late
+  their resets come (steady, where a server's clock is off ours), bounded by the sends
+  that opened windows (later than the reset less their round trip) and those refused
+  (sooner than the reset less their send time).
 - **Rolling** limiters (moving windows, sliding-window counters, token buckets) give requests
   back one by one. How long a send counts is measured from the readings themselves: a reading
   with ``c`` requests counted means the client's ``c`` latest sends are all still in the
@@ -129,6 +134,12 @@ class LimiterModel:
         self._probe_at: float | None = None
         self._probe_until = math.inf
         self._probed_reset: float | None = None  # the window whose probe was refused
+        # ... or, where that fails (an epoch-aligned window, whose length from a send in it
+        # varies with the send), by how late its reset comes: later than the first of
+        # these and sooner than the second (a server clock off ours keeps it so).
+        self._lag_above = -math.inf
+        self._lag_below = math.inf
+        self._by_lag = False
         # Whether the probe pending tests a window a second shorter than one answered at a
         # whole number of seconds, and whether such a test was refused (no more are sent).
         self._testing_shorter = False
@@ -285,9 +296,14 @@ class LimiterModel:
             elif self._is_probe(sent_at):
                 self._probe_refused(sent_at)
             elif self._late and self._opened_at is not None and self._shortest < self._longest:
-                # Sent at what was known to be open: the window is longer than believed.
+                # Sent at what was known to be open: the window is longer than believed,
+                # and its length from the send that opened it no guide (it began before
+                # that send): its reset's lag may be.
+                self._by_lag = True
                 self._shortest = max(self._shortest, sent_at - self._opened_at)
                 self._longest = max(self._longest, self._shortest + self.margin())
+            if self._late and not self.rolling and reading is not None and reading.reset_at:
+                self._lag_is(below=reading.reset_at - sent_at)
         self._update()
         reading = self._reading
         back = None if reading is None else self._known_reopen(reading)
@@ -476,9 +492,20 @@ class LimiterModel:
         if self._opened_at is not None and opened_at > self._opened_at:
             self._span = min(self._span, opened_at - self._opened_at)
         self._opened_at = opened_at
+        if previous.reset_at is not None:
+            # The old window was over by the time the server counted that send.
+            self._lag_is(above=previous.reset_at - opened_at - (self.base_latency or 0.0))
         if fresh.reset_at is not None and self._late:
             # The window ends by its (rounded-up) reset, so it is no longer than that.
             self._no_longer_than(self._latest_end(fresh.reset_at) - opened_at)
+
+    def _lag_is(self, *, above: float = -math.inf, below: float = math.inf) -> None:
+        """Resets come later than ``above`` after their window's end and sooner than
+        ``below``; against what was seen before, the lag is not steady and says nothing."""
+        self._lag_above = max(self._lag_above, above)
+        self._lag_below = min(self._lag_below, below)
+        if self._lag_above >= self._lag_below:
+            self._lag_above, self._lag_below, self._by_lag = -math.inf, math.inf, False
 
     def _no_longer_than(self, length: float) -> None:
         """The window, from the send that opened it, is no longer than ``length``. Against
@@ -816,6 +843,8 @@ class LimiterModel:
             self._probe_at, self._probe_until = whole_at, reset_at
             return whole_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
+        if self._by_lag and not math.isinf(self._lag_above):
+            return known, UNLIMITED, None
         if known is None or self._opened_at is None:
             # An early reset is no more than a guess of the end, until one is measured.
             return known, 1 if self._early_by else UNLIMITED, None
@@ -893,6 +922,8 @@ class LimiterModel:
         when the window's length has been measured (resets rounded up to whole seconds)."""
         reset_at = reading.reset_at
         latest = None if reset_at is None else self._latest_end(reset_at)
+        if self._by_lag and reset_at is not None and not math.isinf(self._lag_above):
+            return reset_at - self._lag_above
         if not self._late or self._opened_at is None or math.isinf(self._longest):
             return latest
         known = self._opened_at + self._longest + self.margin()
