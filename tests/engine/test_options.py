@@ -8,7 +8,7 @@ import pytest
 import respx
 
 from creatorsdk import AsyncCreatorAudit, CreatorAudit, RetryPolicy, errors
-from creatorsdk.testing import FakeCreatorAudit
+from creatorsdk.testing import FakeClock, FakeCreatorAudit
 
 from ..conftest import API_KEY, BASE_URL
 
@@ -136,6 +136,20 @@ async def test_a_raw_response_carries_the_exchange_and_parses(
     assert raw.rate_limit.remaining == 599
     assert raw.elapsed >= 0
     assert raw.parse().id == VIDEO
+
+
+async def test_a_raw_response_s_reset_in_seconds_from_now_is_a_unix_time(
+    ca: AsyncCreatorAudit, api: respx.MockRouter, clock: FakeClock
+) -> None:
+    """As ``ca.rate_limit``'s is (it was the 30 seconds themselves)."""
+    api.get(f"/videos/{VIDEO}").mock(
+        return_value=_video_reply(**{"X-RateLimit-Remaining": "5", "X-RateLimit-Reset": "30"})
+    )
+    raw = await ca.with_raw_response.videos.get(VIDEO)
+    assert raw.rate_limit is not None
+    assert raw.rate_limit.reset_at == pytest.approx(clock() + 30)
+    assert ca.rate_limit is not None
+    assert ca.rate_limit.reset_at == pytest.approx(clock() + 30)
 
 
 async def test_a_raw_fan_out_lists_every_chunk() -> None:

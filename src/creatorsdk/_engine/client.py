@@ -756,7 +756,8 @@ class _Retries:
             status=reply.status,
             headers=reply.headers,
             request_id=reply.request_id,
-            rate_limit=parse_rate_limit(reply.headers),
+            # Seconds from now are read against now, as every reset is a Unix time.
+            rate_limit=parse_rate_limit(reply.headers, now=self._policy.clock()),
             elapsed=self._policy.clock() - self._started,
             attempts=attempts,
         )
