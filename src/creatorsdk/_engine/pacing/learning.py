@@ -302,8 +302,9 @@ class LimiterModel:
                 self._by_lag = True
                 self._shortest = max(self._shortest, sent_at - self._opened_at)
                 self._longest = max(self._longest, self._shortest + self.margin())
-            if self._late and not self.rolling and reading and reading.reset_at is not None:
-                self._lag_is(below=reading.reset_at - sent_at)
+            reset_at = None if reading is None else reading.reset_at
+            if self._late and not self.rolling and reset_at is not None:
+                self._lag_is(below=reset_at - sent_at)
         self._update()
         reading = self._reading
         back = None if reading is None else self._known_reopen(reading)
