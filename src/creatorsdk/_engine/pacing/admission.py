@@ -115,7 +115,10 @@ class Pacer:
     as the rate and the observed latency need (Little's law), so a higher cap never sends
     faster than the budget refills. ``requests_per_minute`` is a ceiling for APIs that
     document one. ``max_wait`` caps any single wait (the retry policy's ``max_retry_after``):
-    a sender held longer than that is let through, and the server's answer decides.
+    a sender held that long while nothing was let out is let through, and the server's
+    answer decides. (Sends let out to those ahead of it end a wait: a job queued for three
+    windows of a minute waits for each in turn, rather than spending its third window's
+    sends into 429s at the second.)
     ``budget`` is the store of the key's shared accounting (in-process by default).
     """
 
@@ -168,6 +171,7 @@ class Pacer:
         self._nap_ends = math.inf  # when the head's nap ends unless woken
         self._deadlines = 0  # senders in line with a deadline of their own
         self._in_flight = 0
+        self._granted_at = -math.inf  # when a send was last let out
         self._taking = 0  # takes from a shared store awaiting its answer: slots held
         self._answered = 0  # answers that were not a 429
         self._critical_out = 0  # critical sends in flight
@@ -261,6 +265,7 @@ class Pacer:
                 taken = await self._take_remote(now, rule, force=False)
             self._told(taken, now)
             if taken.seq is not None:
+                self._granted_at = now
                 return self._granted(taken, now, critical)
         return await self._queue(critical, now, until)
 
@@ -307,9 +312,10 @@ class Pacer:
                         first = min(first, until)
                     await self._doze(self._nap_for(first, now, until))
                     continue
-                # Held max_wait already, or stuck past the reset with nothing out: let it
-                # through; the server's answer decides.
-                force = (self._max_wait is not None and now - started >= self._max_wait) or (
+                # Held max_wait already with nothing let out, or stuck past the reset with
+                # nothing out: let it through; the server's answer decides.
+                held_since = max(started, self._granted_at)
+                force = (self._max_wait is not None and now - held_since >= self._max_wait) or (
                     unstick_at is not None and now >= unstick_at and not self._in_flight
                 )
                 rule = self._rule(now, critical)
@@ -319,6 +325,8 @@ class Pacer:
                     taken = await self._take_remote(now, rule, force=force)
                 self._told(taken, now)
                 if taken.seq is not None:
+                    if not force:
+                        self._granted_at = now
                     break
                 wake_at = taken.wake_at
                 if until is not None and (
@@ -334,7 +342,7 @@ class Pacer:
                         unstick_at = self._unstick_at(now)
                     wake_at = min(wake_at, unstick_at)
                 if self._max_wait is not None:
-                    wake_at = min(wake_at, started + self._max_wait)
+                    wake_at = min(wake_at, held_since + self._max_wait)
                 if self._shared:
                     wake_at = min(wake_at, now + SHARED_POLL)
                 if rule.reserve and self._cycle is not None:
