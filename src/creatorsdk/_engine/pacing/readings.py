@@ -92,7 +92,8 @@ def _seconds_from_now(headers: Mapping[str, str]) -> float | None:
 
 
 class ServerClock:
-    """How far the server's clock is ahead of ours, from the ``Date`` of its answers.
+    """How far the server's clock is ahead of ours, from the ``Date`` of its answers; and
+    the resets of its answers on our clock (:meth:`reading`).
 
     A reset sent as a date is on the server's clock. With that clock hours off (a broken
     NTP, a fake that keeps its own time) every reset looks long past or hours away, and is
