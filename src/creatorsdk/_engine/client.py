@@ -47,7 +47,7 @@ from creatorsdk._engine.observing import (
     WaitEvent,
     run_hook,
 )
-from creatorsdk._engine.pacing import Pacer, PastDeadline, RateLimit, parse_rate_limit
+from creatorsdk._engine.pacing import Pacer, PastDeadline, RateLimit
 from creatorsdk._engine.parsing import NotJSONNumber, parse_json
 from creatorsdk._engine.problems import ProblemParser, error_from_problem, parse_problem_json
 from creatorsdk._engine.raw import Exchange, RawView, recording
@@ -71,13 +71,15 @@ _RETRYABLE = (errors.APIError, errors.APIConnectionError, errors.MalformedRespon
 
 @attrs.frozen
 class Reply:
-    """A successful response: status, headers, and the body parsed as JSON when it is JSON."""
+    """A successful response: status, headers, the body parsed as JSON when it is JSON, and
+    the rate-limit reading the pacer took from it."""
 
     status: int
     headers: httpx.Headers
     data: Any
     text: str
     request_id: str | None
+    rate_limit: RateLimit | None = None
 
 
 class BaseClient:
@@ -520,7 +522,9 @@ class BaseClient:
         if "deprecation" in response.headers or "sunset" in response.headers:
             self._warn_deprecated(method, path, response.headers)
         if failure is None:
-            return _reply(response, request_id, method, path, number, parse or parse_json)
+            return _reply(
+                response, request_id, method, path, number, parse or parse_json, rate_limit
+            )
         raise failure
 
     def _report_wait(self, call: CallInfo | None, method: str, path: str, waited: float) -> None:
@@ -756,8 +760,7 @@ class _Retries:
             status=reply.status,
             headers=reply.headers,
             request_id=reply.request_id,
-            # Seconds from now are read against now, as every reset is a Unix time.
-            rate_limit=parse_rate_limit(reply.headers, now=self._policy.clock()),
+            rate_limit=reply.rate_limit,
             elapsed=self._policy.clock() - self._started,
             attempts=attempts,
         )
@@ -789,6 +792,7 @@ def _reply(
     path: str,
     number: int,
     parse: Callable[[bytes], Any],
+    rate_limit: RateLimit | None,
 ) -> Reply:
     body = response.content
     content_type = response.headers.get("content-type", "")
@@ -819,6 +823,7 @@ def _reply(
         data=data,
         text=text,
         request_id=request_id,
+        rate_limit=rate_limit,
     )
 
 

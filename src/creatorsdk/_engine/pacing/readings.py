@@ -69,26 +69,38 @@ def parse_rate_limit(
     the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
     :class:`ServerClock`).
     """
+    parsed = _parse(headers, now, server_ahead, limit_header, remaining_header, reset_header)
+    return None if parsed is None else parsed[0]
+
+
+def _parse(
+    headers: Mapping[str, str],
+    now: float | None,
+    server_ahead: float,
+    limit_header: str = "x-ratelimit-limit",
+    remaining_header: str = "x-ratelimit-remaining",
+    reset_header: str = "x-ratelimit-reset",
+) -> tuple[RateLimit, float | None] | None:
+    """:func:`parse_rate_limit`'s reading, and the reset as sent when it is seconds from now
+    (``None`` for a date)."""
     remaining = _number(headers.get(remaining_header))
-    reset_at = _number(headers.get(reset_header))
-    if remaining is None or reset_at is None or remaining > _MOST:
+    reset = _number(headers.get(reset_header))
+    if remaining is None or reset is None or remaining > _MOST:
         return None
-    if reset_at >= _EPOCH_FLOOR:
+    reset_at, seconds = reset, None
+    if reset >= _EPOCH_FLOOR:
         reset_at -= server_ahead
-    elif now is not None:
-        reset_at += now
+    else:
+        seconds = reset
+        if now is not None:
+            reset_at += now
     limit = _number(headers.get(limit_header))
-    return RateLimit(
+    rate_limit = RateLimit(
         limit=int(limit) if limit is not None and limit <= _MOST else None,
         remaining=int(remaining),
         reset_at=reset_at,
     )
-
-
-def _seconds_from_now(headers: Mapping[str, str]) -> float | None:
-    """The reset header's value when it is seconds from now rather than a date."""
-    reset = _number(headers.get("x-ratelimit-reset"))
-    return reset if reset is not None and reset < _EPOCH_FLOOR else None
+    return rate_limit, seconds
 
 
 class ServerClock:
@@ -147,10 +159,10 @@ class ServerClock:
         window is open does) are read a second on, as if rounded up; then the pacer learns
         them as it does dates rounded up to whole seconds.
         """
-        rate_limit = parse_rate_limit(headers, now=answered_at, server_ahead=self.ahead)
-        seconds = _seconds_from_now(headers)
-        if rate_limit is None:
+        parsed = _parse(headers, answered_at, self.ahead)
+        if parsed is None:
             return None
+        rate_limit, seconds = parsed
         self._whole_from_now = None if seconds is None else seconds == math.floor(seconds)
         if not self._whole_from_now or self.rolling:
             # A date, moved already; fractions of a second, as exact as a trip allows; or a
