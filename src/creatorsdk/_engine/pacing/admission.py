@@ -265,7 +265,6 @@ class Pacer:
                 taken = await self._take_remote(now, rule, force=False)
             self._told(taken, now)
             if taken.seq is not None:
-                self._granted_at = now
                 return self._granted(taken, now, critical)
         return await self._queue(critical, now, until)
 
@@ -325,8 +324,6 @@ class Pacer:
                     taken = await self._take_remote(now, rule, force=force)
                 self._told(taken, now)
                 if taken.seq is not None:
-                    if not force:
-                        self._granted_at = now
                     break
                 wake_at = taken.wake_at
                 if until is not None and (
@@ -355,7 +352,7 @@ class Pacer:
             self._leave(waiter)
             raise
         self._leave(waiter)
-        return self._granted(taken, now, critical)
+        return self._granted(taken, now, critical, forced=force)
 
     def _refuse_in_line(self, head: _Waiter, now: float, back_at: float) -> float:
         """Refuse the senders in line behind ``head`` whose deadline has come, or comes before
@@ -408,8 +405,10 @@ class Pacer:
             return math.inf
         return now + window
 
-    def _granted(self, taken: Taken, now: float, critical: bool) -> Send:
+    def _granted(self, taken: Taken, now: float, critical: bool, *, forced: bool = False) -> Send:
         assert taken.seq is not None
+        if not forced:  # a send let through past the budget is no progress of the line
+            self._granted_at = now
         self._in_flight += 1
         if critical:
             self._critical_out += 1
