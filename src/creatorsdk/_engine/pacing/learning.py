@@ -508,6 +508,10 @@ class LimiterModel:
         if self._lag_above >= self._lag_below:
             self._lag_above, self._lag_below, self._by_lag = -math.inf, math.inf, False
 
+    def _placed_by_lag(self) -> bool:
+        """Whether windows are placed by their resets' lag (and a lower bound of it is known)."""
+        return self._by_lag and not math.isinf(self._lag_above)
+
     def _no_longer_than(self, length: float) -> None:
         """The window, from the send that opened it, is no longer than ``length``. Against
         what was measured before, the window moved (or began before that send, as an
@@ -844,7 +848,7 @@ class LimiterModel:
             self._probe_at, self._probe_until = whole_at, reset_at
             return whole_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
-        if self._by_lag and not math.isinf(self._lag_above):
+        if self._placed_by_lag():
             return known, UNLIMITED, None
         if known is None or self._opened_at is None:
             # An early reset is no more than a guess of the end, until one is measured.
@@ -922,9 +926,9 @@ class LimiterModel:
         """The latest time the freshest reading's window can be over: its reset, or sooner
         when the window's length has been measured (resets rounded up to whole seconds)."""
         reset_at = reading.reset_at
-        latest = None if reset_at is None else self._latest_end(reset_at)
-        if self._by_lag and reset_at is not None and not math.isinf(self._lag_above):
+        if reset_at is not None and self._placed_by_lag():
             return reset_at - self._lag_above
+        latest = None if reset_at is None else self._latest_end(reset_at)
         if not self._late or self._opened_at is None or math.isinf(self._longest):
             return latest
         known = self._opened_at + self._longest + self.margin()
