@@ -121,7 +121,11 @@ class Server:
         limit_from: tuple[float, int] | None = None,
         clock_ahead: float = 0.0,
         from_now: Callable[[float], int] | None = None,
+        bare_refusals: bool = False,
     ) -> None:
+        #: Its 429s carry ``Retry-After`` alone: the rate-limit headers are on its
+        #: successes only.
+        self.bare_refusals = bare_refusals
         #: The server's clock is this far ahead of ours (behind, if negative): its windows
         #: and the resets it reports, whole seconds rounded up, are on it.
         self.clock_ahead = clock_ahead
@@ -223,6 +227,8 @@ class Server:
                 self.answers += 1
                 if self.reported is not None and self.answers > self.reported:
                     raw = {}
+                if not allowed and self.bare_refusals:
+                    raw = {name: value for name, value in raw.items() if name == "Retry-After"}
                 headers = {name.lower(): value for name, value in raw.items()}
                 reading = client.server_clock.reading(headers, send.sent_at, now())
                 if not allowed:
@@ -254,6 +260,7 @@ def job(
     limit_from: tuple[float, int] | None = None,
     clock_ahead: float = 0.0,
     from_now: Callable[[float], int] | None = None,
+    bare_refusals: bool = False,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -265,7 +272,8 @@ def job(
     no headers; ``unreported``: a second, stricter limit a second that no header reports;
     ``limit_from``: (seconds on, limit) the key's limit changes to; ``clock_ahead``: the
     server's clock is that far ahead of ours (behind, if negative); ``from_now``: a fixed
-    window's reset is sent as whole seconds from now, rounded by it."""
+    window's reset is sent as whole seconds from now, rounded by it; ``bare_refusals``: its
+    429s carry ``Retry-After`` alone."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -283,6 +291,7 @@ def job(
             limit_from=limit_from,
             clock_ahead=clock_ahead,
             from_now=from_now,
+            bare_refusals=bare_refusals,
         )
         await trio.sleep(delay)
 

@@ -623,9 +623,10 @@ async def test_redis_probes_a_tested_reopening_as_the_in_process_store_does(
     assert await _on_a_tested_reopening(redis_budget, remaining) == local
 
 
-async def _after_the_counts_stop(budget: Budget) -> list[int | None]:
+async def _after_the_counts_stop(budget: Budget, *, refused: bool = False) -> list[int | None]:
     """A reading of 2 left until NOW + 1, spent; then answers without headers, to a send
-    before the reset and to one after it: what three takes after each answer get."""
+    before the reset and to one after it (``refused``: a 429): what three takes after each
+    answer get."""
     spent = Rule(reopen_at=NOW + 1.0, limit=10, guesses=1)
     for _ in range(3):
         await budget.take(NOW, Rule())
@@ -634,18 +635,32 @@ async def _after_the_counts_stop(budget: Budget) -> list[int | None]:
     taken = [(await budget.take(NOW + 0.5, spent)).seq for _ in range(3)]
     late = await budget.take(NOW + 1.2, Rule(), force=True)
     assert late.seq is not None
-    await budget.record(late.seq, NOW + 1.2, None, guessed=False, now=NOW + 1.25)
+    await budget.record(late.seq, NOW + 1.2, None, guessed=False, now=NOW + 1.25, refused=refused)
     return taken + [(await budget.take(NOW + 1.3, spent)).seq for _ in range(3)]
 
 
-async def test_a_count_the_server_stopped_sending_no_longer_holds_the_sends() -> None:
+#: What the takes get: let through without a count, the count is dropped and every take
+#: goes; refused without one, it still holds them to one probe of the reopening.
+_COUNTS_STOPPED = [None, None, None, 5, 6, 7]
+_COUNT_KEPT = [None, None, None, 5, None, None]
+
+
+@pytest.mark.parametrize(("refused", "takes"), [(False, _COUNTS_STOPPED), (True, _COUNT_KEPT)])
+async def test_a_count_the_server_stopped_sending_no_longer_holds_the_sends(
+    refused: bool, takes: list[int | None]
+) -> None:
     """An answer without headers to a send made after the reading's reset: the server no
     longer reports a count, and the last one it sent, long spent, is not kept as the
     budget. (Before: it was, and every send after it was counted against it for good: a
     client's 3,000 calls on a key of 300 a second took 2,461 s, 18,306 s through a budget
-    store; now 12 s.) Before the reset, an answer without headers changes nothing."""
-    assert await _after_the_counts_stop(LocalBudget()) == [None, None, None, 5, 6, 7]
+    store; now 12 s.) Before the reset, an answer without headers changes nothing; nor
+    does a 429 without them after it (a server may write its counts on successes only:
+    dropped, the count let every sender go at once into the window that refused it)."""
+    assert await _after_the_counts_stop(LocalBudget(), refused=refused) == takes
 
 
-async def test_redis_lets_go_of_a_count_the_server_stopped_sending(redis_budget: Budget) -> None:
-    assert await _after_the_counts_stop(redis_budget) == [None, None, None, 5, 6, 7]
+@pytest.mark.parametrize(("refused", "takes"), [(False, _COUNTS_STOPPED), (True, _COUNT_KEPT)])
+async def test_redis_lets_go_of_a_count_the_server_stopped_sending(
+    redis_budget: Budget, refused: bool, takes: list[int | None]
+) -> None:
+    assert await _after_the_counts_stop(redis_budget, refused=refused) == takes

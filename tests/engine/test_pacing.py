@@ -851,6 +851,89 @@ def test_a_429_whose_count_shows_room_paces_by_the_rate_found_from_429s(
     assert run.wall < 1.1 * (1 + (1500 - 2 * unreported) / unreported)
 
 
+@pytest.mark.parametrize(
+    "server",
+    [
+        {"limit": 60, "window": 6.0, "requests": 600},
+        {"limit": 1000, "window": 10.0, "requests": 3000},
+        {"requests": 1500, "clock_ahead": -0.6},
+        {"requests": 1500, "kind": "fixed-first", "from_now": math.floor},
+        {"requests": 1500, "kind": "moving", "max_concurrency": 32},
+    ],
+    ids=["60-per-6s", "1000-per-10s", "resets-early", "reset-in-seconds-rounded-down", "moving"],
+)
+def test_a_429_without_headers_on_a_key_whose_answers_carry_them_is_the_counted_limit_s(
+    server: dict[str, Any],
+) -> None:
+    """A server that writes its rate-limit headers on its successes only (its 429s carry
+    ``Retry-After`` alone) is paced as one that writes them on every answer: a probe of a
+    reopening refused, or a count spent by what was out, is that count's 429, not a second
+    limit to find the rate of; and it does not say the server stopped counting. (Before:
+    every sender was cut to a rate found from 429s for the rest of the job: the
+    60-per-6-s job took 65.8 s for its 2 refused probes, 54.0 s with the headers on them;
+    1,000 per 10 s, 43.4 s against 24.7 s. With resets early, the count was dropped at the
+    first 429 after its reset, and 26 were refused where 9 are with the headers.)"""
+    server = {"kind": "fixed-epoch", **server}
+    full = job(**server)
+    bare = job(**server, bare_refusals=True)
+    assert bare.ok == server["requests"]
+    assert bare.refused <= full.refused
+    assert bare.wall <= full.wall + 0.05
+
+
+@pytest.mark.parametrize(
+    ("scene", "found"),
+    [("room", True), ("spent", False), ("probe", False), ("uncounted", True)],
+)
+def test_a_429_without_headers_is_a_second_limit_only_where_the_count_had_room(
+    scene: str, found: bool
+) -> None:
+    """Two sends out on a count of 2 left; one is refused without headers. With the count
+    still showing room for both ("room"), it does not explain the 429: a second
+    limit, whose rate is found from 429s. Once an answer shows it spent (by others:
+    "spent"), the 429 is the count's own; so is a refused probe of a reopening ("probe").
+    On a key whose latest success carried no headers ("uncounted"), any 429 is a find."""
+    discovered: list[float | None] = []
+
+    async def main() -> None:
+        budget = LocalBudget()
+        client = pacer(budget=budget)
+        async with client.sending() as send:
+            client.observe(send, reading(remaining=0 if scene == "probe" else 2, reset_in=0.5))
+        if scene == "uncounted":
+            async with client.sending() as send:
+                client.observe(send, None)
+        handles = [client.sending() for _ in range(1 if scene == "probe" else 2)]
+        sends = [await handle.__aenter__() for handle in handles]
+        if scene == "probe":
+            assert sends[0].guessed
+        if scene == "spent":
+            client.observe(sends[0], reading(remaining=0, reset_in=0.4))
+            await handles[0].__aexit__(None, None, None)
+        refused, handle = sends[-1], handles[-1]
+        client.rate_limited(refused, None)
+        client.observe(refused, None)
+        await handle.__aexit__(None, None, None)
+        discovered.append(budget.discovered_rate(now()))
+        for send, handle in zip(sends, handles, strict=True):
+            if not send.answered:
+                client.observe(send, None)
+                await handle.__aexit__(None, None, None)
+
+    run_virtual(main)
+    assert (discovered[0] is not None) == found
+
+
+def test_a_second_limit_whose_429s_carry_no_headers_paces_by_the_rate_found_from_429s() -> None:
+    """The same 429s without headers, with the count showing room for everything out, are
+    a second limit the count does not report, found as one whose 429s carry the count."""
+    counted = job("fixed-epoch", requests=1500, unreported=50)
+    bare = job("fixed-epoch", requests=1500, unreported=50, bare_refusals=True)
+    assert bare.ok == 1500
+    assert bare.refused_share <= 0.06
+    assert bare.wall < 1.1 * counted.wall
+
+
 def test_a_limit_the_server_lowers_is_believed_not_taken_for_other_consumers() -> None:
     """The latest limit the headers give is the limit. (Before: the highest ever seen was,
     and a key lowered from 100 to 50 a second looked shared with a consumer spending the

@@ -185,11 +185,12 @@ class LocalBudget:
         previous = self._reading
         if rate_limit is None:
             ended_at = previous.reset_at if previous is not None else None
-            if ended_at is not None and sent_at > ended_at:
-                # Sent after the reading's window ended, and answered without a count: the
-                # server no longer reports one. The old count is no budget of any window now
-                # (kept, it was spent down by every send and never renewed: one probe at a
-                # time, for good).
+            if not refused and ended_at is not None and sent_at > ended_at:
+                # Sent after the reading's window ended, and let through without a count:
+                # the server no longer reports one. The old count is no budget of any window
+                # now (kept, it was spent down by every send and never renewed: one probe at
+                # a time, for good). A 429 without one says nothing of it: some servers
+                # write their counts on successes only.
                 self._reading = self._latest_count = None
             return False, previous
         if previous is not None and seq <= previous.seq:

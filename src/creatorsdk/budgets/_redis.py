@@ -209,10 +209,11 @@ elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
 end
 local previous = {s[3] or '', s[4] or '', s[5] or '', s[6] or '', s[7] or ''}
 if not has_reading then
-  -- Sent after the reading's window ended, and answered without a count: the server no
-  -- longer reports one, and the old count is no budget of any window now.
+  -- Sent after the reading's window ended, and let through without a count: the server no
+  -- longer reports one, and the old count is no budget of any window now. (A 429 without
+  -- one says nothing of it: some servers write their counts on successes only.)
   local r_reset = num(s[6])
-  if r_reset and tonumber(sent_at) > r_reset then
+  if not refused and r_reset and tonumber(sent_at) > r_reset then
     redis.call('HDEL', state, 'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered', 'l_rem',
       'l_answered')
   end
