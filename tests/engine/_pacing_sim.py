@@ -122,7 +122,10 @@ class Server:
         clock_ahead: float = 0.0,
         from_now: Callable[[float], int] | None = None,
         bare_refusals: bool = False,
+        counts_ahead: bool = False,
     ) -> None:
+        #: Its successes report what was left before counting them (one more than is).
+        self.counts_ahead = counts_ahead
         #: Its 429s carry ``Retry-After`` alone: the rate-limit headers are on its
         #: successes only.
         self.bare_refusals = bare_refusals
@@ -227,6 +230,9 @@ class Server:
                 self.answers += 1
                 if self.reported is not None and self.answers > self.reported:
                     raw = {}
+                if allowed and self.counts_ahead:
+                    remaining = int(raw["X-RateLimit-Remaining"]) + 1
+                    raw = {**raw, "X-RateLimit-Remaining": str(remaining)}
                 if not allowed and self.bare_refusals:
                     raw = {name: value for name, value in raw.items() if name == "Retry-After"}
                 headers = {name.lower(): value for name, value in raw.items()}
@@ -261,6 +267,7 @@ def job(
     clock_ahead: float = 0.0,
     from_now: Callable[[float], int] | None = None,
     bare_refusals: bool = False,
+    counts_ahead: bool = False,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -273,7 +280,8 @@ def job(
     ``limit_from``: (seconds on, limit) the key's limit changes to; ``clock_ahead``: the
     server's clock is that far ahead of ours (behind, if negative); ``from_now``: a fixed
     window's reset is sent as whole seconds from now, rounded by it; ``bare_refusals``: its
-    429s carry ``Retry-After`` alone."""
+    429s carry ``Retry-After`` alone; ``counts_ahead``: its successes report what was left
+    before counting them."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -292,6 +300,7 @@ def job(
             clock_ahead=clock_ahead,
             from_now=from_now,
             bare_refusals=bare_refusals,
+            counts_ahead=counts_ahead,
         )
         await trio.sleep(delay)
 

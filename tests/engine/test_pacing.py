@@ -10,6 +10,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+import attrs
 import pytest
 import trio
 
@@ -17,7 +18,12 @@ from creatorsdk import RateLimit
 from creatorsdk._engine.pacing import Pacer, parse_rate_limit
 from creatorsdk._engine.pacing.admission import SHARED_POLL, PastDeadline
 from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
-from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, ServerClock, usable_reset
+from creatorsdk._engine.pacing.readings import (
+    LONGEST_WINDOW,
+    CountAhead,
+    ServerClock,
+    usable_reset,
+)
 from creatorsdk.budgets import LocalBudget
 from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
@@ -207,6 +213,60 @@ def test_a_reset_of_none_seconds_while_a_window_is_spent_says_they_are_rounded_d
     assert _read(server, 98, "0", START + 0.1) == START + 1  # spent: rounded down
     assert _read(server, 97, "0", START + 0.2) == START + 1
     assert _read(server, 10, "0", START + 1.2) == START + 2.2  # a second on: the next
+
+
+def test_counts_one_ahead_are_read_one_lower_once_a_send_after_one_left_is_refused() -> None:
+    """Send 7 answered with 1 left, send 8 refused with none: the server reports what was
+    left before counting (a server that counts first answers 7 with none left). From then
+    on each count is read one lower (none stays none); the order the two answers come in
+    does not matter."""
+    reading = RateLimit(limit=10, remaining=5, reset_at=START + 1)
+    for order in ([(7, 1, False), (8, 0, True)], [(8, 0, True), (7, 1, False)]):
+        counts = CountAhead()
+        counts.answered(6, 2, refused=False)
+        assert counts.corrected(reading) == reading
+        for seq, remaining, refused in order:
+            counts.answered(seq, remaining, refused=refused)
+        assert counts.ahead
+        assert counts.corrected(reading).remaining == 4
+        assert counts.corrected(attrs.evolve(reading, remaining=0)).remaining == 0
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [
+        [(7, 1, False), (9, 0, True)],  # the refused send is not the next one
+        [(7, 2, False), (8, 0, True)],  # two were left
+        [(7, 1, False), (8, 1, True)],  # refused with room: a second limit
+        [(5, 0, False), (7, 1, False), (8, 0, True)],  # a success with none left
+        [(7, 1, False), (8, 0, True), (20, 0, False)],  # ... even after the sign
+    ],
+)
+def test_counts_are_taken_as_sent_without_the_sign_or_once_a_success_shows_none_left(
+    answers: list[tuple[int, int, bool]],
+) -> None:
+    counts = CountAhead()
+    for seq, remaining, refused in answers:
+        counts.answered(seq, remaining, refused=refused)
+    assert not counts.ahead
+
+
+@pytest.mark.parametrize(
+    ("kind", "window", "requests"),
+    [("fixed-epoch", 1.0, 1500), ("fixed-first", 1.0, 1500), ("sliding", 1.0, 1500)],
+)
+def test_a_server_whose_counts_are_one_ahead_draws_one_429_not_one_a_window(
+    kind: str, window: float, requests: int
+) -> None:
+    """A server that reports what was left before counting each request (one more than
+    there is) ends each window in a 429 paced as sent. (Before: 14 refused on the
+    epoch-aligned window, 14 on the one opened by the first request, 8 on the sliding-
+    window counter; now 1, and no slower.)"""
+    exact = job(kind, requests=requests, window=window)
+    ahead = job(kind, requests=requests, window=window, counts_ahead=True)
+    assert ahead.ok == requests
+    assert ahead.refused <= exact.refused + 1
+    assert ahead.wall <= exact.wall * 1.06
 
 
 def test_a_reset_from_now_in_fractions_or_on_a_bucket_is_read_as_it_comes() -> None:

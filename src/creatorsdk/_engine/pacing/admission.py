@@ -29,7 +29,7 @@ import attrs
 
 from creatorsdk._engine.checks import int_arg, non_negative_arg, positive_arg
 from creatorsdk._engine.pacing.learning import UNLIMITED, LimiterModel
-from creatorsdk._engine.pacing.readings import RateLimit, ServerClock, usable_reset
+from creatorsdk._engine.pacing.readings import CountAhead, RateLimit, ServerClock, usable_reset
 from creatorsdk.budgets._ledger import Keep, Reading, Rule, Taken
 from creatorsdk.budgets._local import LocalBudget
 from creatorsdk.budgets._store import Budget
@@ -165,6 +165,7 @@ class Pacer:
         self._model = LimiterModel(
             interval=floor, shared=self._shared, server_clock=self.server_clock
         )
+        self._count_ahead = CountAhead()
         self._critical: collections.deque[_Waiter] = collections.deque()
         self._fanout: collections.deque[_Waiter] = collections.deque()
         self._nap: anyio.CancelScope | None = None
@@ -725,6 +726,10 @@ class Pacer:
                 # A reading that cannot be right (a reset in milliseconds, in the past, or
                 # further than any window seen) is not used: as if the answer had no headers.
                 rate_limit = None
+            if rate_limit is not None and not send.guessed:
+                self._count_ahead.answered(send.seq, rate_limit.remaining, refused=send.refused)
+            if rate_limit is not None:
+                rate_limit = self._count_ahead.corrected(rate_limit)
             fresh, previous = (
                 self._local.record_now(
                     send.seq,

@@ -10,6 +10,7 @@ import attrs
 
 __all__ = [
     "LONGEST_WINDOW",
+    "CountAhead",
     "RateLimit",
     "ServerClock",
     "http_date",
@@ -32,6 +33,10 @@ _PAST_SLACK = 1.0
 _SKEW_SEEN = 2.0
 #: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
 _WHOLE = 1e-6
+#: Refusals of the send after one whose answer showed a request left, with none left, that
+#: make a server's counts one ahead; and how many of its latest answers are kept to find them.
+_AHEAD_SEEN = 1
+_AHEAD_KEPT = 64
 #: How closely the server's clock must be known before its resets are moved onto ours (the
 #: most a moved reset can be late).
 _SETTLED = 0.3
@@ -208,6 +213,62 @@ class ServerClock:
             self._settled = True
             if self._low > _SKEW_SEEN or self._high < -_SKEW_SEEN:
                 self.ahead = self._low
+
+
+class CountAhead:
+    """Whether the server reports each answer's ``remaining`` before counting its request:
+    one more than is left, so that a window's last answer shows 1 and the next send is
+    refused.
+
+    Read as sent, such counts end each window in a 429, and the 429's ``Retry-After`` holds
+    every sender (on a moving window of 100 a second, a job took twice as long). The sign
+    is a send refused with none left right after the key's previous send was answered with
+    one left (a server that counts first answers it with none left); seen
+    :data:`_AHEAD_SEEN` times, the counts are read one lower (:meth:`corrected`). One
+    success answered with none left says they are not ahead, for good: a consumer outside
+    the client that took the last request makes the same sign, and the same server shows
+    none left whenever a window is spent by the client's own sends.
+    """
+
+    def __init__(self) -> None:
+        self._left: dict[int, int] = {}  # the latest successes' counts, by sequence number
+        self._refused: set[int] = set()  # the latest refused with none left
+        self._seen = 0
+        self._refuted = False
+
+    @property
+    def ahead(self) -> bool:
+        """Whether the server's counts are taken as one ahead."""
+        return self._seen >= _AHEAD_SEEN and not self._refuted
+
+    def answered(self, seq: int, remaining: int, *, refused: bool) -> None:
+        """Note send ``seq``'s count as the server reported it (``refused``: a 429)."""
+        if self._refuted:
+            return
+        if refused:
+            if remaining == 0:
+                if self._left.get(seq - 1) == 1:
+                    self._seen += 1
+                self._refused.add(seq)
+        elif remaining == 0:
+            self._refuted = True
+            self._left.clear()
+            self._refused.clear()
+            return
+        else:
+            if remaining == 1 and seq + 1 in self._refused:
+                self._seen += 1
+            self._left[seq] = remaining
+        if len(self._left) + len(self._refused) > _AHEAD_KEPT:
+            oldest = seq - _AHEAD_KEPT
+            self._left = {key: left for key, left in self._left.items() if key > oldest}
+            self._refused = {key for key in self._refused if key > oldest}
+
+    def corrected(self, rate_limit: RateLimit) -> RateLimit:
+        """``rate_limit`` with what is truly left, as far as is known."""
+        if not self.ahead or not rate_limit.remaining:
+            return rate_limit
+        return attrs.evolve(rate_limit, remaining=rate_limit.remaining - 1)
 
 
 def usable_reset(reset_at: float, now: float, longest: float = LONGEST_WINDOW) -> float | None:
