@@ -123,7 +123,10 @@ class Server:
         from_now: Callable[[float], int] | None = None,
         bare_refusals: bool = False,
         counts_ahead: bool = False,
+        jitter: float = 0.1,
     ) -> None:
+        #: Each leg of a round trip varies by up to this share of its mean, either way.
+        self.jitter = jitter
         #: Its successes report what was left before counting them (one more than is).
         self.counts_ahead = counts_ahead
         #: Its 429s carry ``Retry-After`` alone: the rate-limit headers are on its
@@ -168,7 +171,7 @@ class Server:
         return now() + self.clock_ahead
 
     def _leg(self) -> float:
-        base = self.latency / 2 * (1 + 0.2 * (self._random.random() - 0.5))
+        base = self.latency / 2 * (1 + 2 * self.jitter * (self._random.random() - 0.5))
         return base + self.load * self.in_flight / 2
 
     async def _count(self) -> tuple[bool, dict[str, str]]:
@@ -268,6 +271,7 @@ def job(
     from_now: Callable[[float], int] | None = None,
     bare_refusals: bool = False,
     counts_ahead: bool = False,
+    jitter: float = 0.1,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -281,7 +285,8 @@ def job(
     server's clock is that far ahead of ours (behind, if negative); ``from_now``: a fixed
     window's reset is sent as whole seconds from now, rounded by it; ``bare_refusals``: its
     429s carry ``Retry-After`` alone; ``counts_ahead``: its successes report what was left
-    before counting them."""
+    before counting them; ``jitter``: each leg of a round trip varies by up to that share
+    of its mean."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -301,6 +306,7 @@ def job(
             from_now=from_now,
             bare_refusals=bare_refusals,
             counts_ahead=counts_ahead,
+            jitter=jitter,
         )
         await trio.sleep(delay)
 

@@ -793,7 +793,7 @@ class Pacer:
     async def _hold(
         self, send: Send, rate_limit: RateLimit | None, reading: Reading | None, now: float
     ) -> None:
-        self._model.tally_refused(rate_limit)
+        self._model.tally_refused(rate_limit, send.sent_at)
         reset_at = self._model.refused(
             sent_at=send.sent_at, now=now, fresh=reading, guessed=send.guessed
         )

@@ -157,6 +157,7 @@ class LimiterModel:
         self._overshot_by_rate = 0.0
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
+        self._lowest_at: dict[float, float] = {}  # ... and when the lowest was sent
         self._mine = 0.0
         self._theirs = 0.0
         self._theirs_rate = 0.0  # what they spend per second of a window
@@ -242,7 +243,7 @@ class LimiterModel:
             self.base_latency = min(elapsed, base + _BASE_RISE * (elapsed - base))
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
-        self._tally(rate_limit)
+        self._tally(rate_limit, sent_at)
         if fresh is None:
             return
         refilled = previous is not None and self._refill(fresh, previous) >= self._half()
@@ -310,9 +311,9 @@ class LimiterModel:
         back = None if reading is None else self._known_reopen(reading)
         return back if back is not None and back > now else None
 
-    def tally_refused(self, rate_limit: RateLimit | None) -> None:
+    def tally_refused(self, rate_limit: RateLimit | None, sent_at: float) -> None:
         """Note a 429's reading: what it says of the window, not a send this client got."""
-        self._tally(rate_limit, answered=False)
+        self._tally(rate_limit, sent_at, answered=False)
 
     # -- learning --------------------------------------------------------------------------------
 
@@ -327,7 +328,9 @@ class LimiterModel:
         """How much more ``fresh`` has left than ``previous`` less the sends between them."""
         return fresh.remaining - (previous.remaining - (fresh.seq - previous.seq))
 
-    def _tally(self, rate_limit: RateLimit | None, *, answered: bool = True) -> None:
+    def _tally(
+        self, rate_limit: RateLimit | None, sent_at: float, *, answered: bool = True
+    ) -> None:
         if rate_limit is None:
             return
         if rate_limit.limit is not None:
@@ -338,13 +341,19 @@ class LimiterModel:
             self._fractional = not self._server_clock.sent_whole(rate_limit.reset_at)
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at
-        tally = self._tallies.get(rate_limit.reset_at)
+        reset_at = rate_limit.reset_at
+        tally = self._tallies.get(reset_at)
         if tally is None:
             if len(self._tallies) >= 4:
-                del self._tallies[next(iter(self._tallies))]
-            tally = self._tallies[rate_limit.reset_at] = [0, rate_limit.remaining]
+                oldest = next(iter(self._tallies))
+                del self._tallies[oldest]
+                self._lowest_at.pop(oldest, None)
+            tally = self._tallies[reset_at] = [0, rate_limit.remaining]
+            self._lowest_at[reset_at] = sent_at
         tally[0] += answered
-        tally[1] = min(tally[1], rate_limit.remaining)
+        if rate_limit.remaining < tally[1]:
+            tally[1] = rate_limit.remaining
+            self._lowest_at[reset_at] = sent_at
 
     def _compare(self, fresh: Reading, previous: Reading) -> None:
         """Read what changed between two successive freshest readings."""
@@ -359,8 +368,16 @@ class LimiterModel:
         # spent already, and the first flight of a job can straddle two windows.
         # (On a limiter believed rolling, measured from the previous reading's own count:
         # the lowest of its reset's can be a second old, and a bucket's count, spent to
-        # nothing, rises by a round trip's refill as a whole-second reset moves.)
-        span = abs(fresh.sent_at - previous.sent_at) + (self.base_latency or 0.0)
+        # nothing, rises by a round trip's refill as a whole-second reset moves. Before the
+        # bucket is known, the time since that lowest count was sent is what a refill had
+        # to bring the rest back in: from the previous send, the tokens back within that
+        # second read as a window started over, and a bucket was paced as a window all
+        # job, 35 429s at 32 in flight with round trips varying by half.)
+        base = self.base_latency or 0.0
+        span = abs(fresh.sent_at - previous.sent_at) + base
+        lowest_at = self._lowest_at_of(previous)
+        if lowest_at is not None:
+            span = max(span, fresh.sent_at - lowest_at + base)
         since = refill
         own = self._reading  # still the previous one, with its own count
         if self.rolling and own is not None and own.remaining > previous.remaining:
@@ -390,6 +407,15 @@ class LimiterModel:
             self._rollings += 1
         if self.rolling:
             self._judge_rolling(fresh, previous, max(refill, 0))
+
+    def _lowest_at_of(self, reading: Reading) -> float | None:
+        """When the send left whose answer showed ``reading``'s count, the lowest of its
+        reset's (``None`` when this client's answers never showed it)."""
+        reset_at = reading.reset_at
+        tally = None if reset_at is None else self._tallies.get(reset_at)
+        if reset_at is None or tally is None or tally[1] != reading.remaining:
+            return None
+        return self._lowest_at.get(reset_at)
 
     def _window_closed(self, last: Reading) -> None:
         """Who spent the window that just ended: this client's answers, the rest others'."""
