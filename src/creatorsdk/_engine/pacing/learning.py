@@ -391,7 +391,12 @@ class LimiterModel:
                 or since > self.limit * span
             )
         )
-        if refill >= self._half() or whole:
+        # Under one reset, more left than the sends between two readings explain is
+        # answers out of order, not a window started over: a flight of 32 answered in any
+        # order showed half of a 60-request window back, which was taken for a window and
+        # tallied as spent by others (a tenth of every window after was kept for them).
+        same = fresh.reset_at is not None and fresh.reset_at == previous.reset_at
+        if (refill >= self._half() and not same) or whole:
             # Half the limit or more back at once: a window started over (or, on a rolling
             # limiter, a long pause let all of it come back).
             rolling = self.rolling
