@@ -1504,6 +1504,21 @@ def test_a_job_queued_for_several_windows_waits_for_each_in_turn(kind: str) -> N
     assert run.wall < 123
 
 
+@pytest.mark.parametrize(("kind", "most_refused"), [("token-bucket", 1), ("moving", 0)])
+def test_a_rolling_limiter_s_next_request_is_probed_a_second_early_only_while_that_works(
+    kind: str, most_refused: int
+) -> None:
+    """30 requests on a key of 10 a minute. A bucket's next token is back somewhere in the
+    second before its reset (whole seconds, rounded up): a probe a second early, as slowapi's
+    late resets want, is refused; once refused more often than answered, the next request
+    waits for the reset. slowapi's moving window keeps its probe a second early. (Before:
+    every token of the bucket cost a 429, 18 in this job, at the same wall time.)"""
+    run = job(kind, requests=30, limit=10, window=60.0)
+    assert run.ok == 30
+    assert run.refused <= most_refused
+    assert run.wall < 121.0
+
+
 def test_a_send_refused_after_its_window_s_reset_makes_resets_early() -> None:
     """A send at START + 1.02 s, after the reset its window gave (START + 1 s), drew a 429
     whose count still shows that reset: the reset is early, by up to a second (a reset

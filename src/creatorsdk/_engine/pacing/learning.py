@@ -149,6 +149,11 @@ class LimiterModel:
         self._counts_within = math.inf  # ... and no longer than this
         self._tightest = math.inf  # the shortest that was ever measured (before widening)
         self._expiry_refuted = False  # a send counted far longer: no per-send expiry
+        # A rolling limiter's probe a second before its reset (slowapi's is a second late):
+        # when it goes and until when, and how often such probes were refused and answered.
+        self._early_probe: tuple[float, float] | None = None
+        self._early_refused = 0
+        self._early_answered = 0
         # ... or the budget refills at a steady rate (token buckets, counters), whatever was
         # sent: requests refilled over seconds watched, and how far each belief overshot.
         self._refill_from: Reading | None = None  # where the refill now measured started
@@ -247,6 +252,9 @@ class LimiterModel:
         if fresh is None:
             return
         refilled = previous is not None and self._refill(fresh, previous) >= self._half()
+        if guessed and self.rolling and self._early_probe_was(sent_at):
+            self._early_answered += 1
+            self._early_probe = None
         if guessed and self._is_probe(sent_at):
             if refilled:
                 self._probe_answered(sent_at)
@@ -289,6 +297,9 @@ class LimiterModel:
             # Refused after the latest its window was believed to end by its reset.
             self._reset_early(sent_at, reading.reset_at, refused=True)
         if guessed:
+            if self.rolling and self._early_probe_was(sent_at):
+                self._early_refused += 1
+                self._early_probe = None
             if self.rolling:
                 oldest, _ = self._counted_span(fresh)
                 if oldest is not None:
@@ -316,6 +327,19 @@ class LimiterModel:
         self._tally(rate_limit, sent_at, answered=False)
 
     # -- learning --------------------------------------------------------------------------------
+
+    def _reset_late_by(self) -> float:
+        """How long before a rolling limiter's reset its next request may be back: a second
+        (slowapi's reset is a second late), unless probes there have been refused more often
+        than answered (a bucket's next token, its reset rounded up to whole seconds, is back
+        somewhere in that second: each probe a second early was refused, a 429 a token on a
+        key of 10 a minute)."""
+        return 0.0 if self._early_refused > self._early_answered else 1.0
+
+    def _early_probe_was(self, sent_at: float) -> bool:
+        """Whether a send that left at ``sent_at`` was a rolling limiter's early probe."""
+        probe = self._early_probe
+        return probe is not None and probe[0] <= sent_at < probe[1]
 
     def _is_probe(self, sent_at: float) -> bool:
         """Whether a send that left at ``sent_at`` was the pending probe."""
@@ -848,10 +872,13 @@ class LimiterModel:
             # How long a send counts is not measured yet: one probe when the oldest send the
             # reading counts can be gone. (slowapi's reset is a second after that.)
             oldest, _ = self._counted_span(reading)
-            probe_at = None if reset_at is None else reset_at - 1.0
+            probe_at = None if reset_at is None else reset_at - self._reset_late_by()
             if oldest is not None and self._counts_for > 0 and not self._expiry_refuted:
                 earliest = oldest + self._counts_for
                 probe_at = earliest if probe_at is None else max(probe_at, earliest)
+            self._early_probe = None
+            if probe_at is not None and reset_at is not None and probe_at < reset_at:
+                self._early_probe = (probe_at, reset_at)
             return probe_at, 1, None
         # Until a window has been seen to come back whole, its reset brings one probe (a
         # token bucket's "reset" is only its next token).
