@@ -124,7 +124,11 @@ class Server:
         bare_refusals: bool = False,
         counts_ahead: bool = False,
         jitter: float = 0.1,
+        slowapi: bool = False,
     ) -> None:
+        #: A window opened by the first request with slowapi's headers, as its default
+        #: (the ``limits`` fixed window) writes them: ``1 +`` the window's end, in fractions.
+        self.slowapi = slowapi
         #: Each leg of a round trip varies by up to this share of its mean, either way.
         self.jitter = jitter
         #: Its successes report what was left before counting them (one more than is).
@@ -193,6 +197,15 @@ class Server:
             verdict = self.limiter.hit("key")
             headers = verdict.headers()
             limiter = self.limiter
+            if self.slowapi and isinstance(limiter, FixedWindowLimiter):
+                slowapi = slowapi_verdict(
+                    verdict.allowed,
+                    limiter.limit,
+                    verdict.remaining or 0,
+                    limiter.ends_at("key"),
+                    self._clock(),
+                )
+                headers = slowapi.headers()
             if self.from_now is not None and isinstance(
                 limiter, FixedWindowLimiter | EpochWindowLimiter
             ):
@@ -272,6 +285,7 @@ def job(
     bare_refusals: bool = False,
     counts_ahead: bool = False,
     jitter: float = 0.1,
+    slowapi: bool = False,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
@@ -286,7 +300,8 @@ def job(
     window's reset is sent as whole seconds from now, rounded by it; ``bare_refusals``: its
     429s carry ``Retry-After`` alone; ``counts_ahead``: its successes report what was left
     before counting them; ``jitter``: each leg of a round trip varies by up to that share
-    of its mean."""
+    of its mean; ``slowapi``: a window opened by the first request writes slowapi's
+    headers."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
@@ -307,6 +322,7 @@ def job(
             bare_refusals=bare_refusals,
             counts_ahead=counts_ahead,
             jitter=jitter,
+            slowapi=slowapi,
         )
         await trio.sleep(delay)
 

@@ -160,6 +160,14 @@ class LimiterModel:
         self._refill_rate_seen: float | None = None
         self._overshot_by_window = 0.0
         self._overshot_by_rate = 0.0
+        # A window's reset in fractions of a second this long after its end (slowapi's: a
+        # second), once a probe there found the whole window back; and whether a send
+        # refused there since has said it is not. Windows seen back whole and in part.
+        self._reset_lead = 0.0
+        self._lead_refuted = False
+        self._testing_lead = False  # the pending probe tests that
+        self._back_whole = 0
+        self._back_in_part = 0
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._lowest_at: dict[float, float] = {}  # ... and when the lowest was sent
@@ -256,7 +264,9 @@ class LimiterModel:
             self._early_answered += 1
             self._early_probe = None
         if guessed and self._is_probe(sent_at):
-            if refilled:
+            if self._testing_lead:
+                self._lead_tested(rate_limit)
+            elif refilled:
                 self._probe_answered(sent_at)
             self._probe_at = None
         if previous is not None:
@@ -284,9 +294,18 @@ class LimiterModel:
             # the old one): leave it out of what later readings are matched against.
             del self._seqs[index]
             del self._times[index]
+        believed = self._reading  # what the send went on
         if fresh is not None:
             self._reading = fresh
         reading = self._reading
+        if (
+            self._reset_lead
+            and believed is not None
+            and believed.reset_at is not None
+            and believed.reset_at - self._reset_lead <= sent_at < believed.reset_at
+        ):
+            # Refused where the window was believed back a second before its reset.
+            self._reset_lead, self._lead_refuted = 0.0, True
         if (
             not self.rolling
             and reading is not None
@@ -425,6 +444,14 @@ class LimiterModel:
             # limiter, a long pause let all of it come back).
             rolling = self.rolling
             self._windows += 1
+            # (Whole but what was sent since, and what left while the reading was on its
+            # way: answers out of order.)
+            unsure = self._sent_between(fresh)
+            since = fresh.seq - previous.seq
+            if self.limit is not None and fresh.remaining + unsure >= self.limit - since:
+                self._back_whole += 1
+            else:
+                self._back_in_part += 1
             if not rolling:
                 # A rolling limiter's reset moves with every answer: the answers under one
                 # reset are no window's tally, so they say nothing of other consumers.
@@ -600,6 +627,27 @@ class LimiterModel:
         """The latest a window whose reset is ``reset_at`` can end: then, or as many whole
         seconds on as resets have come early."""
         return reset_at + self._early_by
+
+    def _lead_may_be(self) -> bool:
+        """Whether a reset in fractions of a second may be a second late: windows have come
+        back whole, twice, and never in part (a moving window's requests sent in flights
+        come back a flight at a time: tested there, it was taken for a window and its
+        flights for other consumers), and no send where it was believed back was refused."""
+        return self._back_whole >= 2 and not self._back_in_part and not self._lead_refuted
+
+    def _lead_tested(self, rate_limit: RateLimit | None) -> None:
+        """A probe a second before a reset in fractions of a second was answered: with the
+        whole window back, the resets are a second late (slowapi writes ``1 +`` the window's
+        end), and each window is back a second before its reset from now on.
+
+        (Before: slowapi's default fixed window was paced to its resets, each window a
+        second longer than it is: twice as long a job at a window of a second.)
+        """
+        limit = self.limit
+        if rate_limit is not None and limit is not None and rate_limit.remaining >= limit - 1:
+            self._reset_lead = 1.0
+        else:
+            self._lead_refuted = True
 
     def _probe_answered(self, sent_at: float) -> None:
         """A probe was answered from a new window: it was open by then."""
@@ -868,6 +916,7 @@ class LimiterModel:
         from when on any number may."""
         reset_at = reading.reset_at
         self._probe_at = None
+        self._testing_lead = False
         if self.rolling:
             # How long a send counts is not measured yet: one probe when the oldest send the
             # reading counts can be gone. (slowapi's reset is a second after that.)
@@ -901,8 +950,14 @@ class LimiterModel:
                 # A later window, whose opening this client did not see (on a shared budget
                 # another client's answer told of it): its first send did not open this one.
                 whole_at = None
+            if whole_at is None and self._fractional and self._reset_lead:
+                return reset_at - self._reset_lead, whole, None
+            testing_lead = whole_at is None and self._fractional and self._lead_may_be()
+            if testing_lead:
+                whole_at = reset_at - 1.0  # is it slowapi's, a second late?
             if whole_at is None or not reading.sent_at < whole_at < reset_at - _TEST_LEAD:
                 return reset_at, whole, None
+            self._testing_lead = testing_lead
             self._probe_at, self._probe_until = whole_at, reset_at
             return whole_at, 1, reset_at if self._windows else None
         known = self._known_reopen(reading)
