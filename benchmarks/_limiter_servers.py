@@ -1,9 +1,10 @@
 """Real third-party limiters in front of a fake, for ``bench_limiters``.
 
-- :func:`serve_slowapi`: slowapi itself (``limits`` moving window or sliding-window counter,
-  in-memory storage, ``headers_enabled``) on a small Starlette reverse proxy whose one route
-  forwards every request to a ``FakeCreatorAudit`` in the same process (no limit of its own);
-  ``python -m benchmarks._limiter_servers slowapi ...`` is that server.
+- :func:`serve_slowapi`: slowapi itself (``limits`` fixed window, its default, moving window
+  or sliding-window counter, in-memory storage, ``headers_enabled``) on a small Starlette
+  reverse proxy whose one route forwards every request to a ``FakeCreatorAudit`` in the same
+  process (no limit of its own); ``python -m benchmarks._limiter_servers slowapi ...`` is
+  that server.
 - :func:`serve_nginx`: nginx ``limit_req`` (``limit_req_status 429``, ``nodelay``) as a reverse
   proxy on loopback in front of a fake served by uvicorn in its own process.
 - :func:`serve_redis`: a throwaway ``redis-server`` on a free loopback port, for the shared
@@ -33,7 +34,11 @@ from benchmarks._harness import FakeProcess, optional_module, serve_command, ser
 __all__ = ["Unavailable", "serve_nginx", "serve_redis", "serve_slowapi"]
 
 #: slowapi's strategies by the name of the fake limiter that mirrors them.
-SLOWAPI_STRATEGIES = {"moving": "moving-window", "sliding": "sliding-window-counter"}
+SLOWAPI_STRATEGIES = {
+    "fixed-first": "fixed-window",  # slowapi's default: a window opened by the first request
+    "moving": "moving-window",
+    "sliding": "sliding-window-counter",
+}
 _HOP_BY_HOP = frozenset({"connection", "keep-alive", "transfer-encoding", "content-length"})
 
 
@@ -48,7 +53,8 @@ class Unavailable(Exception):
 def serve_slowapi(
     strategy: str, limit: int, window: float, fake_options: dict[str, Any]
 ) -> Iterator[FakeProcess]:
-    """slowapi (``strategy``: ``moving`` or ``sliding``) in front of a fake, in one process."""
+    """slowapi (``strategy``: ``fixed-first``, ``moving`` or ``sliding``) in front of a fake,
+    in one process."""
     missing = [name for name in ("slowapi", "limits") if optional_module(name) is None]
     if missing:
         raise Unavailable(f"{' and '.join(missing)} not installed (`pip install -e '.[bench]'`)")

@@ -148,6 +148,8 @@ def rows(quick: bool) -> list[Row]:
             _fake("token-bucket", 100, 1.0), 300, "headers", CAPPED),
         Row("headerless", "header-less leaky bucket (fake), 100 / 1 s", "fake",
             _fake("headerless", 100, 1.0), 300, "headerless"),
+        Row("slowapi-fixed", "slowapi + `limits` fixed window (slowapi's default), 100 / 1 s",
+            "slowapi", _proxy("fixed-first", 100, 1.0), 300, "headers", CAPPED),
         Row("slowapi-moving", "slowapi + `limits` moving window, 100 / 1 s", "slowapi",
             _proxy("moving", 100, 1.0), 300, "headers"),
         Row("slowapi-sliding", "slowapi + `limits` sliding-window counter, 100 / 1 s", "slowapi",

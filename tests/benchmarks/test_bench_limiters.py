@@ -224,7 +224,17 @@ def test_rows_can_be_chosen_by_key_and_an_unknown_key_is_refused(
 
 
 @pytest.mark.parametrize(
-    "key", ["epoch", "epoch-10s", "epoch-6s", "first", "sliding", "token", "slowapi-sliding"]
+    "key",
+    [
+        "epoch",
+        "epoch-10s",
+        "epoch-6s",
+        "first",
+        "sliding",
+        "token",
+        "slowapi-fixed",
+        "slowapi-sliding",
+    ],
 )
 def test_rows_whose_budget_is_there_at_once_also_run_the_capped_oracle(key: str) -> None:
     """Fixed windows, counters and buckets hold a window's (or a bucket's) budget at once:

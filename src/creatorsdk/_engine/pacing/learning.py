@@ -629,16 +629,17 @@ class LimiterModel:
         return reset_at + self._early_by
 
     def _lead_may_be(self) -> bool:
-        """Whether a reset in fractions of a second may be a second late: windows have come
-        back whole, twice, and never in part (a moving window's requests sent in flights
-        come back a flight at a time: tested there, it was taken for a window and its
-        flights for other consumers), and no send where it was believed back was refused."""
-        return self._back_whole >= 2 and not self._back_in_part and not self._lead_refuted
+        """Whether a reset in fractions of a second may be a second late: no window has come
+        back in part (a moving window's requests sent in flights come back a flight at a
+        time: tested there, it was taken for a window and its flights for other consumers),
+        and no test or send where it was believed back said it is not."""
+        return not self._back_in_part and not self._lead_refuted
 
     def _lead_tested(self, rate_limit: RateLimit | None) -> None:
         """A probe a second before a reset in fractions of a second was answered: with the
         whole window back, the resets are a second late (slowapi writes ``1 +`` the window's
-        end), and each window is back a second before its reset from now on.
+        end), and each window is back a second before its reset from now on. With part of
+        it back, requests come back one by one: a moving window (slowapi's too).
 
         (Before: slowapi's default fixed window was paced to its resets, each window a
         second longer than it is: twice as long a job at a window of a second.)
@@ -648,6 +649,10 @@ class LimiterModel:
             self._reset_lead = 1.0
         else:
             self._lead_refuted = True
+            if rate_limit is not None and limit is not None and rate_limit.remaining > 0:
+                # Part of it back where a window would be back whole: requests come back
+                # one by one, a moving window's sent in flights.
+                self._rollings = max(self._rollings, self._windows) + 1
 
     def _probe_answered(self, sent_at: float) -> None:
         """A probe was answered from a new window: it was open by then."""
