@@ -34,7 +34,8 @@ _SKEW_SEEN = 2.0
 #: A reset within this of a whole second is one (moved onto our clock, it is off by rounding).
 _WHOLE = 1e-6
 #: Refusals of the send after one whose answer showed a request left, with none left, that
-#: make a server's counts one ahead; and how many of its latest answers are kept to find them.
+#: make a server's counts one ahead; and how many of its latest answers are kept to find them
+#: (up to twice as many between two trims).
 _AHEAD_SEEN = 1
 _AHEAD_KEPT = 64
 #: How closely the server's clock must be known before its resets are moved onto ours (the
@@ -220,11 +221,11 @@ class CountAhead:
     one more than is left, so that a window's last answer shows 1 and the next send is
     refused.
 
-    Read as sent, such counts end each window in a 429, and the 429's ``Retry-After`` holds
-    every sender (on a moving window of 100 a second, a job took twice as long). The sign
-    is a send refused with none left right after the key's previous send was answered with
-    one left (a server that counts first answers it with none left); seen
-    :data:`_AHEAD_SEEN` times, the counts are read one lower (:meth:`corrected`). One
+    Read as sent, such counts end each window in a 429 (14 in 1,500 requests on a window of
+    100 a second), and the 429's ``Retry-After`` holds every sender. The sign is a send
+    refused with none left right after the key's previous send was answered with one left
+    (a server that counts first answers it with none left); seen :data:`_AHEAD_SEEN`
+    times, the counts are read one lower (:meth:`corrected`). One
     success answered with none left says they are not ahead, for good: a consumer outside
     the client that took the last request makes the same sign, and the same server shows
     none left whenever a window is spent by the client's own sends.
@@ -259,7 +260,7 @@ class CountAhead:
             if remaining == 1 and seq + 1 in self._refused:
                 self._seen += 1
             self._left[seq] = remaining
-        if len(self._left) + len(self._refused) > _AHEAD_KEPT:
+        if len(self._left) + len(self._refused) > 2 * _AHEAD_KEPT:
             oldest = seq - _AHEAD_KEPT
             self._left = {key: left for key, left in self._left.items() if key > oldest}
             self._refused = {key for key in self._refused if key > oldest}
