@@ -21,6 +21,7 @@ import math
 import random
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import trio
 import trio.testing
@@ -273,57 +274,22 @@ def job(
     budget: Budget | None = None,
     seed: int = 0,
     pages: int = 0,
-    proxy: bool = False,
     delay: float = 0.0,
-    load: float = 0.0,
-    cold: float = 0.0,
-    reported: int | None = None,
-    unreported: int | None = None,
-    limit_from: tuple[float, int] | None = None,
-    clock_ahead: float = 0.0,
-    from_now: Callable[[float], int] | None = None,
-    bare_refusals: bool = False,
-    counts_ahead: bool = False,
-    jitter: float = 0.1,
-    slowapi: bool = False,
+    **options: Any,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
-    from there); ``load``: each request in flight adds that much to every round trip;
-    ``cold``: the first flight's round trips are that much longer; ``budget``: one every client
-    shares (else each has its own); ``reported``: the server's answers after that many carry
-    no headers; ``unreported``: a second, stricter limit a second that no header reports;
-    ``limit_from``: (seconds on, limit) the key's limit changes to; ``clock_ahead``: the
-    server's clock is that far ahead of ours (behind, if negative); ``from_now``: a fixed
-    window's reset is sent as whole seconds from now, rounded by it; ``bare_refusals``: its
-    429s carry ``Retry-After`` alone; ``counts_ahead``: its successes report what was left
-    before counting them; ``jitter``: each leg of a round trip varies by up to that share
-    of its mean; ``slowapi``: a window opened by the first request writes slowapi's
-    headers."""
+    from there); ``budget``: one every client shares (else each has its own). The other
+    keywords are the :class:`Server`'s (``proxy``, ``load``, ``cold``, ``reported``,
+    ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``bare_refusals``,
+    ``counts_ahead``, ``jitter``, ``slowapi``): what each does is said where it is kept."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
     async def main() -> None:
-        server = Server(
-            kind,
-            limit,
-            window,
-            seed=seed,
-            proxy=proxy,
-            load=load,
-            cold=cold,
-            reported=reported,
-            unreported=unreported,
-            limit_from=limit_from,
-            clock_ahead=clock_ahead,
-            from_now=from_now,
-            bare_refusals=bare_refusals,
-            counts_ahead=counts_ahead,
-            jitter=jitter,
-            slowapi=slowapi,
-        )
+        server = Server(kind, limit, window, seed=seed, **options)
         await trio.sleep(delay)
 
         async def listing(client: Pacer) -> None:
