@@ -726,9 +726,9 @@ class Pacer:
                 # A reading that cannot be right (a reset in milliseconds, in the past, or
                 # further than any window seen) is not used: as if the answer had no headers.
                 rate_limit = None
-            if rate_limit is not None and not send.guessed:
-                self._count_ahead.answered(send.seq, rate_limit.remaining, refused=send.refused)
             if rate_limit is not None:
+                if not send.guessed:  # a probe's refusal says nothing of the count
+                    self._count_ahead.answered(send.seq, rate_limit.remaining, refused=send.refused)
                 rate_limit = self._count_ahead.corrected(rate_limit)
             fresh, previous = (
                 self._local.record_now(
