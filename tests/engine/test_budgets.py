@@ -231,6 +231,19 @@ def test_the_local_budget_keeps_only_sends_a_rule_can_still_need() -> None:
     assert times[-1] == newest
 
 
+def test_the_local_budget_keeps_a_reading_s_worth_of_sends_up_to_a_bound() -> None:
+    from creatorsdk.budgets._ledger import MOST_COUNTED
+
+    budget = LocalBudget()
+    # 20,000 sends over 200 s: a limit of 1,000 keeps the latest 1,000 however old; a
+    # limit of a billion no more than the bound (and the 512 before a log is trimmed).
+    for limit, kept in ((1_000, 1_000), (10**9, MOST_COUNTED)):
+        rule = Rule(limit=limit)
+        for n in range(20_000):
+            assert budget.take_now(n / 100, rule).seq is not None
+        assert kept <= len(budget._times) <= kept + 513
+
+
 def test_the_learned_send_log_stays_at_its_size_on_a_long_job() -> None:
     from creatorsdk._engine.pacing.learning import _LOG_SIZE, _LOG_TRIM, LimiterModel
 
@@ -466,6 +479,37 @@ async def test_redis_counts_no_more_sends_than_a_reading_s_limit_less_remaining(
     taken = await _after_an_overlong_span(redis_budget)
     assert taken.seq is None
     assert taken.wake_at == pytest.approx(NOW + 2.05, abs=1e-6)
+
+
+async def _a_minute_after_a_burst(budget: Budget) -> Taken:
+    """600 sends in the first six seconds of a minute's window (more than the time-kept log
+    holds, and older than it keeps), then one answered with none left a minute on: a take
+    on a window of a minute, once the first 100 have left it."""
+    counted = Rule(limit=600)
+    for n in range(600):
+        seq = (await budget.take(NOW + n / 100, counted)).seq
+        assert seq is not None
+        await budget.record(seq, NOW + n / 100, None, guessed=False, now=NOW + n / 100 + 0.04)
+    last = (await budget.take(NOW + 60.0, counted)).seq
+    assert last == 601
+    reading = RateLimit(600, 0, NOW + 61.0)
+    await budget.record(last, NOW + 60.0, reading, guessed=False, now=NOW + 60.04)
+    rolling = Rule(window=60.0, counted_for=60.0, limit=600, guesses=1 << 30)
+    return await budget.take(NOW + 61.0, rolling)
+
+
+async def test_a_window_s_counted_sends_are_kept_however_old() -> None:
+    """A reading counts up to ``limit`` sends, however long ago they left: the oldest of
+    them are back as a minute's window passes them. (Before: a log kept for ten seconds had
+    let them go, and the key was believed spent for a minute: the next take waited until
+    the send of second 60 expired, at second 120.)"""
+    taken = await _a_minute_after_a_burst(LocalBudget())
+    assert taken.seq == 602
+
+
+async def test_redis_keeps_a_window_s_counted_sends_however_old(redis_budget: Budget) -> None:
+    taken = await _a_minute_after_a_burst(redis_budget)
+    assert taken.seq == 602
 
 
 async def _cut_after_a_burst(budget: Budget) -> Taken:

@@ -1504,6 +1504,22 @@ def test_a_job_queued_for_several_windows_waits_for_each_in_turn(kind: str) -> N
     assert run.wall < 123
 
 
+@pytest.mark.parametrize(("kind", "longest"), [("sliding", 201.0), ("moving", 186.0)])
+def test_a_minute_s_rolling_window_spent_at_once_comes_back_as_the_limiter_gives_it(
+    kind: str, longest: float
+) -> None:
+    """2,000 requests on a key of 600 a minute, its first 600 spent in two seconds. A
+    counter gives them back ten a second through the next minute, a moving window at
+    second 60: each is spent as it comes. (Before: the times of those first sends had been
+    forgotten, ten seconds on, and the key was believed spent until the sends of second
+    60 expired; the sender held that minute went, and every sender after it went too,
+    whatever the budget said: on the counter, 877 429s and 262 s.)"""
+    run = job(kind, requests=2000, limit=600, window=60.0)
+    assert run.ok == 2000
+    assert run.refused <= 2
+    assert run.wall < longest
+
+
 @pytest.mark.parametrize(("kind", "most_refused"), [("token-bucket", 1), ("moving", 0)])
 def test_a_rolling_limiter_s_next_request_is_probed_a_second_early_only_while_that_works(
     kind: str, most_refused: int

@@ -11,6 +11,7 @@ import attrs
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import (
     MIN_RATE,
+    MOST_COUNTED,
     NO_WAKE,
     TRIP_MARGIN,
     Keep,
@@ -362,13 +363,16 @@ class LocalBudget:
         return self._seq - before
 
     def _forget(self, now: float, rule: Rule) -> None:
-        """Drop send times no rule can still need (a few windows back)."""
+        """Drop send times no rule can still need (a few windows back, beyond the latest
+        ``limit``)."""
         keep = max(_KEEP_SECONDS, 2 * (rule.window or 0.0))
         for since in (rule.reopen_at, rule.quota.since if rule.quota else None):
             if since is not None:
                 keep = max(keep, now - since + 1.0)
         cut = bisect.bisect_left(self._times, now - keep)
-        if cut:
+        if rule.limit is not None:
+            cut = min(cut, len(self._times) - min(rule.limit, MOST_COUNTED))
+        if cut > 0:
             del self._times[:cut]
             del self._sends[:cut]
 

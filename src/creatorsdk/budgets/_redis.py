@@ -18,6 +18,7 @@ from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,
     MIN_RATE,
+    MOST_COUNTED,
     TRIP_MARGIN,
     Keep,
     Reading,
@@ -53,6 +54,7 @@ end
 
 _TAKE = (
     _COMMON
+    + f"local most_counted = {MOST_COUNTED}\n"
     + """
 local now = tonumber(ARGV[1])
 local force = ARGV[2] == '1'
@@ -102,7 +104,11 @@ local function grant(spacing, guessed)
   if spacing > 0 then
     redis.call('HSET', state, 'next_at', f(math.max(next_at, now) + spacing))
   end
-  redis.call('ZREMRANGEBYSCORE', log, '-inf', '(' .. f(now - keep))
+  local old = redis.call('ZCOUNT', log, '-inf', '(' .. f(now - keep))
+  if limit then
+    old = math.min(old, redis.call('ZCARD', log) - math.min(limit, most_counted))
+  end
+  if old > 0 then redis.call('ZREMRANGEBYRANK', log, 0, old - 1) end
   expire(ttl)
   return {seq, '0', guessed and 1 or 0, elsewhere, busy}
 end
