@@ -762,6 +762,37 @@ def test_senders_joining_the_line_with_later_deadlines_leave_the_head_asleep() -
     assert len(sleeps) == 1
 
 
+def test_senders_held_as_long_as_allowed_go_one_at_a_time_each_the_server_takes_ending_a_wait() -> (
+    None
+):
+    """Three senders held behind a reset an hour away, past the minute the policy honours.
+    One goes; the others wait for its answer. The server took it: the line went on, and the
+    next goes a minute after it. That one is refused: the last goes at its answer. (Before:
+    all three went at the minute, and on a real limiter every sender after them, whatever
+    the budget said: 28 429s in a row on a sliding-window counter of 10 a minute.)"""
+    granted: list[float] = []
+
+    async def main() -> None:
+        client = pacer(max_wait=60.0)
+        await _answered(client, 0, 3600.0)
+
+        async def send() -> None:
+            async with client.sending() as sent:
+                granted.append(trio.current_time())
+                refused = len(granted) == 2
+                await trio.sleep(1.0)
+                if refused:
+                    client.rate_limited(sent, None)
+                client.observe(sent, reading(0, 3600.0))
+
+        async with trio.open_nursery() as nursery:
+            for _ in range(3):
+                nursery.start_soon(send)
+
+    run_virtual(main)
+    assert granted == pytest.approx([60.04, 120.04, 121.04], abs=0.01)
+
+
 def _held_until(
     retry_after: float | None,
     reset_in: float | None,
@@ -1502,6 +1533,21 @@ def test_a_job_queued_for_several_windows_waits_for_each_in_turn(kind: str) -> N
     run = job(kind, requests=1500, limit=600, window=60.0)
     assert run.refused <= 2
     assert run.wall < 123
+
+
+@pytest.mark.parametrize(
+    ("kind", "most_refused", "longest"), [("sliding", 4, 305.0), ("fixed-first", 0, 185.0)]
+)
+def test_a_key_of_10_a_minute_draws_no_run_of_429s_after_a_minute_held(
+    kind: str, most_refused: int, longest: float
+) -> None:
+    """40 requests on a key of 10 a minute: its first ten spent at once, the rest held a
+    minute for the next, the policy's longest wait. (Before: every sender held that long
+    went at once, 52 429s on a sliding-window counter and 30 on a fixed window.)"""
+    run = job(kind, requests=40, limit=10, window=60.0)
+    assert run.ok == 40
+    assert run.refused <= most_refused
+    assert run.wall < longest
 
 
 @pytest.mark.parametrize(("kind", "longest"), [("sliding", 201.0), ("moving", 186.0)])

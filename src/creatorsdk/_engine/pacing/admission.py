@@ -70,6 +70,7 @@ class Send:
     __slots__ = (
         "answered",
         "critical",
+        "forced",
         "guessed",
         "rate_limit",
         "refused",
@@ -78,11 +79,14 @@ class Send:
         "seq",
     )
 
-    def __init__(self, seq: int, sent_at: float, guessed: bool, critical: bool) -> None:
+    def __init__(
+        self, seq: int, sent_at: float, guessed: bool, critical: bool, forced: bool = False
+    ) -> None:
         self.seq = seq
         self.sent_at = sent_at
         self.guessed = guessed
         self.critical = critical
+        self.forced = forced  # let through past the budget: held as long as allowed
         self.answered = False
         self.rate_limit: RateLimit | None = None
         self.refused = False
@@ -116,7 +120,8 @@ class Pacer:
     faster than the budget refills. ``requests_per_minute`` is a ceiling for APIs that
     document one. ``max_wait`` caps any single wait (the retry policy's ``max_retry_after``):
     a sender held that long while nothing was let out is let through, and the server's
-    answer decides. (Sends let out to those ahead of it end a wait: a job queued for three
+    answer decides: one at a time, and one the server takes ends the others' wait as any
+    send does. (Sends let out to those ahead of it end a wait: a job queued for three
     windows of a minute waits for each in turn, rather than spending its third window's
     sends into 429s at the second.)
     ``budget`` is the store of the key's shared accounting (in-process by default).
@@ -173,6 +178,7 @@ class Pacer:
         self._deadlines = 0  # senders in line with a deadline of their own
         self._in_flight = 0
         self._granted_at = -math.inf  # when a send was last let out
+        self._forced_out = 0  # sends let through past the budget, not yet answered
         self._taking = 0  # takes from a shared store awaiting its answer: slots held
         self._answered = 0  # answers that were not a 429
         self._critical_out = 0  # critical sends in flight
@@ -314,10 +320,13 @@ class Pacer:
                     await self._doze(self._nap_for(first, now, until))
                     continue
                 # Held max_wait already with nothing let out, or stuck past the reset with
-                # nothing out: let it through; the server's answer decides.
+                # nothing out: let it through; the server's answer decides. One at a time:
+                # the rest wait for that answer (a send the server took is the line going
+                # on), and for the pause a 429 sets, rather than all going at once.
                 held_since = max(started, self._granted_at)
-                force = (self._max_wait is not None and now - held_since >= self._max_wait) or (
-                    unstick_at is not None and now >= unstick_at and not self._in_flight
+                force = not self._forced_out and (
+                    (self._max_wait is not None and now - held_since >= self._max_wait)
+                    or (unstick_at is not None and now >= unstick_at and not self._in_flight)
                 )
                 rule = self._rule(now, critical)
                 if self._local is not None:
@@ -340,7 +349,8 @@ class Pacer:
                     if unstick_at is None or math.isinf(unstick_at):
                         unstick_at = self._unstick_at(now)
                     wake_at = min(wake_at, unstick_at)
-                if self._max_wait is not None:
+                if self._max_wait is not None and held_since + self._max_wait > now:
+                    # (Past it, what ends this wait is the forced send's answer, or a pause.)
                     wake_at = min(wake_at, held_since + self._max_wait)
                 if self._shared:
                     wake_at = min(wake_at, now + SHARED_POLL)
@@ -409,14 +419,17 @@ class Pacer:
 
     def _granted(self, taken: Taken, now: float, critical: bool, *, forced: bool = False) -> Send:
         assert taken.seq is not None
-        if not forced:  # a send let through past the budget is no progress of the line
+        if forced:
+            # No progress of the line until the server takes it (see _finish).
+            self._forced_out += 1
+        else:
             self._granted_at = now
         self._in_flight += 1
         if critical:
             self._critical_out += 1
             self._critical_at = now
         self._model.sent(taken.seq, now)
-        return Send(taken.seq, now, taken.guessed, critical)
+        return Send(taken.seq, now, taken.guessed, critical, forced)
 
     def _head(self) -> _Waiter | None:
         if self._critical:
@@ -768,6 +781,10 @@ class Pacer:
                 )
         finally:
             self._in_flight -= 1
+            if send.forced:
+                self._forced_out -= 1
+                if answered and not send.refused:
+                    self._granted_at = max(self._granted_at, send.sent_at)
             self._budget_out = max(self._budget_out - 1, 0)
             if send.critical:
                 self._critical_out -= 1
