@@ -167,7 +167,7 @@ async def _script(budget: Budget, seed: int) -> list[object]:
     return said
 
 
-@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("seed", range(24))
 async def test_redis_keeps_the_same_ledger_as_the_in_process_store(
     redis_budget: Budget, seed: int
 ) -> None:

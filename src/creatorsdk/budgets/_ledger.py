@@ -20,12 +20,15 @@ import attrs
 __all__ = [
     "CUBIC_BETA",
     "CUBIC_RECOVERY",
+    "CUBIC_RECOVERY_LONGEST",
+    "CUBIC_RECOVERY_SENDS",
     "NO_WAKE",
     "Keep",
     "Quota",
     "Rule",
     "Taken",
     "cubic_rate",
+    "cubic_recovery",
 ]
 
 #: Returned as the wake time when only an answer (a reading, a freed slot) can unblock.
@@ -38,8 +41,15 @@ NO_WAKE = math.inf
 #: 300-request job drew one more of them than at 3 s, at the same speed.
 CUBIC_BETA = 0.7
 CUBIC_RECOVERY = 3.0
+#: ... or as long as this many sends take at the rate, on a slow key: each climb ends in a
+#: 429, and three seconds is three sends at one a second (nginx's ``rate=60r/m``: 146 429s
+#: in 300 requests, a third of them, at 100 a climb 31, most of them finding the rate).
+CUBIC_RECOVERY_SENDS = 100
+#: ... but no longer than this (seconds): a rate cut far below the key's by a burst of
+#: 429s still climbs back within a couple of minutes.
+CUBIC_RECOVERY_LONGEST = 120.0
 #: The slowest a discovered rate falls to (requests per second).
-MIN_RATE = 0.5
+MIN_RATE = 1 / 60
 #: Of what a steady refill brought back while a reading was on its way, this many are not
 #: counted on: how long a request takes to reach the server varies. On the bucket benchmark,
 #: counting all of it drew a 429 in about 1 run of 8, each costing about a third of a second
@@ -123,14 +133,28 @@ class Taken:
     out: int = 0
 
 
-def cubic_rate(elapsed: float, peak: float) -> float:
+def cubic_rate(elapsed: float, peak: float, recovery: float = CUBIC_RECOVERY) -> float:
     """CUBIC's rate ``elapsed`` seconds after a cut from ``peak`` requests per second.
 
-    It climbs back steeply, flattens out near ``peak`` (where the last 429 came), then
-    slowly probes above it.
+    It climbs back steeply and flattens out near ``peak`` (where the last 429 came) by
+    ``recovery`` seconds, then probes above it as fast as a climb of
+    :data:`CUBIC_RECOVERY` seconds would.
     """
-    scale = peak * (1 - CUBIC_BETA) / CUBIC_RECOVERY**3
-    return max(MIN_RATE, scale * (elapsed - CUBIC_RECOVERY) ** 3 + peak)
+    if elapsed <= recovery:
+        return max(MIN_RATE, peak - peak * (1 - CUBIC_BETA) * (1 - elapsed / recovery) ** 3)
+    return peak + peak * (1 - CUBIC_BETA) * ((elapsed - recovery) / CUBIC_RECOVERY) ** 3
+
+
+def cubic_recovery(peak: float, *, found: bool) -> float:
+    """How long the climb back to ``peak`` takes: :data:`CUBIC_RECOVERY` seconds while the
+    rate is still being found (429 after 429, nothing let through between: a rate far
+    above the key's, or a server refusing everything for a while, whose end the climb
+    must not be slow to find); once ``found`` (a 429 after sends were let through), as
+    long as :data:`CUBIC_RECOVERY_SENDS` take at that rate, up to
+    :data:`CUBIC_RECOVERY_LONGEST`."""
+    if not found:
+        return CUBIC_RECOVERY
+    return min(max(CUBIC_RECOVERY, CUBIC_RECOVERY_SENDS / peak), CUBIC_RECOVERY_LONGEST)
 
 
 @attrs.frozen

@@ -10,6 +10,8 @@ import attrs
 
 from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import (
+    CUBIC_BETA,
+    CUBIC_RECOVERY,
     MIN_RATE,
     MOST_COUNTED,
     NO_WAKE,
@@ -19,6 +21,7 @@ from creatorsdk.budgets._ledger import (
     Rule,
     Taken,
     cubic_rate,
+    cubic_recovery,
 )
 
 __all__ = ["LocalBudget"]
@@ -55,6 +58,8 @@ class LocalBudget:
         self._cut_at: float | None = None
         self._cut_seq = 0  # the last send made before the last cut
         self._peak = 0.0
+        self._cut_taken = False  # a send made since the last cut was let through
+        self._recovery = CUBIC_RECOVERY  # how long the climb after the last cut takes
         self._kept = 0  # sends a client's listing keeps spare from every other client ...
         self._kept_until = 0.0  # ... until then
 
@@ -174,6 +179,8 @@ class LocalBudget:
         hold: the limiter let it through, so it is open again.
         """
         _discard(self._outstanding, seq)
+        if not refused and seq > self._cut_seq:
+            self._cut_taken = True
         if refused:
             index = bisect.bisect_left(self._sends, seq)
             if index < len(self._sends) and self._sends[index] == seq:
@@ -240,12 +247,19 @@ class LocalBudget:
             span = min(1.0, max(now - first_at, 0.05))
             self._peak = max(self._sent_since(now - span) / span, MIN_RATE)
         else:
-            self._peak = cubic_rate(now - self._cut_at, self._peak)
+            self._peak = cubic_rate(now - self._cut_at, self._peak, self._recovery)
+            if not self._cut_taken:
+                # Nothing let through since the last cut: the rate is still far above the
+                # key's, and halves rather than losing a third (a 429 a round trip).
+                self._peak = max(self._peak * CUBIC_BETA, MIN_RATE)
+        found = self._cut_at is not None and self._cut_taken
+        self._recovery = cubic_recovery(self._peak, found=found)
         self._cut_at = now
         self._cut_seq = self._seq
+        self._cut_taken = False
         # The retry is the next send at the new rate: one interval on (the hold, if any, is
         # the pause's, which a later answer can end).
-        self._next_at = max(self._next_at, now + 1.0 / cubic_rate(0.0, self._peak))
+        self._next_at = max(self._next_at, now + 1.0 / cubic_rate(0.0, self._peak, self._recovery))
 
     def keep_now(self, now: float, keep: Keep) -> None:
         """Tell every client of the budget what a listing keeps, without a send."""
@@ -255,7 +269,7 @@ class LocalBudget:
         """The rate found for a key without headers, or ``None`` before its first 429."""
         if self._cut_at is None:
             return None
-        return cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+        return cubic_rate(max(now - self._cut_at, 0.0), self._peak, self._recovery)
 
     # -- async twins: the Budget protocol ----------------------------------------------------
 
@@ -291,7 +305,7 @@ class LocalBudget:
     def _interval(self, now: float, rule: Rule) -> float:
         if self._cut_at is None:
             return rule.interval
-        rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak)
+        rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak, self._recovery)
         return max(rule.interval, 1.0 / rate)
 
     def _returned(

@@ -17,6 +17,8 @@ from creatorsdk._engine.pacing.readings import RateLimit, usable_reset
 from creatorsdk.budgets._ledger import (
     CUBIC_BETA,
     CUBIC_RECOVERY,
+    CUBIC_RECOVERY_LONGEST,
+    CUBIC_RECOVERY_SENDS,
     MIN_RATE,
     MOST_COUNTED,
     TRIP_MARGIN,
@@ -52,6 +54,17 @@ local function expire(ttl)
 end
 """
 
+#: CUBIC's rate (``cubic_rate``), once ``beta``, ``recovery`` and ``min_rate`` are read.
+_CUBIC = f"""
+local recovery_sends, recovery_longest = {CUBIC_RECOVERY_SENDS}, {CUBIC_RECOVERY_LONGEST!r}
+local function cubic(elapsed, peak, climb)
+  if elapsed <= climb then
+    return math.max(min_rate, peak - peak * (1 - beta) * (1 - elapsed / climb) ^ 3)
+  end
+  return peak + peak * (1 - beta) * ((elapsed - climb) / recovery) ^ 3
+end
+"""
+
 _TAKE = (
     _COMMON
     + f"local most_counted = {MOST_COUNTED}\n"
@@ -68,10 +81,13 @@ local reserve, kept, kept_until = tonumber(ARGV[19]), num(ARGV[20]), num(ARGV[21
 local steady, trip_margin = ARGV[22] == '1', tonumber(ARGV[23])
 local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
+"""
+    + _CUBIC
+    + """
 
 local s = redis.call('HMGET', state, 'seq', 'r_seq', 'r_sent', 'r_rem',
   'paused_until', 'next_at', 'cut_at', 'peak', 'kept', 'kept_until', 'r_answered',
-  'l_rem', 'l_answered')
+  'l_rem', 'l_answered', 'climb')
 local seq = tonumber(s[1]) or 0
 local r_seq, r_sent, r_rem = num(s[2]), num(s[3]), num(s[4])
 -- What came back by the time the reading may have been taken may be in it already.
@@ -117,8 +133,7 @@ if force then return grant(0, false) end
 if now < paused_until then return {-1, f(paused_until), 0, elsewhere, busy} end
 local spacing = interval
 if cut_at then
-  local scale = peak * (1 - beta) / recovery ^ 3
-  local rate = math.max(min_rate, scale * (math.max(now - cut_at, 0) - recovery) ^ 3 + peak)
+  local rate = cubic(math.max(now - cut_at, 0), peak, num(s[14]) or recovery)
   spacing = math.max(interval, 1 / rate)
 end
 if spacing > 0 and now < next_at then return {-1, f(next_at), 0, elsewhere, busy} end
@@ -207,7 +222,10 @@ local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 redis.call('ZREM', out, seq)
 if guessed then redis.call('ZREM', guessing, seq) end
 local s = redis.call('HMGET', state, 'paused_until', 'paused_by',
-  'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered')
+  'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered', 'cut_seq')
+if not refused and seq > (tonumber(s[8]) or 0) then
+  redis.call('HSET', state, 'cut_taken', '1')
+end
 if refused then
   redis.call('ZREM', log, seq)
 elseif seq > (tonumber(s[2]) or 0) and now < (tonumber(s[1]) or 0) then
@@ -249,8 +267,11 @@ local now, seq, sent_at, till = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(A
 local discover, ttl = ARGV[5] == '1', tonumber(ARGV[6])
 local beta, recovery, min_rate = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local state, log = KEYS[1], KEYS[2]
+"""
+    + _CUBIC
+    + """
 local s = redis.call('HMGET', state, 'paused_until', 'paused_by', 'cut_at', 'peak', 'next_at',
-  'first_at')
+  'first_at', 'cut_taken', 'climb')
 if till > (tonumber(s[1]) or 0) then
   redis.call('HSET', state, 'paused_until', f(till),
     'paused_by', math.max(tonumber(s[2]) or 0, seq))
@@ -282,12 +303,17 @@ if discover then
     elseif first[1] then base = tied(first[2], math.min) - 1 end
     peak = math.max((seq - base) / span, min_rate)
   else
-    local scale = peak * (1 - beta) / recovery ^ 3
-    peak = math.max(min_rate, scale * (now - cut_at - recovery) ^ 3 + peak)
+    peak = cubic(now - cut_at, peak, num(s[8]) or recovery)
+    -- Nothing let through since the last cut: the rate halves.
+    if s[7] ~= '1' then peak = math.max(peak * beta, min_rate) end
   end
-  local rate = math.max(min_rate, beta * peak)
-  redis.call('HSET', state, 'cut_at', f(now), 'peak', f(peak),
-    'cut_seq', tonumber(redis.call('HGET', state, 'seq')) or 0,
+  local climb = recovery
+  if cut_at and s[7] == '1' then
+    climb = math.min(math.max(recovery, recovery_sends / peak), recovery_longest)
+  end
+  local rate = cubic(0, peak, climb)
+  redis.call('HSET', state, 'cut_at', f(now), 'peak', f(peak), 'climb', f(climb),
+    'cut_taken', '0', 'cut_seq', tonumber(redis.call('HGET', state, 'seq')) or 0,
     'next_at', f(math.max(tonumber(s[5]) or 0, now + 1 / rate)))
 end
 expire(ttl)
