@@ -256,18 +256,25 @@ def test_counts_are_taken_as_sent_without_the_sign_or_once_a_success_shows_none_
 
 
 @pytest.mark.parametrize(
-    ("kind", "window", "requests"),
-    [("fixed-epoch", 1.0, 1500), ("fixed-first", 1.0, 1500), ("sliding", 1.0, 1500)],
+    ("kind", "window", "requests", "limit"),
+    [
+        ("fixed-epoch", 1.0, 1500, 100),
+        ("fixed-first", 1.0, 1500, 100),
+        ("sliding", 1.0, 1500, 100),
+        ("token-bucket", 60.0, 300, 60),
+    ],
 )
 def test_a_server_whose_counts_are_one_ahead_draws_one_429_not_one_a_window(
-    kind: str, window: float, requests: int
+    kind: str, window: float, requests: int, limit: int
 ) -> None:
     """A server that reports what was left before counting each request (one more than
     there is) ends each window in a 429 paced as sent. (Before: 14 refused on the
     epoch-aligned window, 14 on the one opened by the first request, 8 on the sliding-
-    window counter; now 1, and no slower.)"""
-    exact = job(kind, requests=requests, window=window)
-    ahead = job(kind, requests=requests, window=window, counts_ahead=True)
+    window counter; now 1, and no slower. A bucket of 60 a minute, whose every token is
+    a probe's: its successes were not weighed, and each was followed by a 429, 241 in
+    300 requests; now 3.)"""
+    exact = job(kind, requests=requests, limit=limit, window=window)
+    ahead = job(kind, requests=requests, limit=limit, window=window, counts_ahead=True)
     assert ahead.ok == requests
     assert ahead.refused <= exact.refused + 1
     assert ahead.wall <= exact.wall * 1.06

@@ -740,7 +740,9 @@ class Pacer:
                 # further than any window seen) is not used: as if the answer had no headers.
                 rate_limit = None
             if rate_limit is not None:
-                if not send.guessed:  # a probe's refusal says nothing of the count
+                # A probe's refusal says nothing of the count; its success does (on a
+                # bucket each token is a probe's, and the next send's 429 is the sign).
+                if not (send.guessed and send.refused):
                     self._count_ahead.answered(send.seq, rate_limit.remaining, refused=send.refused)
                 rate_limit = self._count_ahead.corrected(rate_limit)
             fresh, previous = (
