@@ -512,6 +512,34 @@ async def test_redis_keeps_a_window_s_counted_sends_however_old(redis_budget: Bu
     assert taken.seq == 602
 
 
+async def _answered_out_of_order(budget: Budget) -> Taken:
+    """Three sends at one instant; the last one's answer (4 left) comes back first, then
+    the others' (5 and 6 left: the server counted them first). Then a take that needs 5
+    spare, on a refill too slow to matter."""
+    for _ in range(3):
+        assert (await budget.take(NOW, Rule())).seq is not None
+    for seq, left in ((3, 4), (2, 5), (1, 6)):
+        reading = RateLimit(10, left, NOW + 1.0)
+        await budget.record(seq, NOW, reading, guessed=False, now=NOW + 0.04 + seq / 1000)
+    return await budget.take(NOW + 0.05, Rule(refill=1e-3, limit=10, guesses=1 << 30, reserve=4))
+
+
+async def test_an_earlier_send_answered_later_with_more_left_is_not_the_latest_count() -> None:
+    """Answered after the reading's own request, but counted before it (more left): not
+    the latest count of a steady refill. (Before: the last answer's count was, and on a
+    sliding-window counter of 60 a minute sends went on counts already spent, 46 429s in
+    300 requests.)"""
+    taken = await _answered_out_of_order(LocalBudget())
+    assert taken.seq is None
+
+
+async def test_redis_keeps_the_latest_count_of_answers_out_of_order_as_in_process(
+    redis_budget: Budget,
+) -> None:
+    taken = await _answered_out_of_order(redis_budget)
+    assert taken.seq is None
+
+
 async def _cut_after_a_burst(budget: Budget) -> Taken:
     """Eleven sends at one instant, one a second and a half later, a header-less 429: the
     next take waits one interval of the rate discovered over the last second."""

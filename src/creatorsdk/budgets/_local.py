@@ -209,9 +209,13 @@ class LocalBudget:
                 # Sent earlier but counted later (it overtook nothing; others overtook it):
                 # within one window, the lowest remaining is the latest count.
                 self._reading = attrs.evolve(previous, remaining=rate_limit.remaining)
-            self._latest_count = attrs.evolve(
-                self._reading or previous, remaining=rate_limit.remaining, answered_at=now
-            )
+            # Its count is the latest only if lower: higher, the server counted it before
+            # the reading's own request (they left together, and this one came back later).
+            latest = self._latest_count or previous
+            if rate_limit.remaining < latest.remaining:
+                self._latest_count = attrs.evolve(
+                    self._reading or previous, remaining=rate_limit.remaining, answered_at=now
+                )
             return False, previous
         reset_at = usable_reset(rate_limit.reset_at, now)
         remaining = rate_limit.remaining

@@ -243,13 +243,17 @@ if not has_reading then
   end
   return {0, previous}
 end
-redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
 local r_seq, r_rem = num(s[3]), num(s[5])
 local same_window = reset ~= '' and s[6] and s[6] ~= '' and tonumber(reset) == tonumber(s[6])
 if r_seq and seq <= r_seq then
   if same_window and remaining < r_rem then redis.call('HSET', state, 'r_rem', remaining) end
+  -- Its count is the latest only if lower (higher, it was counted before the reading's).
+  if remaining < (num(redis.call('HGET', state, 'l_rem')) or r_rem) then
+    redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
+  end
   return {0, previous}
 end
+redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
 if same_window and r_rem < remaining then remaining = r_rem end
 redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset,
   'r_answered', ARGV[3])
