@@ -43,7 +43,7 @@ CUBIC_BETA = 0.7
 CUBIC_RECOVERY = 3.0
 #: ... or as long as this many sends take at the rate, on a slow key: each climb ends in a
 #: 429, and three seconds is three sends at one a second (nginx's ``rate=60r/m``: 146 429s
-#: in 300 requests, a third of them, at 100 a climb 31, most of them finding the rate).
+#: in 300 requests; at 100 sends a climb 29, most of them while the rate is first found).
 CUBIC_RECOVERY_SENDS = 100
 #: ... but no longer than this (seconds): a rate cut far below the key's by a burst of
 #: 429s still climbs back within a couple of minutes.

@@ -322,7 +322,7 @@ class Pacer:
                 # Held max_wait already with nothing let out, or stuck past the reset with
                 # nothing out: let it through; the server's answer decides. One at a time:
                 # the rest wait for that answer (a send the server took is the line going
-                # on), and for the pause a 429 sets, rather than all going at once.
+                # on) rather than all going at once.
                 held_since = max(started, self._granted_at)
                 force = not self._forced_out and (
                     (self._max_wait is not None and now - held_since >= self._max_wait)
