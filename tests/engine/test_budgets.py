@@ -130,6 +130,8 @@ RULES = [
     Rule(refill=20.0, steady=True, slack=0.001, limit=10, guesses=1 << 30),
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, keep=Keep(3, NOW + 0.5)),
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=2, keep=Keep(2, NOW + 2.0)),
+    Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 0.3),
+    Rule(window=5.0, counted_for=4.9, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 2.0),
 ]
 
 
@@ -538,6 +540,43 @@ async def test_redis_keeps_the_latest_count_of_answers_out_of_order_as_in_proces
 ) -> None:
     taken = await _answered_out_of_order(redis_budget)
     assert taken.seq is None
+
+
+async def _probed_before_the_expiry(budget: Budget) -> list[Taken]:
+    """Ten sends answered with none left; a window of a minute says none is back before
+    the first of them expires; the limiter's own word (``probe_at``) says one is at +5 s.
+    Takes at +1 s, +5 s and +5 s again."""
+    for n in range(10):
+        assert (await budget.take(NOW, Rule())).seq == n + 1
+    for n in range(10):
+        reading = RateLimit(10, 9 - n, NOW + 6.0)
+        await budget.record(n + 1, NOW, reading, guessed=False, now=NOW + 0.04 + n / 1000)
+    rule = Rule(
+        window=60.0, counted_for=60.0, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 5
+    )
+    return [await budget.take(NOW + at, rule) for at in (1.0, 5.0, 5.0)]
+
+
+async def test_one_send_goes_at_the_limiter_s_word_before_the_sends_expire() -> None:
+    """A window's expiry says the budget is back in a minute; ``probe_at`` (slowapi's
+    reset less its second) says one request is back sooner: one goes then, one at a
+    time. (Before: a sliding-window counter's weight that drops every 0.6 s went unused
+    until the minute, its sends held by the expiry a moving window would have.)"""
+    early, probe, second = await _probed_before_the_expiry(LocalBudget())
+    assert early.seq is None
+    assert early.wake_at == pytest.approx(NOW + 5.0)
+    assert probe.seq == 11
+    assert probe.guessed
+    assert second.seq is None
+
+
+async def test_redis_sends_one_at_the_limiter_s_word_as_in_process(redis_budget: Budget) -> None:
+    early, probe, second = await _probed_before_the_expiry(redis_budget)
+    assert early.seq is None
+    assert early.wake_at == pytest.approx(NOW + 5.0)
+    assert probe.seq == 11
+    assert probe.guessed
+    assert second.seq is None
 
 
 async def _cut_after_a_burst(budget: Budget) -> Taken:

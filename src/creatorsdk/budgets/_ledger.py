@@ -93,6 +93,8 @@ class Rule:
     must leave spare (kept for the critical path: a listing's next pages). ``keep``: a listing
     of this client needs that many spare until then; the ledger tells every other client of
     the budget, whose takes leave them too (a take that says it keeps may spend them).
+    ``probe_at``: from then on one send may go on belief where ``window`` says none is back
+    yet (the limiter's own word that one is: slowapi's reset, less its second).
     """
 
     reopen_at: float | None = None
@@ -110,6 +112,7 @@ class Rule:
     others_rate: float = 0.0
     reserve: int = 0
     keep: Keep | None = None
+    probe_at: float | None = None
 
 
 @attrs.frozen

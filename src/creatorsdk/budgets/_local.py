@@ -125,7 +125,11 @@ class LocalBudget:
             if believed:
                 back, wake_at = self._returned(now, rule, reading, spare, need)
                 if back < need:
-                    return Taken(None, wake_at)
+                    probe_at = rule.probe_at
+                    if probe_at is None or reserve or self._guesses:
+                        return Taken(None, wake_at)
+                    if now < probe_at:
+                        return Taken(None, min(wake_at, probe_at))
                 # Only believed back (what the reading shows is kept for a listing, or
                 # spent): a probe, unless one is out already. While the reading still shows
                 # what a listing keeps, a probe would spend that whether or not the window

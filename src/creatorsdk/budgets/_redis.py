@@ -79,6 +79,7 @@ local keep, ttl = tonumber(ARGV[14]), tonumber(ARGV[15])
 local beta, recovery, min_rate = tonumber(ARGV[16]), tonumber(ARGV[17]), tonumber(ARGV[18])
 local reserve, kept, kept_until = tonumber(ARGV[19]), num(ARGV[20]), num(ARGV[21])
 local steady, trip_margin = ARGV[22] == '1', tonumber(ARGV[23])
+local probe_at = num(ARGV[24])
 local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local inf = math.huge
 """
@@ -197,7 +198,13 @@ if r_seq then
   local believed = spare < need
   if believed then
     local back, wake = returned(spare)
-    if back < need then return {-1, f(wake), 0, elsewhere, busy} end
+    if back < need then
+      -- One send may go at probe_at on the limiter's own word, one at a time.
+      if not probe_at or reserve > 0 or redis.call('ZCARD', guessing) > 0 then
+        return {-1, f(wake), 0, elsewhere, busy}
+      end
+      if now < probe_at then return {-1, f(math.min(wake, probe_at)), 0, elsewhere, busy} end
+    end
     -- A probe, unless one is out, or the reading still shows what a listing keeps.
     if not (sure_at and now >= sure_at) and (redis.call('ZCARD', guessing) >= guesses
         or (guesses == 1 and spare >= 1)) then
@@ -456,6 +463,7 @@ class RedisBudget:
                 "" if rule.keep is None else repr(rule.keep.until),
                 "1" if rule.steady else "0",
                 str(TRIP_MARGIN),
+                _opt(rule.probe_at),
             ],
         )
         seq, wake_at, guessed = int(answer[0]), float(answer[1]), bool(int(answer[2]))

@@ -875,6 +875,13 @@ class LimiterModel:
                 return
             if by_window:
                 self._probe_at = None
+                probe_at = None
+                reset_at = reading.reset_at
+                if self._fractional and reset_at is not None and reset_at > reading.sent_at:
+                    # slowapi's reset, less its second, is when its next request is back,
+                    # whatever the sends' expiry says: a counter's weight drops sooner.
+                    probe_at = reset_at - self._reset_late_by()
+                    self._early_probe = (probe_at, reset_at)
                 self.rule = Rule(
                     window=self._counts_within * (1 + _TOLERANCE / 2) + self.margin(),
                     counted_for=min(self._counts_for, self._counts_within),
@@ -883,6 +890,7 @@ class LimiterModel:
                     guesses=UNLIMITED,
                     share=share,
                     interval=self._interval,
+                    probe_at=probe_at,
                 )
                 return
         reopen_at, guesses, sure_at = self._reopen(reading)
