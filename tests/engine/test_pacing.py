@@ -1634,6 +1634,19 @@ def test_a_key_of_10_a_minute_draws_no_run_of_429s_after_a_minute_held(
     assert run.wall < longest
 
 
+@pytest.mark.parametrize(("limit", "requests"), [(60, 300), (100, 500)])
+def test_a_bucket_s_first_readings_taken_for_a_moving_window_send_one_at_a_time(
+    limit: int, requests: int
+) -> None:
+    """A bucket of 60 (or 100) a minute, its first burst spent: two probes a second apart
+    each answered with none left read as a moving window of under two seconds, whose
+    expiry let six sends go at once into an empty bucket. A belief in expiry now sends one
+    at a time until a send on it is let through. (Before: 6 and 10 429s a job.)"""
+    run = job("token-bucket", requests=requests, limit=limit, window=60.0)
+    assert run.ok == requests
+    assert run.refused <= 2
+
+
 def test_slowapi_s_counter_is_probed_at_its_reset_not_held_for_the_sends_expiry() -> None:
     """A sliding-window counter of 100 a minute, 500 requests: believed a moving window,
     its sends were held until they expired, a minute on, though slowapi's reset (less its
@@ -1645,14 +1658,16 @@ def test_slowapi_s_counter_is_probed_at_its_reset_not_held_for_the_sends_expiry(
     assert run.wall < 305.0
 
 
-@pytest.mark.parametrize(("limit", "requests", "most_refused"), [(60, 300, 26), (100, 500, 40)])
+@pytest.mark.parametrize(("limit", "requests", "most_refused"), [(60, 300, 30), (100, 500, 40)])
 def test_a_counter_of_a_few_a_minute_is_not_spent_on_counts_answered_out_of_order(
     limit: int, requests: int, most_refused: int
 ) -> None:
     """A sliding-window counter of 60 (or 100) a minute gives back one a second (or less):
     the client sends a few at a time, and their answers come back in any order. (Before:
     the last answer's count was taken for the latest, though the server counted it first:
-    46 429s in 300 requests and 78 in 500; the same wall time.)"""
+    46 429s in 300 requests and 78 in 500; the same wall time. With that fixed alone, 24
+    in the 300; 28 once a belief in expiry sends one at a time until a send on it is let
+    through, which spares a bucket's first probes their 429s.)"""
     run = job("sliding", requests=requests, limit=limit, window=60.0)
     assert run.ok == requests
     assert run.refused <= most_refused

@@ -149,6 +149,7 @@ class LimiterModel:
         self._counts_within = math.inf  # ... and no longer than this
         self._tightest = math.inf  # the shortest that was ever measured (before widening)
         self._expiry_refuted = False  # a send counted far longer: no per-send expiry
+        self._expiry_seen = False  # a send that went on a send's expiry was let through
         # A rolling limiter's probe a second before its reset (slowapi's is a second late):
         # when it goes and until when, and how often such probes were refused and answered.
         self._early_probe: tuple[float, float] | None = None
@@ -257,6 +258,8 @@ class LimiterModel:
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
         self._tally(rate_limit, sent_at)
+        if guessed and self.rule.window is not None:
+            self._expiry_seen = True
         if fresh is None:
             return
         refilled = previous is not None and self._refill(fresh, previous) >= self._half()
@@ -887,7 +890,9 @@ class LimiterModel:
                     counted_for=min(self._counts_for, self._counts_within),
                     slack=self.margin(),
                     limit=self.limit,
-                    guesses=UNLIMITED,
+                    # One at a time until a send that went on an expiry was let through:
+                    # a bucket's first readings look like a short moving window.
+                    guesses=UNLIMITED if self._expiry_seen else 1,
                     share=share,
                     interval=self._interval,
                     probe_at=probe_at,
