@@ -275,13 +275,15 @@ def job(
     seed: int = 0,
     pages: int = 0,
     delay: float = 0.0,
+    max_wait: float | None = 60.0,
     **options: Any,
 ) -> Run:
     """``requests`` fan-out requests split over ``clients`` pacers on one limiter's key (or
     as many as each client of a sequence sends); with ``pages``, the first client also lists
     that many pages, each asked for once the one before is back (a cursor chain, sent as
     critical). The job starts ``delay`` seconds into the virtual time (its walls count
-    from there); ``budget``: one every client shares (else each has its own). The other
+    from there); ``budget``: one every client shares (else each has its own); ``max_wait``:
+    the retry policy's ``max_retry_after`` (the longest a sender is held). The other
     keywords are the :class:`Server`'s (``proxy``, ``load``, ``cold``, ``reported``,
     ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``bare_refusals``,
     ``counts_ahead``, ``jitter``, ``slowapi``): what each does is said where it is kept."""
@@ -300,10 +302,7 @@ def job(
 
         async with trio.open_nursery() as nursery:
             for index, share in enumerate(shares):
-                client = pacer(
-                    max_concurrency=max_concurrency,
-                    budget=budget,
-                )
+                client = pacer(max_concurrency=max_concurrency, max_wait=max_wait, budget=budget)
                 if index == 0 and pages:
                     nursery.start_soon(listing, client)
                 for _ in range(share):
