@@ -545,7 +545,7 @@ async def test_redis_keeps_the_latest_count_of_answers_out_of_order_as_in_proces
 async def _probed_before_the_expiry(budget: Budget) -> list[Taken]:
     """Ten sends answered with none left; a window of a minute says none is back before
     the first of them expires; the limiter's own word (``probe_at``) says one is at +5 s.
-    Takes at +1 s, +5 s and +5 s again."""
+    Takes at +1 s, +5 s and +5 s again; the first waits until +5 s, the second is a probe."""
     for n in range(10):
         assert (await budget.take(NOW, Rule())).seq == n + 1
     for n in range(10):
@@ -554,7 +554,12 @@ async def _probed_before_the_expiry(budget: Budget) -> list[Taken]:
     rule = Rule(
         window=60.0, counted_for=60.0, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 5
     )
-    return [await budget.take(NOW + at, rule) for at in (1.0, 5.0, 5.0)]
+    early, probe, second = [await budget.take(NOW + at, rule) for at in (1.0, 5.0, 5.0)]
+    assert early.seq is None
+    assert early.wake_at == pytest.approx(NOW + 5.0)
+    assert probe.seq == 11
+    assert probe.guessed
+    return [early, probe, second]
 
 
 async def test_one_send_goes_at_the_limiter_s_word_before_the_sends_expire() -> None:
@@ -562,20 +567,12 @@ async def test_one_send_goes_at_the_limiter_s_word_before_the_sends_expire() -> 
     reset less its second) says one request is back sooner: one goes then, one at a
     time. (Before: a sliding-window counter's weight that drops every 0.6 s went unused
     until the minute, its sends held by the expiry a moving window would have.)"""
-    early, probe, second = await _probed_before_the_expiry(LocalBudget())
-    assert early.seq is None
-    assert early.wake_at == pytest.approx(NOW + 5.0)
-    assert probe.seq == 11
-    assert probe.guessed
+    _, _, second = await _probed_before_the_expiry(LocalBudget())
     assert second.seq is None
 
 
 async def test_redis_sends_one_at_the_limiter_s_word_as_in_process(redis_budget: Budget) -> None:
-    early, probe, second = await _probed_before_the_expiry(redis_budget)
-    assert early.seq is None
-    assert early.wake_at == pytest.approx(NOW + 5.0)
-    assert probe.seq == 11
-    assert probe.guessed
+    _, _, second = await _probed_before_the_expiry(redis_budget)
     assert second.seq is None
 
 
