@@ -229,8 +229,8 @@ local state, log, out, guessing = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 redis.call('ZREM', out, seq)
 if guessed then redis.call('ZREM', guessing, seq) end
 local s = redis.call('HMGET', state, 'paused_until', 'paused_by',
-  'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered', 'cut_seq')
-if not refused and seq > (tonumber(s[8]) or 0) then
+  'r_seq', 'r_sent', 'r_rem', 'r_reset', 'r_answered', 'cut_seq', 'cut_taken')
+if not refused and s[9] ~= '1' and seq > (tonumber(s[8]) or 0) then
   redis.call('HSET', state, 'cut_taken', '1')
 end
 if refused then
