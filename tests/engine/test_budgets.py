@@ -667,6 +667,37 @@ async def test_redis_refills_a_bucket_over_a_reading_s_round_trip_as_in_process(
     assert taken.wake_at == pytest.approx(wake_at, abs=1e-5)
 
 
+async def _tied_sends_answered_out_of_order(budget: Budget) -> Taken:
+    """Six sends at one instant: the fifth answered first with none left, then the first
+    four (more left: counted before it), then the sixth with 4 left, 4 more than the
+    fifth's count but fewer than the six that left together. Then a take on a slow
+    refill."""
+    for _ in range(6):
+        await budget.take(NOW, Rule())
+    for seq, left in ((5, 0), (1, 5), (2, 3), (3, 2), (4, 1), (6, 4)):
+        reading = RateLimit(10, left, NOW + 1.0)
+        await budget.record(seq, NOW, reading, guessed=False, now=NOW + 0.04 + seq / 1000)
+    return await budget.take(NOW + 0.05, Rule(refill=1e-3, limit=10, guesses=1 << 30))
+
+
+async def test_a_later_send_of_one_instant_answered_with_more_left_is_not_the_latest_count() -> (
+    None
+):
+    """Sends granted together reach the server in any order: the latest-sent one's count,
+    higher by no more than the sends that left with it, was counted first, not after a
+    refill. (Before: taken for the latest count of a bucket, it spent what was already
+    spent: a bucket of 300 per 30 s drew 35 429s in 1,000 requests, now 1.)"""
+    taken = await _tied_sends_answered_out_of_order(LocalBudget())
+    assert taken.seq is None
+
+
+async def test_redis_takes_the_lowest_count_of_sends_granted_together_as_in_process(
+    redis_budget: Budget,
+) -> None:
+    taken = await _tied_sends_answered_out_of_order(redis_budget)
+    assert taken.seq is None
+
+
 async def _rising_under_one_reset(budget: Budget, rule: Rule) -> list[int | None]:
     """Two sends; the first answered with 2 left, the second 50 ms later with 6 left, both
     under one whole-second reset (Envoy's: the next token's second): what ten takes just

@@ -1634,6 +1634,18 @@ def test_a_key_of_10_a_minute_draws_no_run_of_429s_after_a_minute_held(
     assert run.wall < longest
 
 
+@pytest.mark.parametrize(("limit", "window", "requests"), [(300, 30.0, 1000), (50, 10.0, 300)])
+def test_a_bucket_s_answers_out_of_order_do_not_spend_its_tokens_twice(
+    limit: int, window: float, requests: int
+) -> None:
+    """A bucket refilling ten (or five) a second, sends granted a few at a time and
+    answered in any order. (Before: the latest-sent answer's count was taken for the
+    latest, though the server counted it first: 35 and 15 429s a job; now 1 and none.)"""
+    run = job("token-bucket", requests=requests, limit=limit, window=window)
+    assert run.ok == requests
+    assert run.refused <= 5
+
+
 @pytest.mark.parametrize(("limit", "requests"), [(60, 300), (100, 500)])
 def test_a_bucket_s_first_readings_taken_for_a_moving_window_send_one_at_a_time(
     limit: int, requests: int

@@ -15,6 +15,7 @@ from creatorsdk.budgets._ledger import (
     MIN_RATE,
     MOST_COUNTED,
     NO_WAKE,
+    TIED,
     TRIP_MARGIN,
     Keep,
     Reading,
@@ -227,10 +228,18 @@ class LocalBudget:
             # The same window: what was counted later (answered sooner) may be the lower.
             remaining = min(remaining, previous.remaining)
         self._reading = Reading(seq, sent_at, remaining, reset_at, answered_at=now)
+        left = rate_limit.remaining
+        counted = self._latest_count
+        if counted is not None and sent_at - counted.sent_at <= TIED and left > counted.remaining:
+            # Sent together with the send of the latest count, and higher by no more than
+            # the sends that left together: counted before it, not refilled since.
+            together = bisect.bisect_right(self._times, sent_at + TIED) - bisect.bisect_left(
+                self._times, counted.sent_at - TIED
+            )
+            if left - counted.remaining < together:
+                left = counted.remaining
         self._latest_count = (
-            self._reading
-            if remaining == rate_limit.remaining
-            else attrs.evolve(self._reading, remaining=rate_limit.remaining)
+            self._reading if remaining == left else attrs.evolve(self._reading, remaining=left)
         )
         # Guesses sent before this reading's request are shown by it, right or wrong.
         del self._guesses[: bisect.bisect_right(self._guesses, seq)]

@@ -21,6 +21,7 @@ from creatorsdk.budgets._ledger import (
     CUBIC_RECOVERY_SENDS,
     MIN_RATE,
     MOST_COUNTED,
+    TIED,
     TRIP_MARGIN,
     Keep,
     Reading,
@@ -219,6 +220,7 @@ return grant(spacing, guessed)
 
 _RECORD = (
     _COMMON
+    + f"local tied = {TIED!r}\n"
     + """
 local seq, sent_at, now = tonumber(ARGV[1]), ARGV[2], tonumber(ARGV[3])
 local refused, guessed = ARGV[4] == '1', ARGV[5] == '1'
@@ -260,7 +262,14 @@ if r_seq and seq <= r_seq then
   end
   return {0, previous}
 end
-redis.call('HSET', state, 'l_rem', remaining, 'l_answered', ARGV[3])
+-- Sent together with the send of the latest count, and higher by no more than the sends
+-- that left together: counted before it, not refilled since.
+local latest, l_prev, r_sent = remaining, num(redis.call('HGET', state, 'l_rem')), num(s[4])
+if l_prev and r_sent and tonumber(sent_at) - r_sent <= tied and latest > l_prev then
+  local together = redis.call('ZCOUNT', log, f(r_sent - tied), f(tonumber(sent_at) + tied))
+  if latest - l_prev < together then latest = l_prev end
+end
+redis.call('HSET', state, 'l_rem', latest, 'l_answered', ARGV[3])
 if same_window and r_rem < remaining then remaining = r_rem end
 redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset,
   'r_answered', ARGV[3])
