@@ -1670,7 +1670,7 @@ def test_slowapi_s_counter_is_probed_at_its_reset_not_held_for_the_sends_expiry(
     assert run.wall < 305.0
 
 
-@pytest.mark.parametrize(("limit", "requests", "most_refused"), [(60, 300, 30), (100, 500, 40)])
+@pytest.mark.parametrize(("limit", "requests", "most_refused"), [(60, 300, 12), (100, 500, 40)])
 def test_a_counter_of_a_few_a_minute_is_not_spent_on_counts_answered_out_of_order(
     limit: int, requests: int, most_refused: int
 ) -> None:
@@ -1679,7 +1679,8 @@ def test_a_counter_of_a_few_a_minute_is_not_spent_on_counts_answered_out_of_orde
     the last answer's count was taken for the latest, though the server counted it first:
     46 429s in 300 requests and 78 in 500; the same wall time. With that fixed alone, 24
     in the 300; 28 once a belief in expiry sends one at a time until a send on it is let
-    through, which spares a bucket's first probes their 429s.)"""
+    through, which spares a bucket's first probes their 429s; 8 once the answers to sends
+    granted together are read by their lowest count.)"""
     run = job("sliding", requests=requests, limit=limit, window=60.0)
     assert run.ok == requests
     assert run.refused <= most_refused
