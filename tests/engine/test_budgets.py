@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -526,22 +526,6 @@ async def _answered_out_of_order(budget: Budget) -> Taken:
     return await budget.take(NOW + 0.05, Rule(refill=1e-3, limit=10, guesses=1 << 30, reserve=4))
 
 
-async def test_an_earlier_send_answered_later_with_more_left_is_not_the_latest_count() -> None:
-    """Answered after the reading's own request, but counted before it (more left): not
-    the latest count of a steady refill. (Before: the last answer's count was, and on a
-    sliding-window counter of 60 a minute sends went on counts already spent, 46 429s in
-    300 requests.)"""
-    taken = await _answered_out_of_order(LocalBudget())
-    assert taken.seq is None
-
-
-async def test_redis_keeps_the_latest_count_of_answers_out_of_order_as_in_process(
-    redis_budget: Budget,
-) -> None:
-    taken = await _answered_out_of_order(redis_budget)
-    assert taken.seq is None
-
-
 async def _probed_before_the_expiry(budget: Budget) -> list[Taken]:
     """Ten sends answered with none left; a window of a minute says none is back before
     the first of them expires; the limiter's own word (``probe_at``) says one is at +5 s.
@@ -680,21 +664,28 @@ async def _tied_sends_answered_out_of_order(budget: Budget) -> Taken:
     return await budget.take(NOW + 0.05, Rule(refill=1e-3, limit=10, guesses=1 << 30))
 
 
-async def test_a_later_send_of_one_instant_answered_with_more_left_is_not_the_latest_count() -> (
-    None
-):
-    """Sends granted together reach the server in any order: the latest-sent one's count,
-    higher by no more than the sends that left with it, was counted first, not after a
-    refill. (Before: taken for the latest count of a bucket, it spent what was already
-    spent: a bucket of 300 per 30 s drew 35 429s in 1,000 requests, now 1.)"""
-    taken = await _tied_sends_answered_out_of_order(LocalBudget())
+#: Answers counted before the latest count's own request, though answered after it.
+COUNTED_BEFORE = [_answered_out_of_order, _tied_sends_answered_out_of_order]
+
+
+@pytest.mark.parametrize("scene", COUNTED_BEFORE)
+async def test_an_answer_counted_before_the_latest_count_is_not_the_latest_count(
+    scene: Callable[[Budget], Awaitable[Taken]],
+) -> None:
+    """An earlier send answered later with more left, or a later send of one instant with
+    more left by fewer than the sends that left with it: counted before the latest count,
+    not after a refill. (Before: either was taken for the latest count of a steady refill,
+    and sends went on counts already spent: a sliding-window counter of 60 a minute drew
+    46 429s in 300 requests; a bucket of 300 per 30 s 35 in 1,000, now 1.)"""
+    taken = await scene(LocalBudget())
     assert taken.seq is None
 
 
-async def test_redis_takes_the_lowest_count_of_sends_granted_together_as_in_process(
-    redis_budget: Budget,
+@pytest.mark.parametrize("scene", COUNTED_BEFORE)
+async def test_redis_keeps_the_latest_count_of_answers_out_of_order_as_in_process(
+    redis_budget: Budget, scene: Callable[[Budget], Awaitable[Taken]]
 ) -> None:
-    taken = await _tied_sends_answered_out_of_order(redis_budget)
+    taken = await scene(redis_budget)
     assert taken.seq is None
 
 
