@@ -642,7 +642,10 @@ class LimiterModel:
         """A probe a second before a reset in fractions of a second was answered: with the
         whole window back, the resets are a second late (slowapi writes ``1 +`` the window's
         end), and each window is back a second before its reset from now on. With part of
-        it back, requests come back one by one: a moving window (slowapi's too).
+        it back, requests come back one by one: a moving window (slowapi's too), whose
+        reset less a second is when its oldest request is back. (Let through with none
+        left, its oldest alone came back: read as refuted, slowapi's moving window of 5 a
+        second was paced as a fixed window to each reset, at half its rate.)
 
         (Before: slowapi's default fixed window was paced to its resets, each window a
         second longer than it is: twice as long a job at a window of a second.)
@@ -652,9 +655,10 @@ class LimiterModel:
             self._reset_lead = 1.0
         else:
             self._lead_refuted = True
-            if rate_limit is not None and limit is not None and rate_limit.remaining > 0:
-                # Part of it back where a window would be back whole: requests come back
-                # one by one, a moving window's sent in flights.
+            if rate_limit is not None and limit is not None:
+                # Let through, but with part of it back where a window would be back whole
+                # (none but the probe's own, if its oldest request alone had gone): requests
+                # come back one by one, a moving window's.
                 self._rollings = max(self._rollings, self._windows) + 1
 
     def _probe_answered(self, sent_at: float) -> None:
