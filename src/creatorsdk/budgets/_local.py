@@ -320,9 +320,9 @@ class LocalBudget:
     # -- helpers ----------------------------------------------------------------------------
 
     def _interval(self, now: float, rule: Rule) -> float:
-        if self._cut_at is None:
+        rate = self.discovered_rate(now)
+        if rate is None:
             return rule.interval
-        rate = cubic_rate(max(now - self._cut_at, 0.0), self._peak, self._recovery)
         return max(rule.interval, 1.0 / rate)
 
     def _returned(

@@ -424,6 +424,7 @@ class LimiterModel:
         lowest_at = self._lowest_at_of(previous)
         if lowest_at is not None:
             span = max(span, fresh.sent_at - lowest_at + base)
+        sent = fresh.seq - previous.seq
         since = refill
         own = self._reading  # still the previous one, with its own count
         if self.rolling and own is not None and own.remaining > previous.remaining:
@@ -432,10 +433,7 @@ class LimiterModel:
             moved
             and not self._fractional
             and self.limit is not None
-            and (
-                fresh.remaining >= self.limit - (fresh.seq - previous.seq)
-                or since > self.limit * span
-            )
+            and (fresh.remaining >= self.limit - sent or since > self.limit * span)
         )
         # Under one reset, more left than the sends between two readings explain is
         # answers out of order, not a window started over: a flight of 32 answered in any
@@ -450,8 +448,7 @@ class LimiterModel:
             # (Whole but what was sent since, and what left while the reading was on its
             # way: answers out of order.)
             unsure = self._sent_between(fresh)
-            since = fresh.seq - previous.seq
-            if self.limit is not None and fresh.remaining + unsure >= self.limit - since:
+            if self.limit is not None and fresh.remaining + unsure >= self.limit - sent:
                 self._back_whole += 1
             else:
                 self._back_in_part += 1
