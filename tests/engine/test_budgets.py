@@ -132,6 +132,7 @@ RULES = [
     Rule(reopen_at=NOW + 1.0, limit=10, guesses=1 << 30, reserve=2, keep=Keep(2, NOW + 2.0)),
     Rule(window=1.0, counted_for=0.98, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 0.3),
     Rule(window=5.0, counted_for=4.9, slack=0.002, limit=10, guesses=1 << 30, probe_at=NOW + 2.0),
+    Rule(refill=2.0, slack=0.001, limit=10, guesses=1 << 30, probe_at=NOW + 0.4),
 ]
 
 

@@ -1750,6 +1750,61 @@ def test_slowapi_s_moving_window_of_a_few_a_second_is_spent_as_its_requests_expi
     assert run.wall < 21.0
 
 
+@pytest.mark.parametrize(
+    ("kind", "limit"),
+    [("sliding", 5), ("sliding", 3), ("sliding", 2), ("moving", 3), ("moving", 2)],
+)
+def test_slowapi_s_limits_of_a_few_a_second_are_spent_at_their_rate(kind: str, limit: int) -> None:
+    """slowapi's sliding-window counter and moving window at 2 to 5 a second (its usual
+    ``"5/second"``), 20 seconds' worth of requests: no 429 but the first flight's (sent
+    before any answer told the limit), and the job within 5 % of 20 s.
+
+    Before, at seed 0: the counter of 5 a second 27.1 s and 17 429s; of 3, 21.1 s and 12;
+    of 2, 21.1 s and 41. The moving windows of 3 and 2 a second, 36.4 s. A refill of half
+    a small limit was taken for a window come back (a pause's worth, on a counter); the
+    refill measured from a counter's answers, paced at, fell by a third each window (the
+    counter gives back what was sent a window before); and a flight at a believed
+    reopening, let through in part, was not read as a limiter giving requests back."""
+    requests = 20 * limit
+    run = job(kind, requests=requests, limit=limit, window=1.0)
+    assert run.ok == requests
+    assert run.refused <= 8 - limit
+    assert run.wall < 20 * 1.05
+
+
+@pytest.mark.parametrize("fractional", [True, False])
+def test_a_flight_on_belief_let_through_in_part_is_a_limiter_giving_requests_back(
+    fractional: bool,
+) -> None:
+    """A sliding-window counter of 5 a second came back whole for its first windows (the
+    last window's weight all gone) and was taken for a fixed window: each believed
+    reopening got a flight of five, and the counter let one through, its weight having
+    dropped by one. Some of one flight let through and some refused, where resets have
+    fractions of a second (slowapi's), is a limiter giving requests back one by one. On
+    whole-second resets it is a window others spent part of first: still a window."""
+    model = LimiterModel()
+    model.limit = 5
+    model._windows = 2
+    model._fractional = fractional
+    reset_at = START + 2.23 if fractional else float(math.ceil(START) + 2)
+    model._reading = Reading(seq=10, sent_at=START, remaining=0, reset_at=reset_at - 1.0)
+    at = START + 1.0
+    for seq in (11, 12, 13):
+        model.sent(seq, at)
+    assert not model.rolling
+    model.answered(
+        sent_at=at,
+        now=at + 0.04,
+        fresh=Reading(11, at, 0, reset_at),
+        previous=model._reading,
+        rate_limit=RateLimit(limit=5, remaining=0, reset_at=reset_at),
+        guessed=True,
+    )
+    for seq in (12, 13):
+        model.refused(sent_at=at, now=at + 0.041, fresh=Reading(seq, at, 0, reset_at), guessed=True)
+    assert model.rolling is fractional
+
+
 @pytest.mark.parametrize("window", [1.0, 10.0, 60.0])
 def test_a_moving_window_spent_in_flights_is_not_tested_for_slowapi_s_late_reset(
     window: float,

@@ -50,7 +50,7 @@ import collections
 import math
 
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit, ServerClock
-from creatorsdk.budgets._ledger import Quota, Reading, Rule
+from creatorsdk.budgets._ledger import TIED, Quota, Reading, Rule
 
 __all__ = ["LimiterModel"]
 
@@ -73,6 +73,9 @@ _SHARE_MEMORY = 0.7
 _BASE_RISE = 0.01
 #: Refills up to this share of the limit over a measured span are answers out of order.
 _REFILL_NOISE = 0.03
+#: A window with resets in fractions of a second is back when this much of the limit is (the
+#: rest spent by others before this client's first send in it).
+_WHOLE_BUT = 0.9
 #: The part of its share of a window a client takes when others share the key.
 _FAIR = 0.97
 #: The shortest span a rate is measured over.
@@ -169,6 +172,9 @@ class LimiterModel:
         self._testing_lead = False  # the pending probe tests that
         self._back_whole = 0
         self._back_in_part = 0
+        # The latest flight sent on belief: its send time, how many of it were let through
+        # and how many refused.
+        self._flight = [-math.inf, 0, 0]
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._lowest_at: dict[float, float] = {}  # ... and when the lowest was sent
@@ -258,8 +264,10 @@ class LimiterModel:
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
         self._tally(rate_limit, sent_at)
-        if guessed and self.rule.window is not None:
-            self._expiry_seen = True
+        if guessed:
+            self._flight_answered(sent_at, refused=False)
+            if self.rule.window is not None:
+                self._expiry_seen = True
         if fresh is None:
             return
         refilled = previous is not None and self._refill(fresh, previous) >= self._half()
@@ -319,6 +327,7 @@ class LimiterModel:
             # Refused after the latest its window was believed to end by its reset.
             self._reset_early(sent_at, reading.reset_at, refused=True)
         if guessed:
+            self._flight_answered(sent_at, refused=True)
             if self.rolling and self._early_probe_was(sent_at):
                 self._early_refused += 1
                 self._early_probe = None
@@ -440,7 +449,13 @@ class LimiterModel:
         # order showed half of a 60-request window back, which was taken for a window and
         # tallied as spent by others (a tenth of every window after was kept for them).
         same = fresh.reset_at is not None and fresh.reset_at == previous.reset_at
-        if (refill >= self._half() and not same) or whole:
+        back = refill >= self._half() and not same
+        if back and self._fractional and self.limit is not None:
+            # slowapi's windows come back whole (but what others spent of it already); its
+            # counters, part at a time: half of a small limit is a pause's worth.
+            whole_but = math.ceil(_WHOLE_BUT * (self.limit - sent))
+            back = fresh.remaining + self._sent_between(fresh) >= whole_but
+        if back or whole:
             # Half the limit or more back at once: a window started over (or, on a rolling
             # limiter, a long pause let all of it come back).
             rolling = self.rolling
@@ -658,6 +673,23 @@ class LimiterModel:
                 # come back one by one, a moving window's.
                 self._rollings = max(self._rollings, self._windows) + 1
 
+    def _flight_answered(self, sent_at: float, *, refused: bool) -> None:
+        """One send of a flight that went on belief was answered or refused. Some of one
+        flight let through and some refused, where resets have fractions of a second
+        (slowapi's), is a window back in part: a counter's weight dropped by some, or a
+        moving window's oldest sends expired. (Its first answers, from the sends counted
+        first, read as a window back whole: a counter of 5 a second was paced as a window
+        a second long, four of each flight of five refused.)"""
+        flight = self._flight
+        if abs(sent_at - flight[0]) > TIED:
+            flight[:] = [sent_at, 0, 0]
+        flight[1 + refused] += 1
+        # (Once a flight: on its first answer of the kind it had not had.)
+        first_of_both = flight[1 + refused] == 1 and flight[2 - refused]
+        if first_of_both and self._fractional and not self.rolling:
+            self._back_in_part += 1
+            self._rollings = max(self._rollings, self._windows) + 1
+
     def _probe_answered(self, sent_at: float) -> None:
         """A probe was answered from a new window: it was open by then."""
         self._late = True
@@ -865,8 +897,16 @@ class LimiterModel:
                 self._overshot_by_rate < self._overshot_by_window
                 or (self._overshot_by_rate == self._overshot_by_window and not self._fractional)
             )
+            self._probe_at = None
+            probe_at = None
+            reset_at = reading.reset_at
+            if self._fractional and reset_at is not None and reset_at > reading.sent_at:
+                # slowapi's reset, less its second, is when its next request is back,
+                # whatever the sends' expiry or a refill says: a counter's weight drops
+                # sooner (and a refill measured from what was sent falls with it).
+                probe_at = reset_at - self._reset_late_by()
+                self._early_probe = (probe_at, reset_at)
             if rate > 0 and (not by_window or by_rate):
-                self._probe_at = None
                 self.rule = Rule(
                     refill=rate * (1 - _TOLERANCE),
                     steady=not self._fractional,
@@ -875,17 +915,10 @@ class LimiterModel:
                     guesses=UNLIMITED,
                     share=share,
                     interval=self._interval,
+                    probe_at=probe_at,
                 )
                 return
             if by_window:
-                self._probe_at = None
-                probe_at = None
-                reset_at = reading.reset_at
-                if self._fractional and reset_at is not None and reset_at > reading.sent_at:
-                    # slowapi's reset, less its second, is when its next request is back,
-                    # whatever the sends' expiry says: a counter's weight drops sooner.
-                    probe_at = reset_at - self._reset_late_by()
-                    self._early_probe = (probe_at, reset_at)
                 self.rule = Rule(
                     window=self._counts_within * (1 + _TOLERANCE / 2) + self.margin(),
                     counted_for=min(self._counts_for, self._counts_within),
