@@ -1,8 +1,9 @@
-"""7. Limits of a minute and an hour, on a virtual clock.
+"""7. Slow limits (a few a second, a minute, an hour), on a virtual clock.
 
-A window of a minute or an hour makes a real benchmark run for an hour. These rows run the
-SDK's own pacer (``Pacer`` on its in-process budget) against each limiter of
-``creatorsdk.testing`` on trio's autojumping clock, as the engine tests do
+A window of a minute or an hour makes a real benchmark run for an hour; a limit of a few a
+second, minutes for a job of a thousand requests. These rows run the SDK's own pacer
+(``Pacer`` on its in-process budget) against each limiter of ``creatorsdk.testing`` on
+trio's autojumping clock, as the engine tests do
 (``tests/engine/_pacing_sim.py``): 40 ms round trips varying by a tenth either way, the
 default cap of 8, every request queued at once, each 429 retried through the pacer. Beside
 each run is its bound: when the last answer could have come back had every request reached
@@ -47,6 +48,8 @@ ROWS = [
     Row("sliding-window counter (slowapi's headers), 100 / min", "sliding", 100, 60.0, 500),
     Row("token bucket (Envoy-style headers), 100 / min", "token-bucket", 100, 60.0, 500),
     Row("nginx `limit_req` rate=60r/m (no headers)", "headerless", 60, 60.0, 300),
+    Row("sliding-window counter (slowapi's headers), 5 / s", "sliding", 5, 1.0, 1000),
+    Row("moving window (slowapi's headers), 3 / s", "moving", 3, 1.0, 1000),
     Row(
         "epoch-aligned fixed window, 5,000 / hour (max_retry_after=3600)",
         "fixed-epoch",
@@ -130,7 +133,7 @@ def run(*, quick: bool, repeats: int) -> str:
         )
     return "\n".join(
         [
-            "## 7. Limits of a minute and an hour (simulated)",
+            "## 7. Slow limits: a few a second, a minute, an hour (simulated)",
             "",
             (
                 "The SDK's pacer on a virtual clock against each limiter of "

@@ -20,7 +20,7 @@ def test_the_bound_keeps_the_cap_in_flight_and_waits_for_each_window() -> None:
 
 def test_a_quick_run_renders_each_row_against_its_bound_and_target() -> None:
     section = bench_slow_limits.run(quick=True, repeats=1)
-    assert section.startswith("## 7. Limits of a minute and an hour (simulated)")
+    assert section.startswith("## 7. Slow limits: a few a second, a minute, an hour (simulated)")
     for row in bench_slow_limits.ROWS[: bench_slow_limits.QUICK_ROWS]:
         assert section.count(row.title) == 2  # its figures and its target
     assert "429s ≤ 0.5 %" in section
