@@ -126,7 +126,16 @@ class Server:
         counts_ahead: bool = False,
         jitter: float = 0.1,
         slowapi: bool = False,
+        drifting: bool = False,
+        whole_log: bool = False,
     ) -> None:
+        #: A moving window's reset written as its oldest request's expiry, whole seconds
+        #: rounded up, and ``Retry-After`` on its 429s only (a log written from the docs,
+        #: not slowapi's headers).
+        self.whole_log = whole_log
+        #: Every answer's reset is now + the window, whole seconds rounded up (a server that
+        #: writes when a window begun now would end), whatever its limiter counts.
+        self.drifting = drifting
         #: A window opened by the first request with slowapi's headers, as its default
         #: (the ``limits`` fixed window) writes them: ``1 +`` the window's end, in fractions.
         self.slowapi = slowapi
@@ -213,6 +222,15 @@ class Server:
                 headers["X-RateLimit-Reset"] = str(
                     self.from_now(limiter.ends_at("key") - self._clock())
                 )
+            if self.drifting:
+                headers["X-RateLimit-Reset"] = str(math.ceil(self._clock() + self._window))
+            if self.whole_log and isinstance(limiter, MovingWindowLimiter):
+                live = limiter.live("key")
+                end = (live[0] if live else self._clock()) + limiter.window
+                headers["X-RateLimit-Reset"] = str(math.ceil(end))
+                headers.pop("Retry-After", None)
+                if not verdict.allowed:
+                    headers["Retry-After"] = str(max(math.ceil(end - self._clock()), 1))
             await trio.sleep(self._leg() + cold)
             self._answered = True
             return verdict.allowed, headers
@@ -285,8 +303,9 @@ def job(
     from there); ``budget``: one every client shares (else each has its own); ``max_wait``:
     the retry policy's ``max_retry_after`` (the longest a sender is held). The other
     keywords are the :class:`Server`'s (``proxy``, ``load``, ``cold``, ``reported``,
-    ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``bare_refusals``,
-    ``counts_ahead``, ``jitter``, ``slowapi``): what each does is said where it is kept."""
+    ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``drifting``,
+    ``whole_log``, ``bare_refusals``, ``counts_ahead``, ``jitter``, ``slowapi``): what each
+    does is said where it is kept."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 

@@ -722,6 +722,34 @@ async def test_redis_spends_a_bucket_s_latest_count_and_a_window_s_lowest(
     assert sum(seq is not None for seq in taken) == sent
 
 
+async def _back_under_one_reset(budget: Budget) -> list[int | None]:
+    """A send answered with none left; one sent 0.3 s after that answer, answered with 15
+    left under the same whole-second reset (a log's: its oldest send's expiry, rounded up):
+    what twenty takes on a window's rule get just after."""
+    await budget.take(NOW, Rule())
+    await budget.record(1, NOW, RateLimit(100, 0, NOW + 1.0), guessed=False, now=NOW + 0.04)
+    await budget.take(NOW + 0.3, Rule(), force=True)  # (nothing left as far as it knows)
+    await budget.record(2, NOW + 0.3, RateLimit(100, 15, NOW + 1.0), guessed=False, now=NOW + 0.34)
+    return [(await budget.take(NOW + 0.34, WINDOW)).seq for _ in range(20)]
+
+
+async def test_a_count_risen_under_one_reset_after_the_lowest_was_back_is_spent() -> None:
+    """Sent once the lowest count was back, a send was counted after it: more left under
+    the same reset is requests come back, not an earlier count answered late. (Before: the
+    lowest was kept for the reset's window, and a log whose reset is its oldest send's
+    expiry rounded to whole seconds had its requests waited for to that second, each
+    second: 300 requests at 100 a second in 4.1 s where 2.5 s is possible, simulated.)"""
+    taken = await _back_under_one_reset(LocalBudget())
+    assert sum(seq is not None for seq in taken) == 15
+
+
+async def test_redis_spends_a_count_risen_under_one_reset_as_in_process(
+    redis_budget: Budget,
+) -> None:
+    taken = await _back_under_one_reset(redis_budget)
+    assert sum(seq is not None for seq in taken) == 15
+
+
 async def _on_a_tested_reopening(budget: Budget, remaining: int) -> list[tuple[int | None, bool]]:
     """``remaining`` left, up to five of them kept for a listing, and a reopening the pacer
     only tests for (one probe at a time): three fan-out takes after it."""

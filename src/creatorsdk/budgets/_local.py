@@ -224,8 +224,15 @@ class LocalBudget:
             return False, previous
         reset_at = usable_reset(rate_limit.reset_at, now)
         remaining = rate_limit.remaining
-        if previous is not None and reset_at is not None and reset_at == previous.reset_at:
+        if (
+            previous is not None
+            and reset_at is not None
+            and reset_at == previous.reset_at
+            and sent_at <= previous.as_of
+        ):
             # The same window: what was counted later (answered sooner) may be the lower.
+            # (Sent once that was back, it was counted after it: higher, requests came back
+            # under one reset, as a log's whose reset is rounded to whole seconds.)
             remaining = min(remaining, previous.remaining)
         self._reading = Reading(seq, sent_at, remaining, reset_at, answered_at=now)
         left = rate_limit.remaining

@@ -270,7 +270,11 @@ if l_prev and r_sent and tonumber(sent_at) - r_sent <= tied and latest > l_prev 
   if latest - l_prev < together then latest = l_prev end
 end
 redis.call('HSET', state, 'l_rem', latest, 'l_answered', ARGV[3])
-if same_window and r_rem < remaining then remaining = r_rem end
+-- The same window keeps its lowest count, unless this left once that count was back (counted
+-- after it: requests came back under one reset).
+if same_window and r_rem < remaining and tonumber(sent_at) <= (num(s[7]) or r_sent or 0) then
+  remaining = r_rem
+end
 redis.call('HSET', state, 'r_seq', seq, 'r_sent', sent_at, 'r_rem', remaining, 'r_reset', reset,
   'r_answered', ARGV[3])
 redis.call('ZREMRANGEBYSCORE', guessing, '-inf', seq)

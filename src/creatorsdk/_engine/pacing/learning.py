@@ -49,6 +49,8 @@ import bisect
 import collections
 import math
 
+import attrs
+
 from creatorsdk._engine.pacing.readings import LONGEST_WINDOW, RateLimit, ServerClock
 from creatorsdk.budgets._ledger import TIED, Quota, Reading, Rule
 
@@ -73,6 +75,10 @@ _SHARE_MEMORY = 0.7
 _BASE_RISE = 0.01
 #: Refills up to this share of the limit over a measured span are answers out of order.
 _REFILL_NOISE = 0.03
+#: Resets remembered as moved on within their window, and how far on they must have moved
+#: from its first to be the clock's (not rounding's).
+_DRIFTS_KEPT = 64
+_DRIFTED = 2.0
 #: A window with resets in fractions of a second is back when this much of the limit is (the
 #: rest spent by others before this client's first send in it).
 _WHOLE_BUT = 0.9
@@ -175,6 +181,9 @@ class LimiterModel:
         # The latest flight sent on belief: its send time, how many of it were let through
         # and how many refused.
         self._flight = [-math.inf, 0, 0]
+        # Resets that moved on within one window (a server that writes ``now + window``): each
+        # later one, to the first of its window's, which the window's tally is kept under.
+        self._drifted: dict[float, float] = {}
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._lowest_at: dict[float, float] = {}  # ... and when the lowest was sent
@@ -396,7 +405,7 @@ class LimiterModel:
             self._fractional = not self._server_clock.sent_whole(rate_limit.reset_at)
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at
-        reset_at = rate_limit.reset_at
+        reset_at = self._drifted.get(rate_limit.reset_at, rate_limit.reset_at)
         tally = self._tallies.get(reset_at)
         if tally is None:
             if len(self._tallies) >= 4:
@@ -472,6 +481,12 @@ class LimiterModel:
                 # reset are no window's tally, so they say nothing of other consumers.
                 self._window_closed(previous)
             self._window_opened(fresh, previous)
+        elif (
+            fresh.reset_at is not None
+            and previous.reset_at is not None
+            and self._drifts(fresh, previous, refill)
+        ):
+            self._drifted_to(fresh.reset_at, previous.reset_at)
         elif moved:
             # A little back, and the reset moved: requests come back one by one. (A little
             # back under the same reset is an answer that overtook an earlier send.)
@@ -479,20 +494,54 @@ class LimiterModel:
         if self.rolling:
             self._judge_rolling(fresh, previous, max(refill, 0))
 
+    def _drifts(self, fresh: Reading, previous: Reading, refill: int) -> bool:
+        """Whether ``fresh``'s reset is ``previous``'s window's moved on with the clock:
+        later by no more than the time between their sends (and a second's rounding), with
+        nothing back, in whole seconds. (A window's next reset is a window later; a log's or
+        a bucket's moves as requests come back; slowapi's, in fractions, with its oldest
+        request, and its answers can be written late.)"""
+        if fresh.reset_at is None or previous.reset_at is None or refill >= 1 or self._fractional:
+            return False
+        moved_by = fresh.reset_at - previous.reset_at
+        return 0 < moved_by <= abs(fresh.sent_at - previous.sent_at) + 1.0 + self.margin()
+
+    def _drifted_to(self, reset_at: float, earlier: float) -> None:
+        """Keep the window's tally under its first reset, ``reset_at``'s answers with it."""
+        first = self._drifted.get(earlier, earlier)
+        if len(self._drifted) >= _DRIFTS_KEPT:
+            del self._drifted[next(iter(self._drifted))]
+        self._drifted[reset_at] = first
+        moved = self._tallies.pop(reset_at, None)
+        lowest_at = self._lowest_at.pop(reset_at, None)
+        tally = self._tallies.get(first)
+        if moved is None or tally is None:
+            return
+        tally[0] += moved[0]
+        if moved[1] < tally[1]:
+            tally[1] = moved[1]
+            if lowest_at is not None:
+                self._lowest_at[first] = lowest_at
+
     def _lowest_at_of(self, reading: Reading) -> float | None:
         """When the send left whose answer showed ``reading``'s count, the lowest of its
         reset's (``None`` when this client's answers never showed it)."""
-        reset_at = reading.reset_at
+        reset_at = self._window_reset(reading)
         tally = None if reset_at is None else self._tallies.get(reset_at)
         if reset_at is None or tally is None or tally[1] != reading.remaining:
             return None
         return self._lowest_at.get(reset_at)
 
+    def _window_reset(self, reading: Reading) -> float | None:
+        """The reset ``reading``'s window is tallied under: the first it gave."""
+        reset_at = reading.reset_at
+        return None if reset_at is None else self._drifted.get(reset_at, reset_at)
+
     def _window_closed(self, last: Reading) -> None:
         """Who spent the window that just ended: this client's answers, the rest others'."""
-        if last.reset_at is None or self.limit is None:
+        reset_at = self._window_reset(last)
+        if reset_at is None or self.limit is None:
             return
-        tally = self._tallies.get(last.reset_at)
+        tally = self._tallies.get(reset_at)
         if tally is None:
             return
         mine, lowest = tally
@@ -509,7 +558,7 @@ class LimiterModel:
             # (A window's start is known from the second on: the first one's rate is new.)
             memory = _SHARE_MEMORY if self._rated else 0.0
             self._rated = True
-            span = max(last.reset_at - self._opened_at, last.sent_at - self._opened_at)
+            span = max(reset_at - self._opened_at, last.sent_at - self._opened_at)
             self._theirs_rate = memory * self._theirs_rate + (1 - memory) * theirs / span
 
     def _watch_others(self, fresh: Reading) -> None:
@@ -880,6 +929,18 @@ class LimiterModel:
 
     def _update(self) -> None:
         reading = self._reading
+        reset_at = None if reading is None else reading.reset_at
+        first = None if reset_at is None else self._drifted.get(reset_at)
+        if (
+            reading is not None
+            and reset_at is not None
+            and first is not None
+            and (reset_at - first >= _DRIFTED)
+        ):
+            # Its window is back by the first reset it gave: the later ones moved on with the
+            # clock, not with the window. (By a second at most, they are rounding, which
+            # can make the first a second early.)
+            reading = attrs.evolve(reading, reset_at=first)
         share = self.share()
         if reading is None:
             self.rule = Rule(interval=self._interval)
