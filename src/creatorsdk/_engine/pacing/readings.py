@@ -23,6 +23,9 @@ __all__ = [
 LONGEST_WINDOW = 24 * 3600.0
 #: A ``Reset`` below this is delta-seconds (the IETF draft's ``RateLimit-Reset``), not a date.
 _EPOCH_FLOOR = 1e9
+#: ... and one above this is a date in milliseconds (``Date.now() + window``), not seconds:
+#: as seconds, it is past the year 30,000.
+_EPOCH_MS_FLOOR = 1e12
 #: More requests than any key's window holds: a count above it (``1e308``, a 64-bit "no
 #: limit" sentinel) is not a count to pace on, and in float arithmetic it overflows.
 _MOST = 10**9
@@ -71,7 +74,8 @@ def parse_rate_limit(
     Values that are negative, non-finite or not numbers make the whole reading unusable
     rather than guessed at, and so does a ``remaining`` over a billion (a ``limit`` that
     large is left out). Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
-    from now, as the IETF draft's ``RateLimit-Reset`` sends it. A reset that is a date is on
+    from now, as the IETF draft's ``RateLimit-Reset`` sends it; a huge one (over 10¹²) as
+    a date in milliseconds, as servers written in JavaScript send it. A reset that is a date is on
     the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
     :class:`ServerClock`).
     """
@@ -93,6 +97,8 @@ def _parse(
     reset = _number(headers.get(reset_header))
     if remaining is None or reset is None or remaining > _MOST:
         return None
+    if reset >= _EPOCH_MS_FLOOR:
+        reset /= 1000.0
     reset_at, seconds = reset, None
     if reset >= _EPOCH_FLOOR:
         reset_at -= server_ahead
