@@ -29,7 +29,12 @@ import trio.testing
 from creatorsdk._engine.pacing import Pacer, RateLimit
 from creatorsdk._engine.retry import parse_retry_after
 from creatorsdk.budgets import Budget
-from creatorsdk.testing._limiters import MovingWindowLimiter, make_limiter, slowapi_verdict
+from creatorsdk.testing._limiters import (
+    MovingWindowLimiter,
+    TokenBucketLimiter,
+    make_limiter,
+    slowapi_verdict,
+)
 from creatorsdk.testing._ratelimit import EpochWindowLimiter, FixedWindowLimiter, Limiter
 
 #: Virtual time starts here (an arbitrary instant a third of a second into a second).
@@ -128,7 +133,11 @@ class Server:
         slowapi: bool = False,
         drifting: bool = False,
         whole_log: bool = False,
+        full_reset: bool = False,
     ) -> None:
+        #: A token bucket's reset written as when it is full again, whole seconds rounded up
+        #: (not Envoy's next token).
+        self.full_reset = full_reset
         #: A moving window's reset written as its oldest request's expiry, whole seconds
         #: rounded up, and ``Retry-After`` on its 429s only (a log written from the docs,
         #: not slowapi's headers).
@@ -224,6 +233,9 @@ class Server:
                 )
             if self.drifting:
                 headers["X-RateLimit-Reset"] = str(math.ceil(self._clock() + self._window))
+            if self.full_reset and isinstance(limiter, TokenBucketLimiter):
+                empty = limiter.limit - limiter.tokens("key")
+                headers["X-RateLimit-Reset"] = str(math.ceil(self._clock() + empty / limiter.rate))
             if self.whole_log and isinstance(limiter, MovingWindowLimiter):
                 live = limiter.live("key")
                 end = (live[0] if live else self._clock()) + limiter.window
@@ -304,8 +316,8 @@ def job(
     the retry policy's ``max_retry_after`` (the longest a sender is held). The other
     keywords are the :class:`Server`'s (``proxy``, ``load``, ``cold``, ``reported``,
     ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``drifting``,
-    ``whole_log``, ``bare_refusals``, ``counts_ahead``, ``jitter``, ``slowapi``): what each
-    does is said where it is kept."""
+    ``whole_log``, ``full_reset``, ``bare_refusals``, ``counts_ahead``, ``jitter``,
+    ``slowapi``): what each does is said where it is kept."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 

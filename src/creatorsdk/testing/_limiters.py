@@ -232,6 +232,10 @@ class TokenBucketLimiter:
         tokens = self._tokens(key, self._clock())
         return 0.0 if tokens >= 1 - _SLACK else (1 - tokens) / self.rate
 
+    def tokens(self, key: str) -> float:
+        """The tokens ``key``'s bucket holds now (a fraction of one included)."""
+        return self._tokens(key, self._clock())
+
     def _tokens(self, key: str, now: float) -> float:
         tokens, then = self._buckets.get(key, (float(self.limit), now))
         return min(float(self.limit), tokens + (now - then) * self.rate)

@@ -58,6 +58,9 @@ _CYCLE_STRETCH = 4.0
 #: the difference: pages that crawl behind a burst of fan-out at the server go at their
 #: brisk pace once it is spent, and what is kept for them is counted at that pace.
 _BRISK_RISE = 0.05
+#: Answers in a row whose resets are further than the window measured (but within a day)
+#: after which the measure is what is wrong, not the resets.
+_FAR_RESETS_BELIEVED = 3
 #: The longest a sender waits before asking a shared budget again: another client's answer
 #: (a fresh reading, a probe's result), in another process or in this one, changes the
 #: budget without waking anyone here.
@@ -194,6 +197,7 @@ class Pacer:
         self._latest: RateLimit | None = None
         self._latest_seq = -1
         self._reporting = False  # the latest answer (not a 429) carried rate-limit headers
+        self._far_resets = 0  # answers in a row with resets beyond the window measured
 
     @property
     def latest(self) -> RateLimit | None:
@@ -732,10 +736,7 @@ class Pacer:
             rate_limit = send.rate_limit if answered else None
             if rate_limit is not None and send.seq > self._latest_seq:
                 self._latest, self._latest_seq = rate_limit, send.seq
-            if (
-                rate_limit is not None
-                and usable_reset(rate_limit.reset_at, now, self._model.longest_reset()) is None
-            ):
+            if rate_limit is not None and not self._usable(rate_limit, now):
                 # A reading that cannot be right (a reset in milliseconds, in the past, or
                 # further than any window seen) is not used: as if the answer had no headers.
                 rate_limit = None
@@ -794,6 +795,20 @@ class Pacer:
                     self._page_back_at = now
             if self._critical or self._fanout:
                 self._wake_head()
+
+    def _usable(self, rate_limit: RateLimit, now: float) -> bool:
+        """Whether a reading's reset can be right: within a day, not past, and within a few
+        of the windows measured, unless answer after answer says further (a bucket whose
+        reset is when it is full again, first measured by readings that looked like a
+        short moving window: taken for no headers, its rate was found from 429s)."""
+        reset_at = rate_limit.reset_at
+        if usable_reset(reset_at, now) is None:
+            return False
+        if usable_reset(reset_at, now, self._model.longest_reset()) is not None:
+            self._far_resets = 0
+            return True
+        self._far_resets += 1
+        return self._far_resets > _FAR_RESETS_BELIEVED
 
     async def _remote_record(
         self, send: Send, rate_limit: RateLimit | None, now: float
