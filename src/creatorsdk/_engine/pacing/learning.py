@@ -1052,13 +1052,18 @@ class LimiterModel:
         if not self._late:
             if reset_at is None or self._tests_refused >= _TESTS:
                 return reset_at, whole, None
+            # (Tested against the window's first reset: one moved on with the clock since is
+            # no later end.)
+            first_reset = self._drifted.get(reset_at, reset_at)
             if self._opened_at is not None:
-                whole_at = self._whole_seconds_after(self._opened_at, self.latency, 0.0, reset_at)
-            elif reset_at == self._first_reset:
+                whole_at = self._whole_seconds_after(
+                    self._opened_at, self.latency, 0.0, first_reset
+                )
+            elif first_reset == self._first_reset:
                 # The first window, if this client's first send opened it.
                 first_at, back_at = self._first_at, self._first_back_at
                 delay = None if first_at is None or back_at is None else back_at - first_at
-                whole_at = self._whole_seconds_after(first_at, delay, 0.0, reset_at)
+                whole_at = self._whole_seconds_after(first_at, delay, 0.0, first_reset)
             else:
                 # A later window, whose opening this client did not see (on a shared budget
                 # another client's answer told of it): its first send did not open this one.
