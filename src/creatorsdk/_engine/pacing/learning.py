@@ -178,12 +178,15 @@ class LimiterModel:
         self._testing_lead = False  # the pending probe tests that
         self._back_whole = 0
         self._back_in_part = 0
-        # The latest flight sent on belief: its send time, how many of it were let through
-        # and how many refused.
-        self._flight = [-math.inf, 0, 0]
+        # The latest flight sent on belief: when it left, and how many of it were let
+        # through and refused.
+        self._flight_at = -math.inf
+        self._flight_let = 0
+        self._flight_refused = 0
         # Resets that moved on within one window (a server that writes ``now + window``): each
         # later one, to the first of its window's, which the window's tally is kept under.
         self._drifted: dict[float, float] = {}
+        self._drifting_from: float | None = None  # the latest such window's first reset
         # Other consumers of the key: own answers and lowest remaining per window (by reset).
         self._tallies: dict[float, list[int]] = {}
         self._lowest_at: dict[float, float] = {}  # ... and when the lowest was sent
@@ -409,7 +412,9 @@ class LimiterModel:
         tally = self._tallies.get(reset_at)
         if tally is None:
             if len(self._tallies) >= 4:
-                oldest = next(iter(self._tallies))
+                # (Not the first reset of a window whose resets move on with the clock: the
+                # answers under each new one are added to it.)
+                oldest = next(r for r in self._tallies if r != self._drifting_from)
                 del self._tallies[oldest]
                 self._lowest_at.pop(oldest, None)
             tally = self._tallies[reset_at] = [0, rate_limit.remaining]
@@ -481,12 +486,8 @@ class LimiterModel:
                 # reset are no window's tally, so they say nothing of other consumers.
                 self._window_closed(previous)
             self._window_opened(fresh, previous)
-        elif (
-            fresh.reset_at is not None
-            and previous.reset_at is not None
-            and self._drifts(fresh, previous, refill)
-        ):
-            self._drifted_to(fresh.reset_at, previous.reset_at)
+        elif self._drifts(fresh, previous, refill):
+            self._drifted_to(fresh, previous)
         elif moved:
             # A little back, and the reset moved: requests come back one by one. (A little
             # back under the same reset is an answer that overtook an earlier send.)
@@ -505,12 +506,16 @@ class LimiterModel:
         moved_by = fresh.reset_at - previous.reset_at
         return 0 < moved_by <= abs(fresh.sent_at - previous.sent_at) + 1.0 + self.margin()
 
-    def _drifted_to(self, reset_at: float, earlier: float) -> None:
-        """Keep the window's tally under its first reset, ``reset_at``'s answers with it."""
-        first = self._drifted.get(earlier, earlier)
+    def _drifted_to(self, fresh: Reading, previous: Reading) -> None:
+        """Keep ``previous``'s window's tally under its first reset, with the answers under
+        ``fresh``'s."""
+        reset_at, first = fresh.reset_at, self._window_reset(previous)
+        if reset_at is None or first is None:
+            return
         if len(self._drifted) >= _DRIFTS_KEPT:
             del self._drifted[next(iter(self._drifted))]
         self._drifted[reset_at] = first
+        self._drifting_from = first
         moved = self._tallies.pop(reset_at, None)
         lowest_at = self._lowest_at.pop(reset_at, None)
         tally = self._tallies.get(first)
@@ -729,13 +734,16 @@ class LimiterModel:
         moving window's oldest sends expired. (Its first answers, from the sends counted
         first, read as a window back whole: a counter of 5 a second was paced as a window
         a second long, four of each flight of five refused.)"""
-        flight = self._flight
-        if abs(sent_at - flight[0]) > TIED:
-            flight[:] = [sent_at, 0, 0]
-        flight[1 + refused] += 1
+        if abs(sent_at - self._flight_at) > TIED:
+            self._flight_at, self._flight_let, self._flight_refused = sent_at, 0, 0
+        if refused:
+            self._flight_refused += 1
+            both = self._flight_refused == 1 and self._flight_let > 0
+        else:
+            self._flight_let += 1
+            both = self._flight_let == 1 and self._flight_refused > 0
         # (Once a flight: on its first answer of the kind it had not had.)
-        first_of_both = flight[1 + refused] == 1 and flight[2 - refused]
-        if first_of_both and self._fractional and not self.rolling:
+        if both and self._fractional and not self.rolling:
             self._back_in_part += 1
             self._rollings = max(self._rollings, self._windows) + 1
 
@@ -929,13 +937,11 @@ class LimiterModel:
 
     def _update(self) -> None:
         reading = self._reading
-        reset_at = None if reading is None else reading.reset_at
-        first = None if reset_at is None else self._drifted.get(reset_at)
+        first = None if reading is None else self._window_reset(reading)
         if (
             reading is not None
-            and reset_at is not None
             and first is not None
-            and (reset_at - first >= _DRIFTED)
+            and (reading.reset_at or 0) >= first + _DRIFTED
         ):
             # Its window is back by the first reset it gave: the later ones moved on with the
             # clock, not with the window. (By a second at most, they are rounding, which

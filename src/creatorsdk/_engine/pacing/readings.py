@@ -75,8 +75,8 @@ def parse_rate_limit(
     rather than guessed at, and so does a ``remaining`` over a billion (a ``limit`` that
     large is left out). Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
     from now, as the IETF draft's ``RateLimit-Reset`` sends it; a huge one (over 10¹²) as
-    a date in milliseconds, as servers written in JavaScript send it. A reset that is a date is on
-    the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
+    a date in milliseconds, as servers written in JavaScript send it. A reset that is a
+    date is on the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
     :class:`ServerClock`).
     """
     parsed = _parse(headers, now, server_ahead, limit_header, remaining_header, reset_header)
