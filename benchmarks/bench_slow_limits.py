@@ -15,6 +15,7 @@ and the round trips, and the rows give medians over seeds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tests.engine import _pacing_sim as sim
@@ -38,6 +39,8 @@ class Row:
     window: float
     requests: int
     max_retry_after: float = 60.0
+    #: How the simulated server writes its headers (``Server`` keywords), as pairs.
+    server: tuple[tuple[str, bool], ...] = ()
 
 
 ROWS = [
@@ -95,7 +98,16 @@ def bound(row: Row) -> float:
 
 def run(*, quick: bool, repeats: int) -> str:
     """Each row over ``repeats`` seeds: the SDK's wall against the bound, and its 429s."""
-    rows = ROWS[:QUICK_ROWS] if quick else ROWS
+    return section(
+        "## 7. Slow limits: a few a second, a minute, an hour (simulated)",
+        "The SDK's pacer on a virtual clock against each limiter of `creatorsdk.testing`",
+        ROWS[:QUICK_ROWS] if quick else ROWS,
+        repeats,
+    )
+
+
+def section(heading: str, subject: str, rows: Sequence[Row], repeats: int) -> str:
+    """A section of ``rows``, each over ``repeats`` seeds, against its bound and target."""
     cells, targets = [], []
     for row in rows:
         requests = row.requests
@@ -108,6 +120,7 @@ def run(*, quick: bool, repeats: int) -> str:
                 window=row.window,
                 seed=seed,
                 max_wait=row.max_retry_after,
+                **dict(row.server),
             )
             for seed in range(repeats)
         ]
@@ -133,11 +146,10 @@ def run(*, quick: bool, repeats: int) -> str:
         )
     return "\n".join(
         [
-            "## 7. Slow limits: a few a second, a minute, an hour (simulated)",
+            heading,
             "",
             (
-                "The SDK's pacer on a virtual clock against each limiter of "
-                "`creatorsdk.testing`: 40 ms round trips varying by a tenth, the default cap "
+                f"{subject}: 40 ms round trips varying by a tenth, the default cap "
                 "of 8, every request queued at once, each 429 retried through the pacer. "
                 "Bound = when the last answer could have come back had each request reached "
                 "the limiter at the earliest instant it admits one, 8 in flight at most. "

@@ -134,7 +134,10 @@ class Server:
         drifting: bool = False,
         whole_log: bool = False,
         full_reset: bool = False,
+        reset_ms: bool = False,
     ) -> None:
+        #: Its reset dates written in milliseconds (``Date.now() + window``).
+        self.reset_ms = reset_ms
         #: A token bucket's reset written as when it is full again, whole seconds rounded up
         #: (not Envoy's next token).
         self.full_reset = full_reset
@@ -243,6 +246,9 @@ class Server:
                 headers.pop("Retry-After", None)
                 if not verdict.allowed:
                     headers["Retry-After"] = str(max(math.ceil(end - self._clock()), 1))
+            reset = headers.get("X-RateLimit-Reset")
+            if self.reset_ms and reset is not None:
+                headers["X-RateLimit-Reset"] = str(round(float(reset) * 1000))
             await trio.sleep(self._leg() + cold)
             self._answered = True
             return verdict.allowed, headers
@@ -316,8 +322,8 @@ def job(
     the retry policy's ``max_retry_after`` (the longest a sender is held). The other
     keywords are the :class:`Server`'s (``proxy``, ``load``, ``cold``, ``reported``,
     ``unreported``, ``limit_from``, ``clock_ahead``, ``from_now``, ``drifting``,
-    ``whole_log``, ``full_reset``, ``bare_refusals``, ``counts_ahead``, ``jitter``,
-    ``slowapi``): what each does is said where it is kept."""
+    ``whole_log``, ``full_reset``, ``reset_ms``, ``bare_refusals``, ``counts_ahead``,
+    ``jitter``, ``slowapi``): what each does is said where it is kept."""
     shares = [requests // clients] * clients if isinstance(requests, int) else list(requests)
     run = Run(start=delay)
 
