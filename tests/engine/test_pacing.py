@@ -91,6 +91,20 @@ def test_a_reset_in_milliseconds_is_read_as_the_date_it_is() -> None:
     assert parse_rate_limit(headers, now=1_718_354_400.0) == RateLimit(None, 4, 1718354400.5)
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["2024-06-14T08:40:00Z", "2024-06-14T10:40:00+02:00", "Fri, 14 Jun 2024 08:40:00 GMT"],
+)
+def test_a_reset_written_as_a_date_is_read_as_that_date(written: str) -> None:
+    """ISO 8601 with its zone, or an HTTP date: the instant 1718354400. (Before: not a
+    number, so no reading at all, and the key was paced as one without headers.) A time
+    without its zone is no instant, and still no reading."""
+    headers = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": written}
+    assert parse_rate_limit(headers) == RateLimit(None, 4, 1718354400.0)
+    unzoned = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "2024-06-14T08:40:00"}
+    assert parse_rate_limit(unzoned) is None
+
+
 def test_a_small_reset_is_seconds_from_now() -> None:
     headers = {"x-ratelimit-remaining": "4", "x-ratelimit-reset": "7"}
     assert parse_rate_limit(headers, now=1_000_000_000.0) == RateLimit(None, 4, 1_000_000_007.0)

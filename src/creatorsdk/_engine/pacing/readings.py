@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import email.utils
 import math
 from collections.abc import Mapping
@@ -75,8 +76,9 @@ def parse_rate_limit(
     rather than guessed at, and so does a ``remaining`` over a billion (a ``limit`` that
     large is left out). Given ``now``, a small ``reset`` (under 10⁹) is read as seconds
     from now, as the IETF draft's ``RateLimit-Reset`` sends it; a huge one (over 10¹²) as
-    a date in milliseconds, as servers written in JavaScript send it. A reset that is a
-    date is on the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
+    a date in milliseconds, as servers written in JavaScript send it; one written as a date
+    (ISO 8601 with its zone, or an HTTP date) as that date. A reset that is a date is on
+    the server's clock: it is moved onto ours by ``server_ahead`` seconds (see
     :class:`ServerClock`).
     """
     parsed = _parse(headers, now, server_ahead, limit_header, remaining_header, reset_header)
@@ -95,6 +97,8 @@ def _parse(
     (``None`` for a date)."""
     remaining = _number(headers.get(remaining_header))
     reset = _number(headers.get(reset_header))
+    if reset is None:
+        reset = _date(headers.get(reset_header))
     if remaining is None or reset is None or remaining > _MOST:
         return None
     if reset >= _EPOCH_MS_FLOOR:
@@ -300,6 +304,21 @@ def _number(value: str | None) -> float | None:
     if not math.isfinite(number) or number < 0:
         return None
     return number
+
+
+def _date(value: str | None) -> float | None:
+    """A reset sent as a date rather than a number (an HTTP date, or ISO 8601 with its
+    zone), as Unix seconds; ``None`` if it is neither."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.datetime.fromisoformat(value)
+    except ValueError:
+        return http_date(value)
+    if parsed.tzinfo is None:
+        return None  # a time without its zone is no instant
+    return parsed.timestamp()
 
 
 def http_date(value: str) -> float | None:
