@@ -229,7 +229,7 @@ class TokenBucketLimiter:
 
     def delay(self, key: str) -> float:
         """Seconds until the bucket holds a whole token."""
-        tokens = self._tokens(key, self._clock())
+        tokens = self.tokens(key)
         return 0.0 if tokens >= 1 - _SLACK else (1 - tokens) / self.rate
 
     def tokens(self, key: str) -> float:

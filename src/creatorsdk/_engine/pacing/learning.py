@@ -408,7 +408,7 @@ class LimiterModel:
             self._fractional = not self._server_clock.sent_whole(rate_limit.reset_at)
         if self._first_reset is None:
             self._first_reset = rate_limit.reset_at
-        reset_at = self._drifted.get(rate_limit.reset_at, rate_limit.reset_at)
+        reset_at = self._first_reset_of(rate_limit.reset_at)
         tally = self._tallies.get(reset_at)
         if tally is None:
             if len(self._tallies) >= 4:
@@ -539,7 +539,12 @@ class LimiterModel:
     def _window_reset(self, reading: Reading) -> float | None:
         """The reset ``reading``'s window is tallied under: the first it gave."""
         reset_at = reading.reset_at
-        return None if reset_at is None else self._drifted.get(reset_at, reset_at)
+        return None if reset_at is None else self._first_reset_of(reset_at)
+
+    def _first_reset_of(self, reset_at: float) -> float:
+        """The first reset of the window whose reset moved on with the clock to
+        ``reset_at`` (``reset_at`` itself when it did not)."""
+        return self._drifted.get(reset_at, reset_at)
 
     def _window_closed(self, last: Reading) -> None:
         """Who spent the window that just ended: this client's answers, the rest others'."""
@@ -1060,7 +1065,7 @@ class LimiterModel:
                 return reset_at, whole, None
             # (Tested against the window's first reset: one moved on with the clock since is
             # no later end.)
-            first_reset = self._drifted.get(reset_at, reset_at)
+            first_reset = self._first_reset_of(reset_at)
             if self._opened_at is not None:
                 whole_at = self._whole_seconds_after(
                     self._opened_at, self.latency, 0.0, first_reset
