@@ -435,6 +435,35 @@ def test_past_its_part_a_client_takes_what_the_others_cannot_spend_before_the_re
     assert budget.take_now(NOW + 0.01, paced).wake_at == NOW + 0.8
 
 
+def test_past_its_part_a_client_sends_once_at_its_refresh_to_read_the_window_again() -> None:
+    """Others on the key, none coordinated: a client past its part of the window sends
+    nothing, so no answer shows it that the others have stopped. From ``refresh_at`` on, one
+    send may go, with nothing of its own out and nothing kept for a listing (whose pages
+    read the window anyway); none from a refresh at or after the reopening."""
+    budget = LocalBudget()
+    first = budget.take_now(NOW, Rule())
+    assert first.seq is not None
+    budget.record_now(first.seq, NOW, RateLimit(100, 60, NOW + 1.0), guessed=False, now=NOW)
+    part = Rule(
+        reopen_at=NOW + 1.0,
+        limit=100,
+        guesses=1 << 30,
+        quota=Quota(1, NOW),
+        share=0.25,
+        refresh_at=NOW + 0.2,
+    )
+    assert budget.take_now(NOW + 0.1, part) == Taken(None, NOW + 0.2)
+    refresh = budget.take_now(NOW + 0.2, part)
+    assert refresh.seq is not None
+    assert budget.take_now(NOW + 0.21, part) == Taken(None, NOW + 1.0, out=1)  # one at a time
+    budget.record_now(refresh.seq, NOW + 0.2, None, guessed=False, now=NOW + 0.24)
+    # Its answer is back: (a rule from the new reading would say when the next may go).
+    assert budget.take_now(NOW + 0.3, attrs.evolve(part, reserve=1)) == Taken(None, NOW + 1.0)
+    late = attrs.evolve(part, refresh_at=NOW + 1.0)
+    assert budget.take_now(NOW + 0.3, late) == Taken(None, NOW + 1.0)
+    assert budget.take_now(NOW + 0.3, part).seq is not None
+
+
 def test_a_reserve_on_a_moving_window_waits_for_enough_to_come_back() -> None:
     """The wake time is when the reserve and one more are spare, not when one is."""
     budget = LocalBudget()

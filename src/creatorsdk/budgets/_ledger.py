@@ -99,6 +99,8 @@ class Rule:
     the budget, whose takes leave them too (a take that says it keeps may spend them).
     ``probe_at``: from then on one send may go on belief where ``window`` says none is back
     yet (the limiter's own word that one is: slowapi's reset, less its second).
+    ``refresh_at``: from then on, past its ``quota`` and with nothing out, one send may go
+    to read the window again (whether the others still spend it).
     """
 
     reopen_at: float | None = None
@@ -117,6 +119,7 @@ class Rule:
     reserve: int = 0
     keep: Keep | None = None
     probe_at: float | None = None
+    refresh_at: float | None = None
 
 
 @attrs.frozen

@@ -119,7 +119,7 @@ class LocalBudget:
                     # client's too: else it is left unspent while this client waits.
                     theirs = math.ceil(rule.others_rate * (rule.reopen_at - reading.sent_at))
                     if not rule.others_rate or reading.remaining - theirs - unsure < 1 + reserve:
-                        return Taken(None, rule.reopen_at)
+                        return self._past_part(now, rule, interval, reserve)
                     return self._grant(now, interval, guessed=False)
             need = 1 + reserve
             believed = spent or spare < need
@@ -145,6 +145,18 @@ class LocalBudget:
         if len(self._times) > 512:
             self._forget(now, rule)
         return self._grant(now, interval, guessed=guessed)
+
+    def _past_part(self, now: float, rule: Rule, interval: float, reserve: int) -> Taken:
+        """Past its part of a window others share: one send at ``refresh_at`` (nothing out,
+        nothing kept for a listing, whose pages read the window anyway), else wait for the
+        window to reopen."""
+        refresh_at, reopen_at = rule.refresh_at, rule.reopen_at
+        assert reopen_at is not None
+        if refresh_at is None or refresh_at >= reopen_at or reserve or self._outstanding:
+            return Taken(None, reopen_at)
+        if now < refresh_at:
+            return Taken(None, refresh_at)
+        return self._grant(now, interval, guessed=False)
 
     def _reserve(self, now: float, rule: Rule) -> int:
         """What this take leaves spare: its own reserve, and what another client's listing

@@ -88,6 +88,10 @@ _FAIR = 0.97
 _MOMENT = 0.001
 #: Round trips with no fall of ``remaining`` from others after which they are done.
 _QUIET_TRIPS = 3
+#: A client past its part of a window sends once more to read it again only where its
+#: part of what is left is at least this many: a listing's pages go on what a shared
+#: window has left, and sends that only read it would take that from them.
+_REFRESH_LEAST = 5
 #: Windows answered at up to this many whole seconds are tested a second shorter once (a
 #: reset a second late costs a quarter of such a window or more; of a longer one, too
 #: little to spend a 429 on).
@@ -276,6 +280,10 @@ class LimiterModel:
             self.jitter = 0.9 * self.jitter + 0.1 * abs(elapsed - self.latency)
             self.latency = 0.8 * self.latency + 0.2 * elapsed
         self._tally(rate_limit, sent_at)
+        if fresh is None and self.rule.refresh_at is not None and self._reading is not None:
+            # An answer out of order can show the window emptier than the freshest did.
+            refresh_at = self._refresh_at(self._reading, self.rule.share)
+            self.rule = attrs.evolve(self.rule, refresh_at=refresh_at)
         if guessed:
             self._flight_answered(sent_at, refused=False)
             if self.rule.window is not None:
@@ -638,6 +646,37 @@ class LimiterModel:
         """
         quiet_for = reading.sent_at - self._quiet_from
         return quiet_for >= _QUIET_TRIPS * (self.latency or 0.0) + self.margin()
+
+    def _refresh_at(self, reading: Reading, share: float) -> float | None:
+        """When a client past its part of the window sends once more, to read it again.
+
+        Held by its part, it sends nothing, so no answer can show it that the others have
+        stopped (their work done before their parts were): what they leave would wait for
+        the next window. One send once they have been quiet long enough for its reading to
+        show that; none unless this client's part of what is left by then is a few requests
+        (:data:`_REFRESH_LEAST`), the others taken to go on spending their parts at the pace
+        the emptiest reading of the window shows (clients that each spend their part in one
+        flight leave nothing, and the send would be refused).
+        """
+        latency, limit, opened_at = self.latency, self.limit, self._opened_at
+        reset_at = self._window_reset(reading)
+        tally = None if reset_at is None else self._tallies.get(reset_at)
+        lowest_at = None if reset_at is None else self._lowest_at.get(reset_at)
+        if latency is None or limit is None or opened_at is None or tally is None:
+            return None
+        if lowest_at is None or lowest_at < opened_at:
+            return None
+        refresh_at = self._quiet_from + _QUIET_TRIPS * latency + self.margin()
+        lowest = tally[1]
+        times = self._times
+        mine = bisect.bisect_right(times, lowest_at) - bisect.bisect_left(times, opened_at)
+        theirs = max(limit - lowest - mine, 0)
+        pace = theirs / max(lowest_at - opened_at, self.base_latency or latency, _MOMENT)
+        part = (1 - share) * limit * _FAIR
+        more = min(max(part - theirs, 0.0), pace * max(refresh_at - lowest_at, 0.0))
+        if (lowest - more) * share < _REFRESH_LEAST:
+            return None
+        return refresh_at
 
     def _window_opened(self, fresh: Reading, previous: Reading) -> None:
         # Opened by one of the sends after the last reading from the old window; by one of
@@ -1024,10 +1063,12 @@ class LimiterModel:
             others_rate = self._theirs_rate
             if self._others_stopped(reading):
                 quota, others_rate, share = None, 0.0, 1.0
+        refresh_at = None if quota is None else self._refresh_at(reading, share)
         self.rule = Rule(
             reopen_at=reopen_at,
             sure_at=sure_at,
             quota=quota,
+            refresh_at=refresh_at,
             others_rate=others_rate,
             limit=self.limit,
             guesses=guesses,
