@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import itertools
 import math
 import os
 import random
@@ -106,8 +107,11 @@ class Row:
     model: LimiterModel
     #: Requests the job takes at the least (listing pages + deltas chunks).
     requests: int
-    target: str  # headers | headerless | shared | chain
+    target: str  # headers | headerless | shared | uneven | chain
     clients: tuple[Client, ...] = (ORACLE, SDK, SDK32, RAW)
+    #: Deltas chunks per process, in order, with no listing; empty: the first process lists
+    #: and the chunks are dealt out evenly.
+    split: tuple[int, ...] = ()
 
     @property
     def processes(self) -> int:
@@ -158,6 +162,10 @@ def rows(quick: bool) -> list[Row]:
             _proxy("headerless", 100, 1.0, burst=10), 300, "headerless"),
         Row("shared", "four processes sharing one key, 100 / 1 s (epoch-aligned)", "fake",
             _fake("fixed-epoch", 100, 1.0), 300, "shared", SHARED_CLIENTS),
+        Row("uneven", "four processes sharing one key, uneven work: 210/30/30/30 deltas "
+            "chunks, no listing, 100 / 1 s (epoch-aligned)", "fake",
+            _fake("fixed-epoch", 100, 1.0), 300, "uneven",
+            (ORACLE, SHARED_CLIENTS[1], SHARED_CLIENTS[4]), split=(210, 30, 30, 30)),
         Row("chain", "cursor chain + deltas (150 requests), first-request window 100 / 1 s",
             "fake", _fake("fixed-first", 100, 1.0), 150, "chain", (ORACLE, SDK, SDK32)),
     ]  # fmt: skip
@@ -177,6 +185,11 @@ class Job:
     @property
     def pages(self) -> int:
         return math.ceil(self.videos / PAGE)
+
+    def ids_for(self, row: Row) -> list[str]:
+        """``row``'s deltas ids: what its requests leave beside the listing (all of them,
+        where it lists nothing)."""
+        return self.ids(row.requests + (self.pages if row.split else 0))
 
     def ids(self, requests: int) -> list[str]:
         """Deltas ids for a job of ``requests``: ids the fake does not track.
@@ -295,7 +308,7 @@ def run_row(row: Row, job: Job, repeats: int, redis_url: str | None) -> RowResul
     groups = [[ORACLE, c] for c in clients]
     results = RowResults({c.label: [] for c in [ORACLE, *clients]}, {c.label: [] for c in clients})
     last_end = dict.fromkeys(job.keys, 0.0)
-    ids = job.ids(row.requests)
+    ids = job.ids_for(row)
     with serve_row(row, job) as server, tempfile.TemporaryDirectory() as directory:
         for index in range(repeats):
             phase = (index + 0.5) / repeats
@@ -356,26 +369,33 @@ def _specs(
     redis_url: str | None,
     repeat: int,
 ) -> list[ClientSpec]:
-    """One spec per process: the first lists, the deltas chunks are split between them."""
+    """One spec per process: the first lists, the deltas chunks are split between them (or
+    as the row's ``split`` says, with no listing)."""
     options = dict(client.options)
     if client.shared_budget:
         options["budget"] = {"url": redis_url, "name": f"{row.key}-{repeat}-{uuid.uuid4().hex}"}
     chunks = [ids[i : i + PAGE] for i in range(0, len(ids), PAGE)]
     parts = client.processes
+    if row.split:
+        shares = row.split if parts == len(row.split) else (len(chunks),)
+        ends = list(itertools.accumulate(shares))
+        dealt = [chunks[end - n : end] for n, end in zip(shares, ends, strict=True)]
+    else:
+        dealt = [chunks[n::parts] for n in range(parts)]
     return [
         ClientSpec(
             client=client.client,
             base_url=server.base_url,
             api_key=key,
             account_id=job.account_id,
-            ids=[i for chunk in chunks[n::parts] for i in chunk],
+            ids=[i for chunk in part for i in chunk],
             start_at=start,
             options=options,
             model=row.model,
-            lists=n == 0,
+            lists=n == 0 and not row.split,
             pages=job.pages,
         )
-        for n in range(parts)
+        for n, part in enumerate(dealt)
     ]
 
 
@@ -485,12 +505,21 @@ def targets(
         check(SHARED_CLIENTS[1].label, 0.90, 0.01)
         if SHARED_CLIENTS[4].label in figs:
             check(SHARED_CLIENTS[4].label, 0.95, 0.005)
+    elif row.target == "uneven":
+        for client in (SHARED_CLIENTS[1], SHARED_CLIENTS[4]):
+            fig = figs.get(client.label)
+            if fig is not None:
+                share = span(fig.share_429, 2, 100) + " % 429s"
+                measured = f"{span(fig.vs_oracle, 2)}, {share}"
+                out.append([client.label, "(context) ÷ the oracle", measured, "not a target"])
     elif row.target == "chain" and chain is not None:
         out.append(
             [SDK.label, "≥ 0.92 of the ceiling", span(chain, 2), verdict(chain.median >= 0.92)]
         )
-    # max_concurrency 32 vs 8: never more than 2 % slower, never more 429s.
-    for eight, thirty_two in zip(labels[::2], labels[1::2], strict=False):
+    # max_concurrency 32 vs 8: never more than 2 % slower, never more 429s. (The uneven row
+    # runs no client at 32.)
+    pairs = [] if row.target == "uneven" else zip(labels[::2], labels[1::2], strict=False)
+    for eight, thirty_two in pairs:
         a, b = figs.get(eight), figs.get(thirty_two)
         if a is None or b is None:
             continue
@@ -716,7 +745,7 @@ def _detail(
                 span(fig.requests, 0) if fig else "–",
                 span(summarize([o.rate_limited for o in ok]), 0) if ok else "–",
                 span(fig.utilisation, 2) if fig else "–",
-                span(summarize([o.chain_wall for o in ok]), 2) if ok else "–",
+                span(summarize([o.chain_wall for o in ok]), 2) if ok and not row.split else "–",
                 span(summarize([o.cpu for o in ok]), 2) if ok else "–",
             ]
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 import random
+import types
 
 import pytest
 from benchmarks._limiter_clients import LimiterModel, Outcome, _Admission, _allowance
@@ -269,3 +270,25 @@ def test_the_sdk_is_also_set_against_an_oracle_with_its_own_cap() -> None:
     }
     cells = bench_limiters.targets(row, figs, None, ratio)
     assert [sdk, "(context) ÷ an oracle with the same 8 in flight", "0.67", "not a target"] in cells
+
+
+def test_the_uneven_row_deals_its_chunks_as_it_says_and_lists_nothing() -> None:
+    """Four processes with 210, 30, 30 and 30 deltas chunks and no listing (the oracle, one
+    process, has them all); its figures are context beside the shared row's targets."""
+    job = bench_limiters.Job(videos=6000, account_id="a", keys=("k1", "k2"))
+    row = next(r for r in bench_limiters.rows(quick=False) if r.key == "uneven")
+    ids = job.ids_for(row)
+    assert len(ids) == row.requests * bench_limiters.PAGE
+    server = types.SimpleNamespace(base_url="http://127.0.0.1:1/v2")
+    four = bench_limiters._specs(row.clients[1], "k1", server, job, ids, 0.0, row, None, 0)
+    assert [len(spec.ids) // bench_limiters.PAGE for spec in four] == [210, 30, 30, 30]
+    assert sorted(i for spec in four for i in spec.ids) == sorted(ids)
+    (one,) = bench_limiters._specs(bench_limiters.ORACLE, "k2", server, job, ids, 0.0, row, None, 0)
+    assert one.ids == ids
+    assert not any(spec.lists for spec in [*four, one])
+    oracle = [_outcome(2.0, 300)]
+    figs = {c.label: bench_limiters.figures(row, oracle, oracle) for c in row.clients[1:]}
+    cells = bench_limiters.targets(row, figs, None)
+    assert [cell[1:] for cell in cells] == [
+        ["(context) ÷ the oracle", "1.00, 0.00 % 429s", "not a target"]
+    ] * 2
