@@ -233,6 +233,7 @@ def test_a_payment_that_keeps_failing_exits_1_and_a_rerun_pays_the_rest(
     assert_paid_exactly_once(fake, owed)
 
 
+@pytest.mark.usefixtures("sigint_raises_keyboard_interrupt")
 def test_ctrl_c_mid_run_then_rerun_pays_everyone_exactly_once(
     fake: FakeTrackAGoat, capsys: pytest.CaptureFixture[str]
 ) -> None:
